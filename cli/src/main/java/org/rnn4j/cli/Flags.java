@@ -1,0 +1,30 @@
+package org.rnn4j.cli;
+
+import org.rnn4j.InputException;
+
+/** Range checks of flag values, before any work starts; the message names the flag and the range. */
+final class Flags {
+    private Flags() {
+    }
+
+    static int positive(String flag, int value) {
+        if (value <= 0) {
+            throw new InputException(flag + " must be a positive whole number, got " + value);
+        }
+        return value;
+    }
+
+    static double positive(String flag, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new InputException(flag + " must be a positive finite number, got " + value);
+        }
+        return value;
+    }
+
+    static int atLeast(String flag, int value, int min) {
+        if (value < min) {
+            throw new InputException(flag + " must be at least " + min + ", got " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,36 @@
+package org.rnn4j.cli;
+
+import org.rnn4j.InputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code rnn4j}: character-level recurrent language models, trained and sampled from the command line. */
+@Command(name = "rnn4j", mixinStandardHelpOptions = true, version = "rnn4j 0.1.0",
+        description = "Character-level recurrent neural-network language models.",
+        subcommands = {TrainCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with rnn4j's error handling: bad input is one clear line and exit code 2. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof InputException || e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("rnn4j: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cl;
+    }
+}

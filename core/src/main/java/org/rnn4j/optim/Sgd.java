@@ -1,0 +1,19 @@
+package org.rnn4j.optim;
+
+import org.rnn4j.nn.Parameters;
+import org.rnn4j.tensor.Kernels;
+
+/** Plain stochastic gradient descent over the whole parameter array: {@code p -= lr * grad}. */
+public final class Sgd {
+    private final Kernels k;
+    private final float lr;
+
+    public Sgd(float lr, Kernels kernels) {
+        this.lr = lr;
+        this.k = kernels;
+    }
+
+    public void step(Parameters p) {
+        k.axpy(-lr, p.grad, 0, p.data, 0, p.size());
+    }
+}

@@ -1,0 +1,178 @@
+package org.rnn4j.tensor;
+
+/**
+ * Every numeric kernel of rnn4j, in plain Java: the reference that the fast version is tested
+ * against. Matrices are row-major {@code float[]} with an offset and a leading dimension.
+ * {@link VectorKernels} overrides the hot ones with the Vector API; {@link #best()} picks it when
+ * the JVM has {@code jdk.incubator.vector}, unless {@code -Drnn4j.kernels=reference}.
+ */
+public class Kernels {
+    private static final Kernels BEST = choose();
+
+    protected Kernels() {
+    }
+
+    /** The plain reference kernels. */
+    public static Kernels reference() {
+        return new Kernels();
+    }
+
+    /** The fastest kernels this JVM can run. */
+    public static Kernels best() {
+        return BEST;
+    }
+
+    private static Kernels choose() {
+        if ("reference".equals(System.getProperty("rnn4j.kernels"))) {
+            return reference();
+        }
+        try {
+            return new VectorKernels();
+        } catch (LinkageError e) { // the JVM was started without --add-modules jdk.incubator.vector
+            return reference();
+        }
+    }
+
+    /** A short name for reports: which kernels run. */
+    public String name() {
+        return "reference";
+    }
+
+    /**
+     * {@code C (=|+=) A · B}: C is (m, n), B is (k, n) and element (i, kk) of A is
+     * {@code a[aOff + i * aRow + kk * aCol]}, so A may be read as stored (aRow = lda, aCol = 1) or
+     * transposed (aRow = 1, aCol = lda) with the same kernel.
+     */
+    public void gemm(int m, int n, int k,
+                     float[] a, int aOff, int aRow, int aCol,
+                     float[] b, int bOff, int ldb,
+                     float[] c, int cOff, int ldc, boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (!accumulate) {
+                java.util.Arrays.fill(c, ci, ci + n, 0f);
+            }
+            for (int kk = 0; kk < k; kk++) {
+                float aik = a[aOff + i * aRow + kk * aCol];
+                int bk = bOff + kk * ldb;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += aik * b[bk + j];
+                }
+            }
+        }
+    }
+
+    /** {@code C (=|+=) A · B} with A (m, k) as stored, leading dimension lda. */
+    public final void matmul(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, boolean accumulate) {
+        gemm(m, n, k, a, aOff, lda, 1, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    /** {@code C (=|+=) Aᵀ · B} with A stored as (k, m), leading dimension lda. */
+    public final void matmulTN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                               float[] c, int cOff, int ldc, boolean accumulate) {
+        gemm(m, n, k, a, aOff, 1, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    /** {@code dst (cols, rows) = srcᵀ} for src (rows, cols). */
+    public void transpose(int rows, int cols, float[] src, int srcOff, float[] dst, int dstOff) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                dst[dstOff + j * rows + i] = src[srcOff + i * cols + j];
+            }
+        }
+    }
+
+    /** {@code x[i] = tanh(x[i])}. */
+    public void tanh(float[] x, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            x[i] = (float) Math.tanh(x[i]);
+        }
+    }
+
+    /** Backward of tanh with an incoming gradient: {@code g[i] = (g[i] + extra[i]) * (1 - y[i]²)}. */
+    public void tanhBackward(float[] g, int gOff, float[] extra, int extraOff, float[] y, int yOff, int len) {
+        for (int i = 0; i < len; i++) {
+            float yi = y[yOff + i];
+            g[gOff + i] = (g[gOff + i] + extra[extraOff + i]) * (1f - yi * yi);
+        }
+    }
+
+    /** Adds a row vector to each of {@code rows} rows of width {@code cols}. */
+    public void addRowVector(float[] x, int off, int rows, int cols, float[] v, int vOff) {
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * cols;
+            for (int j = 0; j < cols; j++) {
+                x[o + j] += v[vOff + j];
+            }
+        }
+    }
+
+    /** {@code out[j] (=|+=) Σ_r x[r][j]}: the gradient of a bias added to every row. */
+    public void columnSums(float[] x, int off, int rows, int cols, float[] out, int outOff, boolean accumulate) {
+        if (!accumulate) {
+            java.util.Arrays.fill(out, outOff, outOff + cols, 0f);
+        }
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * cols;
+            for (int j = 0; j < cols; j++) {
+                out[outOff + j] += x[o + j];
+            }
+        }
+    }
+
+    /**
+     * Softmax cross-entropy of {@code rows} rows of logits (width {@code cols}) against their labels.
+     * Replaces the logits by the gradient of the <em>mean</em> loss, {@code (softmax − onehot) / rows},
+     * and returns the summed loss (in double, as it decides the reported perplexity).
+     */
+    public double softmaxCrossEntropy(float[] logits, int off, int rows, int cols, int[] labels) {
+        double total = 0;
+        float scale = 1f / rows;
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * cols;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                max = Math.max(max, logits[o + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < cols; j++) {
+                float e = (float) Math.exp(logits[o + j] - max);
+                logits[o + j] = e;
+                sum += e;
+            }
+            int label = labels[r];
+            double p = logits[o + label] / sum;
+            total -= Math.log(p);
+            float inv = (float) (scale / sum);
+            for (int j = 0; j < cols; j++) {
+                logits[o + j] *= inv;
+            }
+            logits[o + label] -= scale;
+        }
+        return total;
+    }
+
+    /** {@code Σ x[i]²} in double. */
+    public double sumOfSquares(float[] x, int off, int len) {
+        double s = 0;
+        for (int i = off; i < off + len; i++) {
+            s += (double) x[i] * x[i];
+        }
+        return s;
+    }
+
+    /** {@code y[i] += alpha * x[i]}. */
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
+        for (int i = 0; i < len; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    /** {@code x[i] *= alpha}. */
+    public void scale(float alpha, float[] x, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            x[i] *= alpha;
+        }
+    }
+}
