@@ -1,0 +1,96 @@
+package org.rnn4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class TrainCommandTest {
+    @TempDir
+    Path dir;
+
+    /** Exit code, standard output and standard error of one run of the command line. */
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        PrintStream savedOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            CommandLine cl = Main.commandLine();
+            cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+            PrintStream savedErr = System.err;
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            try {
+                int code = cl.execute(args);
+                return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            } finally {
+                System.setErr(savedErr);
+            }
+        } finally {
+            System.setOut(savedOut);
+        }
+    }
+
+    @Test
+    void trainsTheBuiltInCorpusAndPrintsContinuations() {
+        Run r = run("train", "--epochs", "4", "--hidden", "32", "--print-every", "2", "--predict-length", "10");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("corpus timemachine: 10,000 tokens, vocabulary 28"), r.out());
+        assertTrue(r.out().contains("epoch 2, perplexity "), r.out());
+        assertTrue(r.out().contains("epoch 4, perplexity "), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith(" - time traveller") && l.length() == 3 + 14 + 10), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith(" - traveller")), r.out());
+    }
+
+    @Test
+    void chineseCorpusRoundTrips() throws Exception {
+        Path lyrics = dir.resolve("lyrics.txt");
+        Files.writeString(lyrics, "想要有直升机\n想要和你飞到宇宙去\n想要和你融化在一起\n融化在宇宙里\n".repeat(40));
+        Run r = run("train", "--preset", "jaychou", "--corpus", lyrics.toString(), "--epochs", "2", "--hidden", "16",
+                "--batch", "4", "--steps", "8", "--prefix", "想要", "--predict-length", "5");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith(" - 想要") && l.codePointCount(0, l.length()) == 3 + 2 + 5),
+                r.out());
+    }
+
+    @Test
+    void badFlagsNameTheFlagAndRange() {
+        Run r = run("train", "--hidden", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--hidden must be a positive whole number, got 0"), r.err());
+        r = run("train", "--lr", "-1");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--lr must be a positive finite number"), r.err());
+        r = run("train", "--preset", "shakespeare");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--preset: unknown value 'shakespeare'; allowed: timemachine, jaychou"), r.err());
+    }
+
+    @Test
+    void tooShortCorpusSaysHowManyTokensAreNeeded() throws Exception {
+        Path tiny = dir.resolve("tiny.txt");
+        Files.writeString(tiny, "just a few words");
+        Run r = run("train", "--corpus", tiny.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("tiny.txt: 16 tokens is too short for one minibatch of --batch 32 × --steps 35")
+                && r.err().contains("at least 1152 tokens"), r.err());
+    }
+
+    @Test
+    void missingCorpusIsAClearError() {
+        Run r = run("train", "--corpus", dir.resolve("missing.txt").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("missing.txt: no such file"), r.err());
+    }
+}

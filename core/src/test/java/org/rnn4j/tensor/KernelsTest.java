@@ -1,0 +1,103 @@
+package org.rnn4j.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The fast kernels against the plain reference, on ragged sizes. */
+class KernelsTest {
+    private final Kernels ref = Kernels.reference();
+    private final Kernels fast = Kernels.best();
+    private final Rng rng = new Rng(3);
+
+    @Test
+    void theVectorKernelsAreInUse() {
+        assertTrue(fast.name().startsWith("vector"), "tests run with the Vector API module: " + fast.name());
+    }
+
+    private float[] random(int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) rng.nextGaussian();
+        }
+        return x;
+    }
+
+    private static void assertClose(float[] expected, float[] actual, double tol) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            double scale = Math.max(1, Math.abs(expected[i]));
+            assertTrue(Math.abs(expected[i] - actual[i]) <= tol * scale,
+                    "element " + i + ": expected " + expected[i] + " but was " + actual[i]);
+        }
+    }
+
+    @Test
+    void gemmMatchesReferenceInBothLayoutsOnRaggedShapes() {
+        int[] sizes = {1, 3, 4, 5, 15, 16, 17, 33, 63, 64, 65, 130};
+        for (int m : sizes) {
+            for (int n : sizes) {
+                for (int k : new int[] {1, 7, 64, 67}) {
+                    for (boolean transposedA : new boolean[] {false, true}) {
+                        for (boolean accumulate : new boolean[] {false, true}) {
+                            checkGemm(m, n, k, transposedA, accumulate);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void checkGemm(int m, int n, int k, boolean transposedA, boolean accumulate) {
+        // leading dimensions wider than the matrices, and offsets, as the model uses them
+        int lda = (transposedA ? m : k) + 2, ldb = n + 3, ldc = n + 1;
+        int aRows = transposedA ? k : m;
+        float[] a = random(5 + aRows * lda), b = random(7 + k * ldb), c0 = random(2 + m * ldc);
+        float[] c1 = c0.clone(), c2 = c0.clone();
+        if (transposedA) {
+            ref.matmulTN(m, n, k, a, 5, lda, b, 7, ldb, c1, 2, ldc, accumulate);
+            fast.matmulTN(m, n, k, a, 5, lda, b, 7, ldb, c2, 2, ldc, accumulate);
+        } else {
+            ref.matmul(m, n, k, a, 5, lda, b, 7, ldb, c1, 2, ldc, accumulate);
+            fast.matmul(m, n, k, a, 5, lda, b, 7, ldb, c2, 2, ldc, accumulate);
+        }
+        assertClose(c1, c2, 1e-4 * Math.sqrt(k));
+    }
+
+    @Test
+    void referenceGemmIsTheMatrixProduct() {
+        float[] a = {1, 2, 3, 4, 5, 6};          // (2, 3)
+        float[] b = {1, 0, 0, 1, 1, 1};          // (3, 2)
+        float[] c = new float[4];
+        ref.matmul(2, 2, 3, a, 0, 3, b, 0, 2, c, 0, 2, false);
+        assertClose(new float[] {4, 5, 10, 11}, c, 0);
+        float[] at = {1, 4, 2, 5, 3, 6};         // the same A stored transposed, (3, 2)
+        ref.matmulTN(2, 2, 3, at, 0, 2, b, 0, 2, c, 0, 2, true);
+        assertClose(new float[] {8, 10, 20, 22}, c, 0);
+    }
+
+    @Test
+    void tanhMatchesReference() {
+        for (int len : new int[] {1, 15, 16, 17, 100}) {
+            float[] x = random(len + 6);
+            x[3] = 40f;
+            x[4] = -40f;
+            x[5] = 1e-6f;
+            float[] y1 = x.clone(), y2 = x.clone();
+            ref.tanh(y1, 3, len);
+            fast.tanh(y2, 3, len);
+            assertClose(y1, y2, 2e-6);
+        }
+    }
+
+    @Test
+    void softmaxCrossEntropyIsTheMeanNegativeLogLikelihood() {
+        float[] logits = {0, 0, 0, 0, (float) Math.log(3), 0};
+        int[] labels = {2, 1};
+        double total = ref.softmaxCrossEntropy(logits, 0, 2, 3, labels);
+        assertEquals(Math.log(3) + Math.log(5.0 / 3), total, 1e-6);
+        // gradient of the mean: (softmax - onehot) / rows
+        assertClose(new float[] {1f / 6, 1f / 6, -1f / 3, 0.1f, 0.3f - 0.5f, 0.1f}, logits, 1e-6);
+    }
+}

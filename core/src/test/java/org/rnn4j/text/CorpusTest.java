@@ -1,0 +1,103 @@
+package org.rnn4j.text;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnn4j.InputException;
+
+class CorpusTest {
+    @TempDir
+    Path dir;
+
+    private static String apply(Preprocessing mode, String text) throws IOException {
+        int[] cps = Corpus.decode(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "t", mode, 0);
+        return new String(cps, 0, cps.length);
+    }
+
+    @Test
+    void lettersRuleIsTheTimeMachineRule() throws IOException {
+        // per line: runs of non-letters -> one space, strip, lower; lines joined with no separator
+        assertEquals("the time machine by h g wellsithe time traveller for so",
+                apply(Preprocessing.LETTERS, "The Time Machine, by H. G. Wells [1898]\n\n\n\nI\r\n"
+                        + "  The Time Traveller (for so --\n"));
+        assertEquals("caf", apply(Preprocessing.LETTERS, "café"));
+    }
+
+    @Test
+    void spacesRuleIsTheLyricsRule() throws IOException {
+        assertEquals("想要有直升机 想要和你  x", apply(Preprocessing.SPACES, "想要有直升机\n想要和你\r\nx"));
+        assertEquals("a\nb", apply(Preprocessing.RAW, "a\nb"));
+    }
+
+    @Test
+    void builtInCorpusIsTheTimeMachine() {
+        Corpus c = Corpus.load(null, null, Preprocessing.LETTERS, 10_000);
+        assertEquals(10_000, c.length());
+        assertTrue(c.text().startsWith("the time machine by h g wellsithe time traveller for so it will be"));
+        assertTrue(Corpus.load(null, null, Preprocessing.LETTERS, 0).length() > 150_000);
+    }
+
+    @Test
+    void zipMemberIsChosenWhenItIsTheOnlyText() throws IOException {
+        Path zip = zip("lyrics.zip", "__MACOSX/._a.txt", "x", "a.txt", "分开\n不分开");
+        Corpus c = Corpus.load(zip.toString(), null, Preprocessing.SPACES, 0);
+        assertEquals("分开 不分开", c.text());
+        assertEquals(zip + "!a.txt", c.name());
+    }
+
+    @Test
+    void zipWithSeveralTextsNeedsMember() throws IOException {
+        Path zip = zip("two.zip", "a.txt", "aaa", "b.txt", "bbb");
+        InputException e = assertThrows(InputException.class,
+                () -> Corpus.load(zip.toString(), null, Preprocessing.RAW, 0));
+        assertTrue(e.getMessage().contains("--member") && e.getMessage().contains("a.txt, b.txt"), e.getMessage());
+        assertEquals("bbb", Corpus.load(zip.toString(), "b.txt", Preprocessing.RAW, 0).text());
+    }
+
+    @Test
+    void maxTokensCountsCodePoints() throws IOException {
+        Path f = dir.resolve("emoji.txt");
+        Files.writeString(f, "😀a😀b😀c");
+        Corpus c = Corpus.load(f.toString(), null, Preprocessing.RAW, 4);
+        assertEquals(4, c.length());
+        assertEquals("😀a😀b", c.text());
+    }
+
+    @Test
+    void invalidUtf8IsAClearError() throws IOException {
+        Path f = dir.resolve("latin1.txt");
+        Files.write(f, new byte[] {'a', (byte) 0xE9, 'b'});
+        InputException e = assertThrows(InputException.class, () -> Corpus.load(f.toString(), null, Preprocessing.RAW, 0));
+        assertTrue(e.getMessage().contains("latin1.txt") && e.getMessage().contains("UTF-8"), e.getMessage());
+    }
+
+    @Test
+    void missingFileIsAClearError() {
+        InputException e = assertThrows(InputException.class,
+                () -> Corpus.load(dir.resolve("nope.txt").toString(), null, Preprocessing.RAW, 0));
+        assertTrue(e.getMessage().contains("nope.txt") && e.getMessage().contains("no such file"), e.getMessage());
+    }
+
+    private Path zip(String name, String... entries) throws IOException {
+        Path zip = dir.resolve(name);
+        try (OutputStream os = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(os)) {
+            for (int i = 0; i < entries.length; i += 2) {
+                z.putNextEntry(new ZipEntry(entries[i]));
+                z.write(entries[i + 1].getBytes(StandardCharsets.UTF_8));
+                z.closeEntry();
+            }
+        }
+        return zip;
+    }
+}
