@@ -1,5 +1,8 @@
 package org.rnn4j.cli;
 
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import org.rnn4j.InputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,15 +21,19 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine cl = commandLine();
+        // UTF-8 whatever the platform default, so lyrics print as lyrics
+        cl.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+        System.exit(cl.execute(args));
     }
 
     /** The command line with rnn4j's error handling: bad input is one clear line and exit code 2. */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof InputException || e instanceof IllegalArgumentException) {
-                commandLine.getErr().println("rnn4j: " + e.getMessage());
+            if (e instanceof InputException) {
+                cl.getErr().println("rnn4j: " + e.getMessage());
                 return 2;
             }
             throw e;

@@ -1,7 +1,6 @@
 package org.rnn4j.cli;
 
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -18,6 +17,8 @@ import org.rnn4j.train.EpochReport;
 import org.rnn4j.train.TrainConfig;
 import org.rnn4j.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** {@code rnn4j train}: trains the from-scratch RNN on a corpus and prints greedy continuations. */
@@ -82,9 +83,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation and sampling (default: 0).")
     long seed;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         Preset p = parsePreset(preset);
         String source = corpus != null ? corpus : p.corpus;
         Preprocessing mode = preprocess != null ? parseEnum(Preprocessing.class, "--preprocess", preprocess)
@@ -117,7 +122,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " tokens; use a longer corpus or smaller --batch/--steps");
         }
         for (String s : pre) {
-            s.codePoints().filter(c -> !vocab.contains(c)).distinct().forEach(c -> System.err.printf(
+            s.codePoints().filter(c -> !vocab.contains(c)).distinct().forEach(c -> err.printf(
                     "rnn4j: warning: the prefix '%s' has '%s', which is not in the vocabulary: it reads as <unk>%n",
                     s, Character.toString(c)));
         }
