@@ -13,6 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorKernels extends Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final VectorMask<Float> FULL = S.maskAll(true);
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
 
     VectorKernels() {
         FloatVector.zero(S); // fails here, not later, when the module is absent
@@ -28,21 +30,37 @@ final class VectorKernels extends Kernels {
                      float[] a, int aOff, int aRow, int aCol,
                      float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc, boolean accumulate) {
-        int i = 0;
-        for (; i + 4 <= m; i += 4) {
-            int j = 0;
-            for (; j + 4 * L <= n; j += 4 * L) {
+        // column panels outside, row blocks inside: a K × 4L panel of B stays in cache while every
+        // row block of A passes over it, instead of all of B streaming once per row block
+        int j = 0;
+        for (; j + 4 * L <= n; j += 4 * L) {
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
                 tile4x4(k, a, aOff + i * aRow, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, accumulate);
             }
-            for (; j < n; j += L) {
-                tile4x1(k, a, aOff + i * aRow, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc,
-                        accumulate, S.indexInRange(j, n));
+            for (; i < m; i++) {
+                for (int jj = j; jj < j + 4 * L; jj += L) {
+                    tile1x1(k, a, aOff + i * aRow, aCol, b, bOff + jj, ldb, c, cOff + i * ldc + jj,
+                            accumulate, FULL);
+                }
             }
         }
-        for (; i < m; i++) {
-            for (int j = 0; j < n; j += L) {
-                tile1x1(k, a, aOff + i * aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j,
-                        accumulate, S.indexInRange(j, n));
+        for (; j < n; j += L) {
+            int width = Math.min(L, n - j);
+            // a full-width load of B's last row must stay inside the array; lanes past n are computed
+            // and never stored (masked loads in the inner loop are slow in JDK 17)
+            if (width < L && bOff + (k - 1) * ldb + j + L > b.length) {
+                super.gemm(m, width, k, a, aOff, aRow, aCol, b, bOff + j, ldb, c, cOff + j, ldc, accumulate);
+                break;
+            }
+            VectorMask<Float> mask = S.indexInRange(j, n);
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                tile4x1(k, a, aOff + i * aRow, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc,
+                        accumulate, mask);
+            }
+            for (; i < m; i++) {
+                tile1x1(k, a, aOff + i * aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, accumulate, mask);
             }
         }
     }
@@ -88,7 +106,11 @@ final class VectorKernels extends Kernels {
     }
 
     private static void store(FloatVector v, float[] c, int off, boolean accumulate, VectorMask<Float> mask) {
-        (accumulate ? v.add(FloatVector.fromArray(S, c, off, mask)) : v).intoArray(c, off, mask);
+        if (mask.allTrue()) {
+            store(v, c, off, accumulate);
+        } else {
+            (accumulate ? v.add(FloatVector.fromArray(S, c, off, mask)) : v).intoArray(c, off, mask);
+        }
     }
 
     private static void tile4x1(int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
@@ -96,7 +118,7 @@ final class VectorKernels extends Kernels {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
         int a0 = aOff, a1 = aOff + aRow, a2 = aOff + 2 * aRow, a3 = aOff + 3 * aRow;
         for (int kk = 0; kk < k; kk++) {
-            FloatVector bv = FloatVector.fromArray(S, b, bOff + kk * ldb, mask);
+            FloatVector bv = FloatVector.fromArray(S, b, bOff + kk * ldb);
             int ak = kk * aCol;
             c0 = FloatVector.broadcast(S, a[a0 + ak]).fma(bv, c0);
             c1 = FloatVector.broadcast(S, a[a1 + ak]).fma(bv, c1);
@@ -113,22 +135,91 @@ final class VectorKernels extends Kernels {
                                 float[] c, int cOff, boolean accumulate, VectorMask<Float> mask) {
         FloatVector acc = FloatVector.zero(S);
         for (int kk = 0; kk < k; kk++) {
-            acc = FloatVector.broadcast(S, a[aOff + kk * aCol]).fma(FloatVector.fromArray(S, b, bOff + kk * ldb, mask), acc);
+            acc = FloatVector.broadcast(S, a[aOff + kk * aCol]).fma(FloatVector.fromArray(S, b, bOff + kk * ldb), acc);
         }
         store(acc, c, cOff, accumulate, mask);
     }
 
-    /** tanh(x) = 1 − 2 / (e^{2x} + 1): exact at ±∞, and the exponential is a fast intrinsic. */
+    // tanh as Eigen's rational approximation (odd degree 13 over even degree 6): a few ulp on
+    // [-7.9, 7.9], where float tanh is ±1 beyond; fused multiply-adds only, no exponential.
+    private static final float TANH_CLAMP = 7.90531110763549805f;
+    private static final float A1 = 4.89352455891786e-03f, A3 = 6.37261928875436e-04f,
+            A5 = 1.48572235717979e-05f, A7 = 5.12229709037114e-08f, A9 = -8.60467152213735e-11f,
+            A11 = 2.00018790482477e-13f, A13 = -2.76076847742355e-16f;
+    private static final float B0 = 4.89352518554385e-03f, B2 = 2.26843463243900e-03f,
+            B4 = 1.18534705686654e-04f, B6 = 1.19825839466702e-06f;
+
     @Override
     public void tanh(float[] x, int off, int len) {
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        FloatVector two = FloatVector.broadcast(S, 2f);
         int i = 0;
-        for (; i < len; i += L) {
+        for (; i + L <= len; i += L) {
+            tanh(FloatVector.fromArray(S, x, off + i)).intoArray(x, off + i);
+        }
+        if (i < len) { // masked operations are slow in JDK 17: only the tail takes one
             VectorMask<Float> mask = S.indexInRange(i, len);
-            FloatVector v = FloatVector.fromArray(S, x, off + i, mask);
-            FloatVector e = v.mul(two).lanewise(VectorOperators.EXP);
-            one.sub(two.div(e.add(one))).intoArray(x, off + i, mask);
+            tanh(FloatVector.fromArray(S, x, off + i, mask)).intoArray(x, off + i, mask);
+        }
+    }
+
+    private static FloatVector tanh(FloatVector x) {
+        FloatVector v = x.max(-TANH_CLAMP).min(TANH_CLAMP);
+        FloatVector x2 = v.mul(v);
+        FloatVector p = x2.fma(A13, A11).fma(x2, FloatVector.broadcast(S, A9))
+                .fma(x2, FloatVector.broadcast(S, A7)).fma(x2, FloatVector.broadcast(S, A5))
+                .fma(x2, FloatVector.broadcast(S, A3)).fma(x2, FloatVector.broadcast(S, A1)).mul(v);
+        FloatVector q = x2.fma(B6, B4).fma(x2, FloatVector.broadcast(S, B2)).fma(x2, FloatVector.broadcast(S, B0));
+        return p.div(q);
+    }
+
+    @Override
+    public void tanhBackward(float[] g, int gOff, float[] extra, int extraOff, float[] y, int yOff, int len) {
+        int i = 0;
+        for (; i + L <= len; i += L) {
+            tanhBackward(g, gOff + i, extra, extraOff + i, y, yOff + i, FULL);
+        }
+        if (i < len) {
+            tanhBackward(g, gOff + i, extra, extraOff + i, y, yOff + i, S.indexInRange(i, len));
+        }
+    }
+
+    private static void tanhBackward(float[] g, int gOff, float[] extra, int extraOff, float[] y, int yOff,
+                                     VectorMask<Float> m) {
+        FloatVector yv = load(y, yOff, m);
+        FloatVector gv = load(g, gOff, m).add(load(extra, extraOff, m));
+        store(gv.mul(yv.neg().fma(yv, ONE)), g, gOff, false, m); // (1 − y²) = y·(−y) + 1
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        int i = 0;
+        for (; i + L <= len; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).fma(av, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        if (i < len) {
+            VectorMask<Float> m = S.indexInRange(i, len);
+            store(load(x, xOff + i, m).fma(av, load(y, yOff + i, m)), y, yOff + i, false, m);
+        }
+    }
+
+    private static FloatVector load(float[] x, int off, VectorMask<Float> mask) {
+        return mask.allTrue() ? FloatVector.fromArray(S, x, off) : FloatVector.fromArray(S, x, off, mask);
+    }
+
+    @Override
+    public void addRowVector(float[] x, int off, int rows, int cols, float[] v, int vOff) {
+        for (int r = 0; r < rows; r++) {
+            axpy(1f, v, vOff, x, off + r * cols, cols);
+        }
+    }
+
+    @Override
+    public void columnSums(float[] x, int off, int rows, int cols, float[] out, int outOff, boolean accumulate) {
+        if (!accumulate) {
+            java.util.Arrays.fill(out, outOff, outOff + cols, 0f);
+        }
+        for (int r = 0; r < rows; r++) {
+            axpy(1f, x, off + r * cols, out, outOff, cols);
         }
     }
 }

@@ -92,6 +92,31 @@ class KernelsTest {
     }
 
     @Test
+    void elementwiseKernelsMatchReference() {
+        for (int len : new int[] {1, 15, 16, 17, 100}) {
+            float[] g = random(len + 2), extra = random(len + 1), y = random(len + 3), v = random(len + 1);
+            float[] g1 = g.clone(), g2 = g.clone();
+            ref.tanhBackward(g1, 2, extra, 1, y, 3, len);
+            fast.tanhBackward(g2, 2, extra, 1, y, 3, len);
+            assertClose(g1, g2, 1e-6);
+            ref.axpy(0.7f, extra, 1, g1, 2, len);
+            fast.axpy(0.7f, extra, 1, g2, 2, len);
+            assertClose(g1, g2, 1e-6);
+            int rows = 3;
+            float[] m = random(1 + rows * len), m1 = m.clone(), m2 = m.clone();
+            ref.addRowVector(m1, 1, rows, len, v, 1);
+            fast.addRowVector(m2, 1, rows, len, v, 1);
+            assertClose(m1, m2, 1e-6);
+            float[] s1 = random(len + 1), s2 = s1.clone();
+            for (boolean accumulate : new boolean[] {false, true}) {
+                ref.columnSums(m, 1, rows, len, s1, 1, accumulate);
+                fast.columnSums(m, 1, rows, len, s2, 1, accumulate);
+                assertClose(s1, s2, 1e-5);
+            }
+        }
+    }
+
+    @Test
     void softmaxCrossEntropyIsTheMeanNegativeLogLikelihood() {
         float[] logits = {0, 0, 0, 0, (float) Math.log(3), 0};
         int[] labels = {2, 1};
