@@ -83,6 +83,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation and sampling (default: 0).")
     long seed;
 
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for the matrix products (default: all cores).")
+    Integer threads;
+
     @Spec
     CommandSpec spec;
 
@@ -127,7 +130,7 @@ final class TrainCommand implements Callable<Integer> {
                     s, Character.toString(c)));
         }
 
-        Kernels kernels = Kernels.best();
+        Kernels kernels = threads == null ? Kernels.best() : Kernels.best(Flags.positive("--threads", threads));
         TrainConfig config = new TrainConfig(b, t, nEpochs, rate, theta, kind, randomOffset, seed);
         Rng rng = new Rng(seed);
         VanillaRnn model = new VanillaRnn(vocab.size(), h, rng.split(), kernels);

@@ -133,7 +133,9 @@ public final class VanillaRnn {
         float[] w = params.data, g = params.grad;
         float[] dO = ws.logits;
         // O = H W_hq + b_q  →  dW_hq = Hᵀ dO,  db_q = Σ_rows dO,  dH = dO W_hqᵀ
-        k.matmulTN(H, V, N, ws.hs, B * H, H, dO, 0, V, g, whq.offset(), V, false);
+        // (dW_hq is computed as its transpose dOᵀ H, (V, H): wide rows suit the kernels when V is small)
+        k.matmulTN(V, H, N, dO, 0, V, ws.hs, B * H, H, ws.whqT, 0, H, false);
+        k.transpose(V, H, ws.whqT, 0, g, whq.offset());
         k.columnSums(dO, 0, N, V, g, bq.offset(), false);
         k.transpose(H, V, w, whq.offset(), ws.whqT, 0);
         k.matmul(N, H, V, dO, 0, V, ws.whqT, 0, H, ws.dh, 0, H, false);

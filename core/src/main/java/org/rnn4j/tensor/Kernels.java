@@ -17,20 +17,33 @@ public class Kernels {
         return new Kernels();
     }
 
-    /** The fastest kernels this JVM can run. */
+    /** The fastest kernels this JVM can run, on all available cores. */
     public static Kernels best() {
         return BEST;
     }
 
-    private static Kernels choose() {
+    /**
+     * The fastest kernels this JVM can run, splitting large products over {@code threads} threads.
+     * Such an instance owns a {@link WorkerTeam}: use it from one thread at a time.
+     */
+    public static Kernels best(int threads) {
         if ("reference".equals(System.getProperty("rnn4j.kernels"))) {
             return reference();
         }
         try {
-            return new VectorKernels();
+            return new VectorKernels(threads);
         } catch (LinkageError e) { // the JVM was started without --add-modules jdk.incubator.vector
             return reference();
         }
+    }
+
+    private static Kernels choose() {
+        return best(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Threads a matrix product may use. */
+    public int threads() {
+        return 1;
     }
 
     /** A short name for reports: which kernels run. */
@@ -74,11 +87,21 @@ public class Kernels {
         gemm(m, n, k, a, aOff, 1, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
-    /** {@code dst (cols, rows) = srcᵀ} for src (rows, cols). */
+    /**
+     * {@code dst (cols, rows) = srcᵀ} for src (rows, cols), in 32 × 32 blocks so that both the reads
+     * and the writes stay within a few cache lines.
+     */
     public void transpose(int rows, int cols, float[] src, int srcOff, float[] dst, int dstOff) {
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                dst[dstOff + j * rows + i] = src[srcOff + i * cols + j];
+        final int blk = 32;
+        for (int i0 = 0; i0 < rows; i0 += blk) {
+            int i1 = Math.min(rows, i0 + blk);
+            for (int j0 = 0; j0 < cols; j0 += blk) {
+                int j1 = Math.min(cols, j0 + blk);
+                for (int i = i0; i < i1; i++) {
+                    for (int j = j0; j < j1; j++) {
+                        dst[dstOff + j * rows + i] = src[srcOff + i * cols + j];
+                    }
+                }
             }
         }
     }

@@ -16,20 +16,90 @@ final class VectorKernels extends Kernels {
     private static final VectorMask<Float> FULL = S.maskAll(true);
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
 
-    VectorKernels() {
+    /** Below this many multiply-adds a product runs on the calling thread alone. */
+    private static final long PARALLEL_WORK = 1 << 16;
+    private static final int PANEL = 4 * L;
+    /** Row blocks a product is cut into when it is too narrow for column panels. */
+    private static final int ROW_CHUNKS = 8;
+
+    private final WorkerTeam team;
+    private final GemmJob job = new GemmJob();
+
+    VectorKernels(int threads) {
         FloatVector.zero(S); // fails here, not later, when the module is absent
+        this.team = new WorkerTeam(threads);
     }
 
     @Override
     public String name() {
-        return "vector-" + S.vectorBitSize();
+        return "vector-" + S.vectorBitSize() + " × " + team.size() + (team.size() == 1 ? " thread" : " threads");
     }
 
+    @Override
+    public int threads() {
+        return team.size();
+    }
+
+    /**
+     * Splits a product over the team: by column panels when C is wide enough (each thread then reads
+     * its own part of B), otherwise by blocks of rows.
+     */
     @Override
     public void gemm(int m, int n, int k,
                      float[] a, int aOff, int aRow, int aCol,
                      float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc, boolean accumulate) {
+        if (team.size() == 1 || (long) m * n * k < PARALLEL_WORK) {
+            gemmBlock(m, n, k, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        GemmJob g = job;
+        g.set(m, n, k, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, accumulate);
+        if (n >= 2 * PANEL) {
+            g.rowsPerChunk = 0;
+            team.run((n + PANEL - 1) / PANEL, g);
+        } else {
+            g.rowsPerChunk = Math.max(4, ((m + ROW_CHUNKS - 1) / ROW_CHUNKS + 3) & ~3);
+            team.run((m + g.rowsPerChunk - 1) / g.rowsPerChunk, g);
+        }
+        g.clear();
+    }
+
+    /** The arguments of the product being split, reused so that no call allocates. */
+    private final class GemmJob implements WorkerTeam.Job {
+        int m, n, k, aOff, aRow, aCol, bOff, ldb, cOff, ldc, rowsPerChunk;
+        float[] a, b, c;
+        boolean accumulate;
+
+        void set(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
+                 float[] c, int cOff, int ldc, boolean accumulate) {
+            this.m = m; this.n = n; this.k = k;
+            this.a = a; this.aOff = aOff; this.aRow = aRow; this.aCol = aCol;
+            this.b = b; this.bOff = bOff; this.ldb = ldb;
+            this.c = c; this.cOff = cOff; this.ldc = ldc; this.accumulate = accumulate;
+        }
+
+        void clear() {
+            a = b = c = null;
+        }
+
+        @Override
+        public void run(int chunk) {
+            if (rowsPerChunk == 0) {
+                int j = chunk * PANEL, width = Math.min(PANEL, n - j);
+                gemmBlock(m, width, k, a, aOff, aRow, aCol, b, bOff + j, ldb, c, cOff + j, ldc, accumulate);
+            } else {
+                int i = chunk * rowsPerChunk, rows = Math.min(rowsPerChunk, m - i);
+                gemmBlock(rows, n, k, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, ldc, accumulate);
+            }
+        }
+    }
+
+    /** One thread's product. */
+    private void gemmBlock(int m, int n, int k,
+                           float[] a, int aOff, int aRow, int aCol,
+                           float[] b, int bOff, int ldb,
+                           float[] c, int cOff, int ldc, boolean accumulate) {
         // column panels outside, row blocks inside: a K × 4L panel of B stays in cache while every
         // row block of A passes over it, instead of all of B streaming once per row block
         int j = 0;

@@ -8,12 +8,14 @@ import org.junit.jupiter.api.Test;
 /** The fast kernels against the plain reference, on ragged sizes. */
 class KernelsTest {
     private final Kernels ref = Kernels.reference();
-    private final Kernels fast = Kernels.best();
+    private final Kernels fast = Kernels.best(1);
+    private final Kernels parallel = Kernels.best(2);
     private final Rng rng = new Rng(3);
 
     @Test
     void theVectorKernelsAreInUse() {
         assertTrue(fast.name().startsWith("vector"), "tests run with the Vector API module: " + fast.name());
+        assertEquals(2, parallel.threads());
     }
 
     private float[] random(int n) {
@@ -35,7 +37,7 @@ class KernelsTest {
 
     @Test
     void gemmMatchesReferenceInBothLayoutsOnRaggedShapes() {
-        int[] sizes = {1, 3, 4, 5, 15, 16, 17, 33, 63, 64, 65, 130};
+        int[] sizes = {1, 3, 4, 5, 15, 16, 17, 33, 63, 64, 65, 130, 300};
         for (int m : sizes) {
             for (int n : sizes) {
                 for (int k : new int[] {1, 7, 64, 67}) {
@@ -54,15 +56,21 @@ class KernelsTest {
         int lda = (transposedA ? m : k) + 2, ldb = n + 3, ldc = n + 1;
         int aRows = transposedA ? k : m;
         float[] a = random(5 + aRows * lda), b = random(7 + k * ldb), c0 = random(2 + m * ldc);
-        float[] c1 = c0.clone(), c2 = c0.clone();
+        float[] expected = c0.clone();
         if (transposedA) {
-            ref.matmulTN(m, n, k, a, 5, lda, b, 7, ldb, c1, 2, ldc, accumulate);
-            fast.matmulTN(m, n, k, a, 5, lda, b, 7, ldb, c2, 2, ldc, accumulate);
+            ref.matmulTN(m, n, k, a, 5, lda, b, 7, ldb, expected, 2, ldc, accumulate);
         } else {
-            ref.matmul(m, n, k, a, 5, lda, b, 7, ldb, c1, 2, ldc, accumulate);
-            fast.matmul(m, n, k, a, 5, lda, b, 7, ldb, c2, 2, ldc, accumulate);
+            ref.matmul(m, n, k, a, 5, lda, b, 7, ldb, expected, 2, ldc, accumulate);
         }
-        assertClose(c1, c2, 1e-4 * Math.sqrt(k));
+        for (Kernels kernels : new Kernels[] {fast, parallel}) {
+            float[] actual = c0.clone();
+            if (transposedA) {
+                kernels.matmulTN(m, n, k, a, 5, lda, b, 7, ldb, actual, 2, ldc, accumulate);
+            } else {
+                kernels.matmul(m, n, k, a, 5, lda, b, 7, ldb, actual, 2, ldc, accumulate);
+            }
+            assertClose(expected, actual, 1e-4 * Math.sqrt(k));
+        }
     }
 
     @Test
