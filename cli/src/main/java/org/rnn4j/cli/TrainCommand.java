@@ -109,6 +109,9 @@ final class TrainCommand implements Callable<Integer> {
         int length = Flags.atLeast("--predict-length", predictLength != null ? predictLength : p.predictLength, 0);
         List<String> pre = prefixes != null ? prefixes : p.prefixes;
         Flags.atLeast("--min-freq", minFreq, 1);
+        if (threads != null) {
+            Flags.positive("--threads", threads);
+        }
         for (String s : pre) {
             if (s.isEmpty()) {
                 throw new InputException("--prefix: a prefix needs at least one character");
@@ -130,7 +133,7 @@ final class TrainCommand implements Callable<Integer> {
                     s, Character.toString(c)));
         }
 
-        Kernels kernels = threads == null ? Kernels.best() : Kernels.best(Flags.positive("--threads", threads));
+        Kernels kernels = threads == null ? Kernels.best() : Kernels.best(threads);
         TrainConfig config = new TrainConfig(b, t, nEpochs, rate, theta, kind, randomOffset, seed);
         Rng rng = new Rng(seed);
         VanillaRnn model = new VanillaRnn(vocab.size(), h, rng.split(), kernels);
