@@ -161,6 +161,14 @@ public final class VanillaRnn {
         }
     }
 
+    /**
+     * Floating-point operations of one training token: the products H_{t-1} W_hh and H_t W_hq
+     * forward (2H² + 2HV), and twice that backward (input gradients and weight gradients).
+     */
+    public double flopsPerToken() {
+        return 6.0 * hidden * hidden + 6.0 * hidden * vocab;
+    }
+
     /** Forward, loss and backward of one minibatch; returns the summed loss. */
     public double trainStep(Workspace ws, Batch batch, float[] state) {
         forward(ws, batch.x, state);

@@ -41,6 +41,29 @@ public class Kernels {
         return best(Runtime.getRuntime().availableProcessors());
     }
 
+    /**
+     * Measures the machine's multiply-add peak in GFLOPS as these kernels can reach it: independent
+     * chains of fused multiply-adds on every thread, nothing read from memory.
+     */
+    public double fmaPeakGflops() {
+        long iterations = 20_000_000;
+        fmaChains(iterations / 10); // warm-up, so the measured loop is compiled
+        long start = System.nanoTime();
+        float sink = fmaChains(iterations);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return sink == 42f ? 0 : 8.0 * 2 * iterations / seconds / 1e9;
+    }
+
+    private static float fmaChains(long iterations) {
+        float a0 = 1, a1 = 2, a2 = 3, a3 = 4, a4 = 5, a5 = 6, a6 = 7, a7 = 8;
+        final float m = 0.999999f, c = 1e-6f;
+        for (long i = 0; i < iterations; i++) {
+            a0 = Math.fma(a0, m, c); a1 = Math.fma(a1, m, c); a2 = Math.fma(a2, m, c); a3 = Math.fma(a3, m, c);
+            a4 = Math.fma(a4, m, c); a5 = Math.fma(a5, m, c); a6 = Math.fma(a6, m, c); a7 = Math.fma(a7, m, c);
+        }
+        return a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7;
+    }
+
     /** Threads a matrix product may use. */
     public int threads() {
         return 1;

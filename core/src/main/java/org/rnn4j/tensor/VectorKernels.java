@@ -40,6 +40,34 @@ final class VectorKernels extends Kernels {
         return team.size();
     }
 
+    /** Twelve independent vector FMA chains per thread (enough to cover the FMA latency), on the team. */
+    @Override
+    public double fmaPeakGflops() {
+        final int chunksPerThread = 4;
+        final long iterations = 5_000_000;
+        int chunks = team.size() * chunksPerThread;
+        float[] sink = new float[chunks];
+        team.run(chunks, c -> sink[c] = fmaChains(iterations / 10));
+        long start = System.nanoTime();
+        team.run(chunks, c -> sink[c] = fmaChains(iterations));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return 12.0 * 2 * L * iterations * chunks / seconds / 1e9;
+    }
+
+    private static float fmaChains(long iterations) {
+        FloatVector m = FloatVector.broadcast(S, 0.999999f), c = FloatVector.broadcast(S, 1e-6f);
+        FloatVector a0 = FloatVector.broadcast(S, 1f), a1 = a0.add(c), a2 = a1.add(c), a3 = a2.add(c);
+        FloatVector a4 = a3.add(c), a5 = a4.add(c), a6 = a5.add(c), a7 = a6.add(c);
+        FloatVector a8 = a7.add(c), a9 = a8.add(c), a10 = a9.add(c), a11 = a10.add(c);
+        for (long i = 0; i < iterations; i++) {
+            a0 = a0.fma(m, c); a1 = a1.fma(m, c); a2 = a2.fma(m, c); a3 = a3.fma(m, c);
+            a4 = a4.fma(m, c); a5 = a5.fma(m, c); a6 = a6.fma(m, c); a7 = a7.fma(m, c);
+            a8 = a8.fma(m, c); a9 = a9.fma(m, c); a10 = a10.fma(m, c); a11 = a11.fma(m, c);
+        }
+        return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
+                .reduceLanes(VectorOperators.ADD);
+    }
+
     /**
      * Splits a product over the team: by column panels when C is wide enough (each thread then reads
      * its own part of B), otherwise by blocks of rows.
@@ -106,7 +134,11 @@ final class VectorKernels extends Kernels {
         for (; j + 4 * L <= n; j += 4 * L) {
             int i = 0;
             for (; i + 4 <= m; i += 4) {
-                tile4x4(k, a, aOff + i * aRow, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, accumulate);
+                if (aCol == 1) {
+                    tile4x4NN(k, a, aOff + i * aRow, aRow, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, accumulate);
+                } else {
+                    tile4x4(k, a, aOff + i * aRow, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, accumulate);
+                }
             }
             for (; i < m; i++) {
                 for (int jj = j; jj < j + 4 * L; jj += L) {
@@ -156,6 +188,42 @@ final class VectorKernels extends Kernels {
             x = FloatVector.broadcast(S, a[a2 + ak]);
             c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
             x = FloatVector.broadcast(S, a[a3 + ak]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
+        }
+        store(c00, c, cOff, accumulate); store(c01, c, cOff + L, accumulate);
+        store(c02, c, cOff + 2 * L, accumulate); store(c03, c, cOff + 3 * L, accumulate);
+        cOff += ldc;
+        store(c10, c, cOff, accumulate); store(c11, c, cOff + L, accumulate);
+        store(c12, c, cOff + 2 * L, accumulate); store(c13, c, cOff + 3 * L, accumulate);
+        cOff += ldc;
+        store(c20, c, cOff, accumulate); store(c21, c, cOff + L, accumulate);
+        store(c22, c, cOff + 2 * L, accumulate); store(c23, c, cOff + 3 * L, accumulate);
+        cOff += ldc;
+        store(c30, c, cOff, accumulate); store(c31, c, cOff + L, accumulate);
+        store(c32, c, cOff + 2 * L, accumulate); store(c33, c, cOff + 3 * L, accumulate);
+    }
+
+    /** {@link #tile4x4} for A as stored (unit stride along k), the recurrent product's case. */
+    private static void tile4x4NN(int k, float[] a, int aOff, int aRow, float[] b, int bOff, int ldb,
+                                float[] c, int cOff, int ldc, boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        int a0 = aOff, a1 = aOff + aRow, a2 = aOff + 2 * aRow, a3 = aOff + 3 * aRow;
+        for (int kk = 0; kk < k; kk++) {
+            int bk = bOff + kk * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + kk]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[a1 + kk]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(S, a[a2 + kk]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(S, a[a3 + kk]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
         }
         store(c00, c, cOff, accumulate); store(c01, c, cOff + L, accumulate);

@@ -1,5 +1,6 @@
 package org.rnn4j.train;
 
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.rnn4j.data.Batch;
 import org.rnn4j.data.Sampler;
@@ -38,13 +39,18 @@ public final class Trainer {
 
     /** Runs every epoch, handing each one's report to {@code onEpoch}. */
     public void run(Consumer<EpochReport> onEpoch) {
+        run(onEpoch, () -> false);
+    }
+
+    /** Runs epochs until the configured number, or until {@code stop} says so after an epoch. */
+    public void run(Consumer<EpochReport> onEpoch, BooleanSupplier stop) {
         final int B = config.batch(), T = config.steps();
         VanillaRnn.Workspace ws = model.workspace(B, T);
         Batch batch = new Batch(B, T);
         float[] state = model.newState(B);
         Sgd sgd = new Sgd((float) config.lr(), kernels);
         boolean carry = sampler.kind() == Sampler.Kind.CONSECUTIVE;
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+        for (int epoch = 1; epoch <= config.epochs() && !stop.getAsBoolean(); epoch++) {
             long start = System.nanoTime();
             double lossSum = 0;
             long tokens = 0;

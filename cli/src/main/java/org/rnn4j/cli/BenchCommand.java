@@ -1,0 +1,189 @@
+package org.rnn4j.cli;
+
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.rnn4j.InputException;
+import org.rnn4j.data.Sampler;
+import org.rnn4j.nn.VanillaRnn;
+import org.rnn4j.tensor.Kernels;
+import org.rnn4j.tensor.Rng;
+import org.rnn4j.text.Corpus;
+import org.rnn4j.text.Preprocessing;
+import org.rnn4j.text.Vocab;
+import org.rnn4j.train.TrainConfig;
+import org.rnn4j.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rnn4j bench}: trains each configuration for a fixed time and reports its throughput, the
+ * effective GFLOPS and their share of the machine's measured multiply-add peak.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure training throughput: tokens/s, effective GFLOPS and share of the FMA peak.",
+                "Lists (--hidden 128,256) run every combination."})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--corpus", paramLabel = "FILE",
+            description = "Train on a corpus ('timemachine' for the built-in one; letters rule, 10,000 tokens)"
+                    + " instead of random tokens.")
+    String corpus;
+
+    @Option(names = "--vocab", paramLabel = "V", description = "Vocabulary of the random tokens (default: 28).")
+    int vocab = 28;
+
+    @Option(names = "--hidden", paramLabel = "H", split = ",", description = "Hidden units (default: 512).")
+    List<Integer> hidden = List.of(512);
+
+    @Option(names = "--batch", paramLabel = "B", split = ",", description = "Batch sizes (default: 32).")
+    List<Integer> batch = List.of(32);
+
+    @Option(names = "--steps", paramLabel = "T", description = "Time steps (default: 35).")
+    int steps = 35;
+
+    @Option(names = "--threads", paramLabel = "N", split = ",", description = "Thread counts (default: all cores).")
+    List<Integer> threads = List.of(Runtime.getRuntime().availableProcessors());
+
+    @Option(names = "--seconds", paramLabel = "S", description = "Measured time per configuration (default: 10).")
+    double seconds = 10;
+
+    @Option(names = "--warmup", paramLabel = "S", description = "Unmeasured time before it (default: 3).")
+    double warmup = 3;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON ('-': standard output).")
+    String json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        Flags.positive("--vocab", vocab);
+        Flags.positive("--steps", steps);
+        Flags.positive("--seconds", seconds);
+        Flags.atLeast("--warmup", (int) Math.ceil(warmup), 0);
+        hidden.forEach(h -> Flags.positive("--hidden", h));
+        batch.forEach(b -> Flags.positive("--batch", b));
+        threads.forEach(t -> Flags.positive("--threads", t));
+        PrintWriter out = spec.commandLine().getOut();
+
+        int[] ids;
+        int v;
+        String data;
+        if (corpus != null) {
+            Corpus text = Corpus.load(corpus, null, Preprocessing.LETTERS, 10_000);
+            Vocab vocabulary = Vocab.build(text.tokens(), 1);
+            ids = vocabulary.encode(text.tokens());
+            v = vocabulary.size();
+            data = text.name();
+        } else {
+            Rng rng = new Rng(1);
+            ids = new int[10_000];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = rng.nextInt(vocab);
+            }
+            v = vocab;
+            data = "random tokens";
+        }
+
+        Map<Integer, Kernels> teams = new LinkedHashMap<>(); // one worker team per thread count
+        Map<Integer, Double> peaks = new LinkedHashMap<>();
+        for (int t : threads) {
+            teams.computeIfAbsent(t, Kernels::best);
+            peaks.put(t, teams.get(t).fmaPeakGflops());
+        }
+        out.printf(Locale.ROOT, "data: %s, V %d, T %d; kernels %s; FMA peak %s%n", data, v, steps,
+                Kernels.best(1).name().replace(" × 1 thread", ""), peakText(peaks));
+        out.printf("%6s %6s %5s %4s %8s %12s %9s %7s%n", "H", "V", "B", "T", "threads", "tokens/s", "GFLOPS", "% peak");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int h : hidden) {
+            for (int b : batch) {
+                for (int t : threads) {
+                    int needed = Sampler.minimumTokens(b, steps);
+                    if (ids.length < needed) {
+                        throw new InputException("--batch " + b + " × --steps " + steps + " needs " + needed
+                                + " tokens; the benchmark data has " + ids.length);
+                    }
+                    Map<String, Object> row = measure(ids, v, h, b, teams.get(t), peaks.get(t));
+                    rows.add(row);
+                    out.printf(Locale.ROOT, "%6d %6d %5d %4d %8d %,12.0f %9.1f %6.1f%%%n", h, v, b, steps, t,
+                            (double) row.get("tokens_per_second"), (double) row.get("gflops"),
+                            (double) row.get("peak_share") * 100);
+                }
+            }
+        }
+        if (json != null) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("data", data);
+            doc.put("kernels", Kernels.best(1).name());
+            doc.put("fma_peak_gflops", peaks);
+            doc.put("results", rows);
+            String text = new GsonBuilder().setPrettyPrinting().create().toJson(doc) + "\n";
+            if (json.equals("-")) {
+                out.print(text);
+                out.flush();
+            } else {
+                writeAtomically(Path.of(json), text);
+            }
+        }
+        return 0;
+    }
+
+    private Map<String, Object> measure(int[] ids, int v, int h, int b, Kernels kernels, double peak) {
+        Rng rng = new Rng(0);
+        VanillaRnn model = new VanillaRnn(v, h, rng.split(), kernels);
+        TrainConfig config = new TrainConfig(b, steps, Integer.MAX_VALUE, 1.0, 1.0, Sampler.Kind.CONSECUTIVE,
+                false, 0);
+        Trainer trainer = new Trainer(model, ids, config, rng.split(), kernels);
+        long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
+        trainer.run(r -> { }, () -> System.nanoTime() > warmEnd);
+        long[] tokens = {0};
+        double[] time = {0};
+        trainer.run(r -> {
+            tokens[0] += r.tokens();
+            time[0] += r.seconds();
+        }, () -> time[0] >= seconds);
+        double tokensPerSecond = tokens[0] / time[0];
+        double gflops = tokensPerSecond * model.flopsPerToken() / 1e9;
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("hidden", h);
+        row.put("vocab", v);
+        row.put("batch", b);
+        row.put("steps", steps);
+        row.put("threads", kernels.threads());
+        row.put("tokens_per_second", tokensPerSecond);
+        row.put("gflops", gflops);
+        row.put("peak_share", gflops / peak);
+        return row;
+    }
+
+    private static String peakText(Map<Integer, Double> peaks) {
+        StringBuilder sb = new StringBuilder();
+        peaks.forEach((t, g) -> sb.append(sb.length() == 0 ? "" : ", ")
+                .append(String.format(Locale.ROOT, "%.0f GFLOPS on %d thread%s", g, t, t == 1 ? "" : "s")));
+        return sb.toString();
+    }
+
+    /** Writes to a temporary file beside the target, then renames it: never a half-written file. */
+    static void writeAtomically(Path target, String text) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
+        try {
+            Files.writeString(tmp, text);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

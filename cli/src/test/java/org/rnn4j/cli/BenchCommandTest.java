@@ -1,0 +1,48 @@
+package org.rnn4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void printsATableAndWritesJsonForEveryCombination() throws Exception {
+        Path json = dir.resolve("bench.json");
+        TrainCommandTest.Run r = TrainCommandTest.run("bench", "--hidden", "16,32", "--threads", "1,2",
+                "--seconds", "0.2", "--warmup", "0", "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("FMA peak"), r.out());
+        assertEquals(4, r.out().lines().filter(l -> l.matches("\\s+(16|32)\\s+28\\s+32\\s+35\\s+[12]\\s+.*%")).count(),
+                r.out());
+        JsonObject doc = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        JsonArray results = doc.getAsJsonArray("results");
+        assertEquals(4, results.size());
+        for (var e : results) {
+            JsonObject row = e.getAsJsonObject();
+            double tokens = row.get("tokens_per_second").getAsDouble();
+            double gflops = row.get("gflops").getAsDouble();
+            int h = row.get("hidden").getAsInt();
+            assertTrue(tokens > 0, row.toString());
+            assertEquals(tokens * (6.0 * h * h + 6.0 * h * 28) / 1e9, gflops, 1e-6 * gflops, row.toString());
+            assertTrue(row.get("peak_share").getAsDouble() > 0 && row.get("peak_share").getAsDouble() < 1, row.toString());
+        }
+        assertTrue(doc.getAsJsonObject("fma_peak_gflops").get("2").getAsDouble() > 0);
+    }
+
+    @Test
+    void badSizesAreRejectedBeforeAnyWork() {
+        TrainCommandTest.Run r = TrainCommandTest.run("bench", "--hidden", "64,0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--hidden must be a positive whole number, got 0"), r.err());
+    }
+}
