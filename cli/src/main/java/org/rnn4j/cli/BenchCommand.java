@@ -36,9 +36,12 @@ import picocli.CommandLine.Spec;
                 "Lists (--hidden 128,256) run every combination."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--corpus", paramLabel = "FILE",
-            description = "Train on a corpus ('timemachine' for the built-in one; letters rule, 10,000 tokens)"
+            description = "Train on a corpus ('timemachine' for the built-in one; its first 10,000 tokens)"
                     + " instead of random tokens.")
     String corpus;
+
+    @Option(names = "--preprocess", paramLabel = "MODE", description = "letters (default), spaces or raw, for --corpus.")
+    String preprocess = "letters";
 
     @Option(names = "--vocab", paramLabel = "V", description = "Vocabulary of the random tokens (default: 28).")
     int vocab = 28;
@@ -82,7 +85,8 @@ final class BenchCommand implements Callable<Integer> {
         int v;
         String data;
         if (corpus != null) {
-            Corpus text = Corpus.load(corpus, null, Preprocessing.LETTERS, 10_000);
+            Corpus text = Corpus.load(corpus, null,
+                    TrainCommand.parseEnum(Preprocessing.class, "--preprocess", preprocess), 10_000);
             Vocab vocabulary = Vocab.build(text.tokens(), 1);
             ids = vocabulary.encode(text.tokens());
             v = vocabulary.size();

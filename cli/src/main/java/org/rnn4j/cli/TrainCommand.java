@@ -168,7 +168,7 @@ final class TrainCommand implements Callable<Integer> {
                 : parseEnum(Sampler.Kind.class, "--sampling", value);
     }
 
-    private static <E extends Enum<E>> E parseEnum(Class<E> type, String flag, String value) {
+    static <E extends Enum<E>> E parseEnum(Class<E> type, String flag, String value) {
         try {
             return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
