@@ -134,11 +134,7 @@ final class VectorKernels extends Kernels {
         for (; j + 4 * L <= n; j += 4 * L) {
             int i = 0;
             for (; i + 4 <= m; i += 4) {
-                if (aCol == 1) {
-                    tile4x4NN(k, a, aOff + i * aRow, aRow, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, accumulate);
-                } else {
-                    tile4x4(k, a, aOff + i * aRow, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, accumulate);
-                }
+                tile4x4(k, a, aOff + i * aRow, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, accumulate);
             }
             for (; i < m; i++) {
                 for (int jj = j; jj < j + 4 * L; jj += L) {
@@ -188,42 +184,6 @@ final class VectorKernels extends Kernels {
             x = FloatVector.broadcast(S, a[a2 + ak]);
             c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
             x = FloatVector.broadcast(S, a[a3 + ak]);
-            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
-        }
-        store(c00, c, cOff, accumulate); store(c01, c, cOff + L, accumulate);
-        store(c02, c, cOff + 2 * L, accumulate); store(c03, c, cOff + 3 * L, accumulate);
-        cOff += ldc;
-        store(c10, c, cOff, accumulate); store(c11, c, cOff + L, accumulate);
-        store(c12, c, cOff + 2 * L, accumulate); store(c13, c, cOff + 3 * L, accumulate);
-        cOff += ldc;
-        store(c20, c, cOff, accumulate); store(c21, c, cOff + L, accumulate);
-        store(c22, c, cOff + 2 * L, accumulate); store(c23, c, cOff + 3 * L, accumulate);
-        cOff += ldc;
-        store(c30, c, cOff, accumulate); store(c31, c, cOff + L, accumulate);
-        store(c32, c, cOff + 2 * L, accumulate); store(c33, c, cOff + 3 * L, accumulate);
-    }
-
-    /** {@link #tile4x4} for A as stored (unit stride along k), the recurrent product's case. */
-    private static void tile4x4NN(int k, float[] a, int aOff, int aRow, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc, boolean accumulate) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        int a0 = aOff, a1 = aOff + aRow, a2 = aOff + 2 * aRow, a3 = aOff + 3 * aRow;
-        for (int kk = 0; kk < k; kk++) {
-            int bk = bOff + kk * ldb;
-            FloatVector b0 = FloatVector.fromArray(S, b, bk);
-            FloatVector b1 = FloatVector.fromArray(S, b, bk + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + kk]);
-            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
-            x = FloatVector.broadcast(S, a[a1 + kk]);
-            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
-            x = FloatVector.broadcast(S, a[a2 + kk]);
-            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
-            x = FloatVector.broadcast(S, a[a3 + kk]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
         }
         store(c00, c, cOff, accumulate); store(c01, c, cOff + L, accumulate);
