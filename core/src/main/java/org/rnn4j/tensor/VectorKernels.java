@@ -1,19 +1,20 @@
 package org.rnn4j.tensor;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API kernels ({@code jdk.incubator.vector}). Matrix products use a register tile of
  * 4 rows of A × 4 vectors of B (16 accumulators), which keeps the FMA units busy and reads each
- * loaded vector of B four times; edges fall back to 4 × 1 and 1 × 1 tiles with a masked last vector.
+ * loaded vector of B four times; edges fall back to 4 × 1 and 1 × 1 tiles, and a partial last vector
+ * is computed at full width and stored lane by lane.
  */
 final class VectorKernels extends Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final VectorMask<Float> FULL = S.maskAll(true);
+    /** Per-thread room for the lanes of partial tiles. */
+    private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[4 * L]);
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
 
     /** Below this many multiply-adds a product runs on the calling thread alone. */
@@ -139,7 +140,7 @@ final class VectorKernels extends Kernels {
             for (; i < m; i++) {
                 for (int jj = j; jj < j + 4 * L; jj += L) {
                     tile1x1(k, a, aOff + i * aRow, aCol, b, bOff + jj, ldb, c, cOff + i * ldc + jj,
-                            accumulate, FULL);
+                            accumulate, L, null);
                 }
             }
         }
@@ -151,14 +152,14 @@ final class VectorKernels extends Kernels {
                 super.gemm(m, width, k, a, aOff, aRow, aCol, b, bOff + j, ldb, c, cOff + j, ldc, accumulate);
                 break;
             }
-            VectorMask<Float> mask = S.indexInRange(j, n);
+            float[] edge = width < L ? EDGE.get() : null;
             int i = 0;
             for (; i + 4 <= m; i += 4) {
                 tile4x1(k, a, aOff + i * aRow, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc,
-                        accumulate, mask);
+                        accumulate, width, edge);
             }
             for (; i < m; i++) {
-                tile1x1(k, a, aOff + i * aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, accumulate, mask);
+                tile1x1(k, a, aOff + i * aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, accumulate, width, edge);
             }
         }
     }
@@ -186,33 +187,47 @@ final class VectorKernels extends Kernels {
             x = FloatVector.broadcast(S, a[a3 + ak]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
         }
-        store(c00, c, cOff, accumulate); store(c01, c, cOff + L, accumulate);
-        store(c02, c, cOff + 2 * L, accumulate); store(c03, c, cOff + 3 * L, accumulate);
-        cOff += ldc;
-        store(c10, c, cOff, accumulate); store(c11, c, cOff + L, accumulate);
-        store(c12, c, cOff + 2 * L, accumulate); store(c13, c, cOff + 3 * L, accumulate);
-        cOff += ldc;
-        store(c20, c, cOff, accumulate); store(c21, c, cOff + L, accumulate);
-        store(c22, c, cOff + 2 * L, accumulate); store(c23, c, cOff + 3 * L, accumulate);
-        cOff += ldc;
-        store(c30, c, cOff, accumulate); store(c31, c, cOff + L, accumulate);
-        store(c32, c, cOff + 2 * L, accumulate); store(c33, c, cOff + 3 * L, accumulate);
-    }
-
-    private static void store(FloatVector v, float[] c, int off, boolean accumulate) {
-        (accumulate ? v.add(FloatVector.fromArray(S, c, off)) : v).intoArray(c, off);
-    }
-
-    private static void store(FloatVector v, float[] c, int off, boolean accumulate, VectorMask<Float> mask) {
-        if (mask.allTrue()) {
-            store(v, c, off, accumulate);
-        } else {
-            (accumulate ? v.add(FloatVector.fromArray(S, c, off, mask)) : v).intoArray(c, off, mask);
+        // written out rather than through a helper: a vector passed to a method that is not inlined
+        // is boxed on the heap, and this method is too big for the JIT to inline much more into it
+        int o0 = cOff, o1 = cOff + ldc, o2 = cOff + 2 * ldc, o3 = cOff + 3 * ldc;
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(S, c, o0));
+            c01 = c01.add(FloatVector.fromArray(S, c, o0 + L));
+            c02 = c02.add(FloatVector.fromArray(S, c, o0 + 2 * L));
+            c03 = c03.add(FloatVector.fromArray(S, c, o0 + 3 * L));
+            c10 = c10.add(FloatVector.fromArray(S, c, o1));
+            c11 = c11.add(FloatVector.fromArray(S, c, o1 + L));
+            c12 = c12.add(FloatVector.fromArray(S, c, o1 + 2 * L));
+            c13 = c13.add(FloatVector.fromArray(S, c, o1 + 3 * L));
+            c20 = c20.add(FloatVector.fromArray(S, c, o2));
+            c21 = c21.add(FloatVector.fromArray(S, c, o2 + L));
+            c22 = c22.add(FloatVector.fromArray(S, c, o2 + 2 * L));
+            c23 = c23.add(FloatVector.fromArray(S, c, o2 + 3 * L));
+            c30 = c30.add(FloatVector.fromArray(S, c, o3));
+            c31 = c31.add(FloatVector.fromArray(S, c, o3 + L));
+            c32 = c32.add(FloatVector.fromArray(S, c, o3 + 2 * L));
+            c33 = c33.add(FloatVector.fromArray(S, c, o3 + 3 * L));
         }
+        c00.intoArray(c, o0);
+        c01.intoArray(c, o0 + L);
+        c02.intoArray(c, o0 + 2 * L);
+        c03.intoArray(c, o0 + 3 * L);
+        c10.intoArray(c, o1);
+        c11.intoArray(c, o1 + L);
+        c12.intoArray(c, o1 + 2 * L);
+        c13.intoArray(c, o1 + 3 * L);
+        c20.intoArray(c, o2);
+        c21.intoArray(c, o2 + L);
+        c22.intoArray(c, o2 + 2 * L);
+        c23.intoArray(c, o2 + 3 * L);
+        c30.intoArray(c, o3);
+        c31.intoArray(c, o3 + L);
+        c32.intoArray(c, o3 + 2 * L);
+        c33.intoArray(c, o3 + 3 * L);
     }
 
     private static void tile4x1(int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc, boolean accumulate, VectorMask<Float> mask) {
+                                float[] c, int cOff, int ldc, boolean accumulate, int width, float[] edge) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
         int a0 = aOff, a1 = aOff + aRow, a2 = aOff + 2 * aRow, a3 = aOff + 3 * aRow;
         for (int kk = 0; kk < k; kk++) {
@@ -223,19 +238,51 @@ final class VectorKernels extends Kernels {
             c2 = FloatVector.broadcast(S, a[a2 + ak]).fma(bv, c2);
             c3 = FloatVector.broadcast(S, a[a3 + ak]).fma(bv, c3);
         }
-        store(c0, c, cOff, accumulate, mask);
-        store(c1, c, cOff + ldc, accumulate, mask);
-        store(c2, c, cOff + 2 * ldc, accumulate, mask);
-        store(c3, c, cOff + 3 * ldc, accumulate, mask);
+        if (width == L) {
+            if (accumulate) {
+                c0 = c0.add(FloatVector.fromArray(S, c, cOff));
+                c1 = c1.add(FloatVector.fromArray(S, c, cOff + ldc));
+                c2 = c2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+                c3 = c3.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            }
+            c0.intoArray(c, cOff);
+            c1.intoArray(c, cOff + ldc);
+            c2.intoArray(c, cOff + 2 * ldc);
+            c3.intoArray(c, cOff + 3 * ldc);
+        } else {
+            c0.intoArray(edge, 0);
+            c1.intoArray(edge, L);
+            c2.intoArray(edge, 2 * L);
+            c3.intoArray(edge, 3 * L);
+            storeEdge(edge, 4, width, c, cOff, ldc, accumulate);
+        }
+    }
+
+    /**
+     * Stores the first {@code width} lanes of {@code rows} vectors parked in {@code edge}. Masked loads
+     * and stores are not intrinsified in JDK 17 (each one allocates), so partial tiles go through here.
+     */
+    private static void storeEdge(float[] edge, int rows, int width, float[] c, int cOff, int ldc, boolean accumulate) {
+        for (int r = 0; r < rows; r++) {
+            int o = cOff + r * ldc;
+            for (int j = 0; j < width; j++) {
+                c[o + j] = accumulate ? c[o + j] + edge[r * L + j] : edge[r * L + j];
+            }
+        }
     }
 
     private static void tile1x1(int k, float[] a, int aOff, int aCol, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, boolean accumulate, VectorMask<Float> mask) {
+                                float[] c, int cOff, boolean accumulate, int width, float[] edge) {
         FloatVector acc = FloatVector.zero(S);
         for (int kk = 0; kk < k; kk++) {
             acc = FloatVector.broadcast(S, a[aOff + kk * aCol]).fma(FloatVector.fromArray(S, b, bOff + kk * ldb), acc);
         }
-        store(acc, c, cOff, accumulate, mask);
+        if (width == L) {
+            (accumulate ? acc.add(FloatVector.fromArray(S, c, cOff)) : acc).intoArray(c, cOff);
+        } else {
+            acc.intoArray(edge, 0);
+            storeEdge(edge, 1, width, c, cOff, 0, accumulate);
+        }
     }
 
     // tanh as Eigen's rational approximation (odd degree 13 over even degree 6): a few ulp on
@@ -253,10 +300,18 @@ final class VectorKernels extends Kernels {
         for (; i + L <= len; i += L) {
             tanh(FloatVector.fromArray(S, x, off + i)).intoArray(x, off + i);
         }
-        if (i < len) { // masked operations are slow in JDK 17: only the tail takes one
-            VectorMask<Float> mask = S.indexInRange(i, len);
-            tanh(FloatVector.fromArray(S, x, off + i, mask)).intoArray(x, off + i, mask);
+        for (; i < len; i++) { // masked vector operations allocate in JDK 17: the tail is scalar
+            x[off + i] = tanh(x[off + i]);
         }
+    }
+
+    private static float tanh(float x) {
+        float v = Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, x));
+        float x2 = v * v;
+        float p = Math.fma(x2, Math.fma(x2, Math.fma(x2, Math.fma(x2, Math.fma(x2, Math.fma(x2, A13, A11), A9), A7),
+                A5), A3), A1) * v;
+        float q = Math.fma(x2, Math.fma(x2, Math.fma(x2, B6, B4), B2), B0);
+        return p / q;
     }
 
     private static FloatVector tanh(FloatVector x) {
@@ -269,22 +324,20 @@ final class VectorKernels extends Kernels {
         return p.div(q);
     }
 
+    // The element-wise kernels spell out their vector body (a vector handed to a helper that the JIT
+    // does not inline is boxed on the heap) and finish with a scalar tail (masked operations allocate).
     @Override
     public void tanhBackward(float[] g, int gOff, float[] extra, int extraOff, float[] y, int yOff, int len) {
         int i = 0;
-        for (; i + L <= len; i += L) {
-            tanhBackward(g, gOff + i, extra, extraOff + i, y, yOff + i, FULL);
+        for (; i + L <= len; i += L) { // g = (g + extra) · (1 − y²)
+            FloatVector yv = FloatVector.fromArray(S, y, yOff + i);
+            FloatVector.fromArray(S, g, gOff + i).add(FloatVector.fromArray(S, extra, extraOff + i))
+                    .mul(ONE.sub(yv.mul(yv))).intoArray(g, gOff + i);
         }
-        if (i < len) {
-            tanhBackward(g, gOff + i, extra, extraOff + i, y, yOff + i, S.indexInRange(i, len));
+        for (; i < len; i++) {
+            float yi = y[yOff + i];
+            g[gOff + i] = (g[gOff + i] + extra[extraOff + i]) * Math.fma(-yi, yi, 1f);
         }
-    }
-
-    private static void tanhBackward(float[] g, int gOff, float[] extra, int extraOff, float[] y, int yOff,
-                                     VectorMask<Float> m) {
-        FloatVector yv = load(y, yOff, m);
-        FloatVector gv = load(g, gOff, m).add(load(extra, extraOff, m));
-        store(gv.mul(yv.neg().fma(yv, ONE)), g, gOff, false, m); // (1 − y²) = y·(−y) + 1
     }
 
     @Override
@@ -294,14 +347,9 @@ final class VectorKernels extends Kernels {
         for (; i + L <= len; i += L) {
             FloatVector.fromArray(S, x, xOff + i).fma(av, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
         }
-        if (i < len) {
-            VectorMask<Float> m = S.indexInRange(i, len);
-            store(load(x, xOff + i, m).fma(av, load(y, yOff + i, m)), y, yOff + i, false, m);
+        for (; i < len; i++) {
+            y[yOff + i] = Math.fma(x[xOff + i], alpha, y[yOff + i]);
         }
-    }
-
-    private static FloatVector load(float[] x, int off, VectorMask<Float> mask) {
-        return mask.allTrue() ? FloatVector.fromArray(S, x, off) : FloatVector.fromArray(S, x, off, mask);
     }
 
     @Override
