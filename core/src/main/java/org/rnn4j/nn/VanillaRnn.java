@@ -54,7 +54,9 @@ public final class VanillaRnn {
         final float[] dh;
         final float[] dhNext;
         final int[] labels;
-        final float[] whhT;
+        /** W_hh packed for the forward steps, and W_hhᵀ packed for the backward steps. */
+        final float[] whhPacked;
+        final float[] whhTPacked;
         final float[] whqT;
 
         Workspace(int batch, int steps) {
@@ -65,7 +67,8 @@ public final class VanillaRnn {
             dh = new float[steps * batch * hidden];
             dhNext = new float[batch * hidden];
             labels = new int[steps * batch];
-            whhT = new float[hidden * hidden];
+            whhPacked = new float[Kernels.packedSize(hidden, hidden)];
+            whhTPacked = new float[Kernels.packedSize(hidden, hidden)];
             whqT = new float[vocab * hidden];
         }
 
@@ -92,6 +95,7 @@ public final class VanillaRnn {
         final int B = ws.batch, T = ws.steps, H = hidden, V = vocab;
         float[] w = params.data;
         System.arraycopy(state, 0, ws.hs, 0, B * H);
+        k.pack(H, H, w, whh.offset(), H, false, ws.whhPacked);
         for (int t = 0; t < T; t++) {
             int prev = t * B * H, cur = prev + B * H;
             for (int b = 0; b < B; b++) { // X_t W_xh + b_h: a row gather
@@ -100,7 +104,7 @@ public final class VanillaRnn {
                     ws.hs[row + j] = w[src + j] + w[bh.offset() + j];
                 }
             }
-            k.matmul(B, H, H, ws.hs, prev, H, w, whh.offset(), H, ws.hs, cur, H, true);
+            k.matmulPacked(B, H, H, ws.hs, prev, H, ws.whhPacked, ws.hs, cur, H, true);
             k.tanh(ws.hs, cur, B * H);
         }
         // the output layer does not depend on the recurrence: one (T·B, H)·(H, V) product
@@ -141,13 +145,13 @@ public final class VanillaRnn {
         k.matmul(N, H, V, dO, 0, V, ws.whqT, 0, H, ws.dh, 0, H, false);
         // H_t = tanh(Z_t), Z_t = X_t W_xh + H_{t-1} W_hh + b_h, from the last step back:
         //   dZ_t = (dH_t + dZ_{t+1} W_hhᵀ) ⊙ (1 − H_t²)
-        k.transpose(H, H, w, whh.offset(), ws.whhT, 0);
+        k.pack(H, H, w, whh.offset(), H, true, ws.whhTPacked);
         Arrays.fill(ws.dhNext, 0f);
         for (int t = T - 1; t >= 0; t--) {
             int cur = t * B * H;
             k.tanhBackward(ws.dh, cur, ws.dhNext, 0, ws.hs, cur + B * H, B * H);
             if (t > 0) {
-                k.matmul(B, H, H, ws.dh, cur, H, ws.whhT, 0, H, ws.dhNext, 0, H, false);
+                k.matmulPacked(B, H, H, ws.dh, cur, H, ws.whhTPacked, ws.dhNext, 0, H, false);
             }
         }
         // dW_hh = Σ_t H_{t-1}ᵀ dZ_t (one product over all steps), db_h = Σ dZ, dW_xh[x] += dZ rows

@@ -110,6 +110,59 @@ public class Kernels {
         gemm(m, n, k, a, aOff, 1, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
+    /** Width of the column panels of a packed matrix. */
+    public static final int PANEL = 64;
+
+    /** Floats needed to pack a (k, n) matrix: whole panels, the last one zero-padded. */
+    public static int packedSize(int k, int n) {
+        return (n + PANEL - 1) / PANEL * PANEL * k;
+    }
+
+    /**
+     * Packs a (k, n) matrix B into column panels for {@link #matmulPacked}: panel p holds columns
+     * [p·PANEL, (p+1)·PANEL) as k contiguous rows of PANEL floats, zero-padded past n. With
+     * {@code transposed}, B is the transpose of the stored (n, k) matrix: element (kk, j) is
+     * {@code b[bOff + j * ldb + kk]}. Done once per minibatch for a weight used at every step, so each
+     * step streams it from cache in order.
+     */
+    public void pack(int k, int n, float[] b, int bOff, int ldb, boolean transposed, float[] packed) {
+        int panels = (n + PANEL - 1) / PANEL;
+        for (int p = 0; p < panels; p++) {
+            packPanel(p, k, n, b, bOff, ldb, transposed, packed);
+        }
+    }
+
+    protected final void packPanel(int p, int k, int n, float[] b, int bOff, int ldb, boolean transposed,
+                                   float[] packed) {
+        int base = p * k * PANEL, j0 = p * PANEL, width = Math.min(PANEL, n - j0);
+        if (transposed) {
+            for (int jj = 0; jj < width; jj++) {
+                int src = bOff + (j0 + jj) * ldb;
+                for (int kk = 0; kk < k; kk++) {
+                    packed[base + kk * PANEL + jj] = b[src + kk];
+                }
+            }
+        } else {
+            for (int kk = 0; kk < k; kk++) {
+                System.arraycopy(b, bOff + kk * ldb + j0, packed, base + kk * PANEL, width);
+            }
+        }
+        if (width < PANEL) {
+            for (int kk = 0; kk < k; kk++) {
+                java.util.Arrays.fill(packed, base + kk * PANEL + width, base + (kk + 1) * PANEL, 0f);
+            }
+        }
+    }
+
+    /** {@code C (=|+=) A · B} with A (m, k) as stored and B packed by {@link #pack}. */
+    public void matmulPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packed,
+                             float[] c, int cOff, int ldc, boolean accumulate) {
+        for (int j0 = 0, p = 0; j0 < n; j0 += PANEL, p++) {
+            gemm(m, Math.min(PANEL, n - j0), k, a, aOff, lda, 1, packed, p * k * PANEL, PANEL, c, cOff + j0, ldc,
+                    accumulate);
+        }
+    }
+
     /**
      * {@code dst (cols, rows) = srcᵀ} for src (rows, cols), in 32 × 32 blocks so that both the reads
      * and the writes stay within a few cache lines.

@@ -19,9 +19,12 @@ final class VectorKernels extends Kernels {
 
     /** Below this many multiply-adds a product runs on the calling thread alone. */
     private static final long PARALLEL_WORK = 1 << 16;
-    private static final int PANEL = 4 * L;
     /** Row blocks a product is cut into when it is too narrow for column panels. */
     private static final int ROW_CHUNKS = 8;
+
+    static {
+        assert PANEL % (4 * L) == 0 : "a packed panel holds whole 4 × 4 tiles";
+    }
 
     private final WorkerTeam team;
     private final GemmJob job = new GemmJob();
@@ -94,11 +97,27 @@ final class VectorKernels extends Kernels {
         g.clear();
     }
 
+    /** A packed B is split by its panels, which are contiguous. */
+    @Override
+    public void matmulPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packed,
+                             float[] c, int cOff, int ldc, boolean accumulate) {
+        GemmJob g = job;
+        g.set(m, n, k, a, aOff, lda, 1, packed, 0, PANEL, c, cOff, ldc, accumulate);
+        g.packed = true;
+        team.run((n + PANEL - 1) / PANEL, g);
+        g.clear();
+    }
+
+    @Override
+    public void pack(int k, int n, float[] b, int bOff, int ldb, boolean transposed, float[] packed) {
+        team.run((n + PANEL - 1) / PANEL, p -> packPanel(p, k, n, b, bOff, ldb, transposed, packed));
+    }
+
     /** The arguments of the product being split, reused so that no call allocates. */
     private final class GemmJob implements WorkerTeam.Job {
         int m, n, k, aOff, aRow, aCol, bOff, ldb, cOff, ldc, rowsPerChunk;
         float[] a, b, c;
-        boolean accumulate;
+        boolean accumulate, packed;
 
         void set(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
                  float[] c, int cOff, int ldc, boolean accumulate) {
@@ -110,11 +129,15 @@ final class VectorKernels extends Kernels {
 
         void clear() {
             a = b = c = null;
+            packed = false;
         }
 
         @Override
         public void run(int chunk) {
-            if (rowsPerChunk == 0) {
+            if (packed) {
+                int j = chunk * PANEL, width = Math.min(PANEL, n - j);
+                gemmBlock(m, width, k, a, aOff, aRow, aCol, b, chunk * k * PANEL, PANEL, c, cOff + j, ldc, accumulate);
+            } else if (rowsPerChunk == 0) {
                 int j = chunk * PANEL, width = Math.min(PANEL, n - j);
                 gemmBlock(m, width, k, a, aOff, aRow, aCol, b, bOff + j, ldb, c, cOff + j, ldc, accumulate);
             } else {

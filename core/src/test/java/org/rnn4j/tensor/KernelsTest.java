@@ -74,6 +74,33 @@ class KernelsTest {
     }
 
     @Test
+    void packedProductsMatchThePlainProduct() {
+        for (int n : new int[] {1, 17, 64, 65, 130, 200}) {
+            for (int k : new int[] {1, 9, 70}) {
+                int m = 7;
+                float[] a = random(m * k), b = random(k * n), bt = new float[n * k], c0 = random(m * n);
+                ref.transpose(k, n, b, 0, bt, 0);
+                float[] expected = c0.clone();
+                ref.matmul(m, n, k, a, 0, k, b, 0, n, expected, 0, n, true);
+                for (Kernels kernels : new Kernels[] {ref, fast, parallel}) {
+                    for (boolean transposed : new boolean[] {false, true}) {
+                        float[] packed = new float[Kernels.packedSize(k, n)];
+                        java.util.Arrays.fill(packed, Float.NaN); // padding must be written, not assumed
+                        if (transposed) {
+                            kernels.pack(k, n, bt, 0, k, true, packed);
+                        } else {
+                            kernels.pack(k, n, b, 0, n, false, packed);
+                        }
+                        float[] actual = c0.clone();
+                        kernels.matmulPacked(m, n, k, a, 0, k, packed, actual, 0, n, true);
+                        assertClose(expected, actual, 1e-4 * Math.sqrt(k));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void referenceGemmIsTheMatrixProduct() {
         float[] a = {1, 2, 3, 4, 5, 6};          // (2, 3)
         float[] b = {1, 0, 0, 1, 1, 1};          // (3, 2)
