@@ -226,9 +226,15 @@ public class Kernels {
      * and returns the summed loss (in double, as it decides the reported perplexity).
      */
     public double softmaxCrossEntropy(float[] logits, int off, int rows, int cols, int[] labels) {
+        return softmaxCrossEntropyRows(logits, off, 0, rows, rows, cols, labels);
+    }
+
+    /** Rows [from, to) of {@link #softmaxCrossEntropy}; the gradient is scaled by 1 / {@code rows}. */
+    protected static double softmaxCrossEntropyRows(float[] logits, int off, int from, int to, int rows, int cols,
+                                                    int[] labels) {
         double total = 0;
         float scale = 1f / rows;
-        for (int r = 0; r < rows; r++) {
+        for (int r = from; r < to; r++) {
             int o = off + r * cols;
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < cols; j++) {

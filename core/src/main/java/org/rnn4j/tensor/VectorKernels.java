@@ -28,6 +28,8 @@ final class VectorKernels extends Kernels {
 
     private final WorkerTeam team;
     private final GemmJob job = new GemmJob();
+    private static final int SOFTMAX_CHUNKS = 16;
+    private final SoftmaxJob softmax = new SoftmaxJob();
 
     VectorKernels(int threads) {
         FloatVector.zero(S); // fails here, not later, when the module is absent
@@ -111,6 +113,47 @@ final class VectorKernels extends Kernels {
     @Override
     public void pack(int k, int n, float[] b, int bOff, int ldb, boolean transposed, float[] packed) {
         team.run((n + PANEL - 1) / PANEL, p -> packPanel(p, k, n, b, bOff, ldb, transposed, packed));
+    }
+
+    /**
+     * Splits the rows over the team. Each chunk's loss goes to its own slot and the slots are added
+     * in order, so the sum does not depend on the number of threads.
+     */
+    @Override
+    public double softmaxCrossEntropy(float[] logits, int off, int rows, int cols, int[] labels) {
+        if ((long) rows * cols < PARALLEL_WORK) {
+            return super.softmaxCrossEntropy(logits, off, rows, cols, labels);
+        }
+        SoftmaxJob s = softmax;
+        s.logits = logits;
+        s.labels = labels;
+        s.off = off;
+        s.rows = rows;
+        s.cols = cols;
+        s.chunks = Math.min(SOFTMAX_CHUNKS, rows);
+        s.perChunk = (rows + s.chunks - 1) / s.chunks;
+        team.run(s.chunks, s);
+        double total = 0;
+        for (int c = 0; c < s.chunks; c++) {
+            total += s.partial[c];
+        }
+        s.logits = null;
+        s.labels = null;
+        return total;
+    }
+
+    /** The arguments of the softmax being split, reused so that no call allocates. */
+    private static final class SoftmaxJob implements WorkerTeam.Job {
+        final double[] partial = new double[SOFTMAX_CHUNKS];
+        float[] logits;
+        int[] labels;
+        int off, rows, cols, chunks, perChunk;
+
+        @Override
+        public void run(int c) {
+            partial[c] = softmaxCrossEntropyRows(logits, off, c * perChunk, Math.min(rows, (c + 1) * perChunk), rows,
+                    cols, labels);
+        }
     }
 
     /** The arguments of the product being split, reused so that no call allocates. */

@@ -152,6 +152,25 @@ class KernelsTest {
     }
 
     @Test
+    void splitSoftmaxMatchesReference() {
+        int rows = 301, cols = 300;
+        float[] logits = random(rows * cols);
+        int[] labels = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            labels[r] = rng.nextInt(cols);
+        }
+        float[] expected = logits.clone();
+        double expectedLoss = ref.softmaxCrossEntropy(expected, 0, rows, cols, labels);
+        float[] one = logits.clone(), two = logits.clone();
+        double lossOne = fast.softmaxCrossEntropy(one, 0, rows, cols, labels);
+        double lossTwo = parallel.softmaxCrossEntropy(two, 0, rows, cols, labels);
+        assertEquals(expectedLoss, lossOne, 1e-9 * expectedLoss);
+        assertEquals(lossOne, lossTwo, 0.0, "the same sum whatever the thread count");
+        assertClose(expected, one, 0);
+        assertClose(expected, two, 0);
+    }
+
+    @Test
     void softmaxCrossEntropyIsTheMeanNegativeLogLikelihood() {
         float[] logits = {0, 0, 0, 0, (float) Math.log(3), 0};
         int[] labels = {2, 1};
