@@ -58,6 +58,8 @@ public final class VanillaRnn {
         final float[] whhPacked;
         final float[] whhTPacked;
         final float[] whqT;
+        /** dZ of all steps packed as the B of dW_hh = H_prevᵀ dZ. */
+        final float[] dzPacked;
 
         Workspace(int batch, int steps) {
             this.batch = batch;
@@ -70,6 +72,7 @@ public final class VanillaRnn {
             whhPacked = new float[Kernels.packedSize(hidden, hidden)];
             whhTPacked = new float[Kernels.packedSize(hidden, hidden)];
             whqT = new float[vocab * hidden];
+            dzPacked = new float[Kernels.packedSize(steps * batch, hidden)];
         }
 
         /** The outputs O of the last forward pass, (T·B, V) time-major; valid until {@link #backward}. */
@@ -155,7 +158,8 @@ public final class VanillaRnn {
             }
         }
         // dW_hh = Σ_t H_{t-1}ᵀ dZ_t (one product over all steps), db_h = Σ dZ, dW_xh[x] += dZ rows
-        k.matmulTN(H, H, N, ws.hs, 0, H, ws.dh, 0, H, g, whh.offset(), H, false);
+        k.pack(N, H, ws.dh, 0, H, false, ws.dzPacked);
+        k.matmulTNPacked(H, H, N, ws.hs, 0, H, ws.dzPacked, g, whh.offset(), H, false);
         k.columnSums(ws.dh, 0, N, H, g, bh.offset(), false);
         Arrays.fill(g, wxh.offset(), wxh.offset() + wxh.size(), 0f);
         for (int t = 0; t < T; t++) {

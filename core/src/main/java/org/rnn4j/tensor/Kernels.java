@@ -155,10 +155,22 @@ public class Kernels {
     }
 
     /** {@code C (=|+=) A · B} with A (m, k) as stored and B packed by {@link #pack}. */
-    public void matmulPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packed,
-                             float[] c, int cOff, int ldc, boolean accumulate) {
+    public final void matmulPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packed,
+                                   float[] c, int cOff, int ldc, boolean accumulate) {
+        gemmPacked(m, n, k, a, aOff, lda, 1, packed, c, cOff, ldc, accumulate);
+    }
+
+    /** {@code C (=|+=) Aᵀ · B} with A stored as (k, m) and B packed by {@link #pack}. */
+    public final void matmulTNPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packed,
+                                     float[] c, int cOff, int ldc, boolean accumulate) {
+        gemmPacked(m, n, k, a, aOff, 1, lda, packed, c, cOff, ldc, accumulate);
+    }
+
+    /** {@link #gemm} with B packed by {@link #pack}. */
+    protected void gemmPacked(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] packed,
+                              float[] c, int cOff, int ldc, boolean accumulate) {
         for (int j0 = 0, p = 0; j0 < n; j0 += PANEL, p++) {
-            gemm(m, Math.min(PANEL, n - j0), k, a, aOff, lda, 1, packed, p * k * PANEL, PANEL, c, cOff + j0, ldc,
+            gemm(m, Math.min(PANEL, n - j0), k, a, aOff, aRow, aCol, packed, p * k * PANEL, PANEL, c, cOff + j0, ldc,
                     accumulate);
         }
     }

@@ -101,10 +101,10 @@ final class VectorKernels extends Kernels {
 
     /** A packed B is split by its panels, which are contiguous. */
     @Override
-    public void matmulPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packed,
-                             float[] c, int cOff, int ldc, boolean accumulate) {
+    protected void gemmPacked(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] packed,
+                              float[] c, int cOff, int ldc, boolean accumulate) {
         GemmJob g = job;
-        g.set(m, n, k, a, aOff, lda, 1, packed, 0, PANEL, c, cOff, ldc, accumulate);
+        g.set(m, n, k, a, aOff, aRow, aCol, packed, 0, PANEL, c, cOff, ldc, accumulate);
         g.packed = true;
         team.run((n + PANEL - 1) / PANEL, g);
         g.clear();

@@ -94,6 +94,11 @@ class KernelsTest {
                         float[] actual = c0.clone();
                         kernels.matmulPacked(m, n, k, a, 0, k, packed, actual, 0, n, true);
                         assertClose(expected, actual, 1e-4 * Math.sqrt(k));
+                        float[] at = new float[k * m]; // A stored transposed, (k, m)
+                        ref.transpose(m, k, a, 0, at, 0);
+                        float[] actualTN = c0.clone();
+                        kernels.matmulTNPacked(m, n, k, at, 0, m, packed, actualTN, 0, n, true);
+                        assertClose(expected, actualTN, 1e-4 * Math.sqrt(k));
                     }
                 }
             }
