@@ -28,6 +28,7 @@ final class VectorKernels extends Kernels {
 
     private final WorkerTeam team;
     private final GemmJob job = new GemmJob();
+    private final PackJob packJob = new PackJob();
     private static final int SOFTMAX_CHUNKS = 16;
     private final SoftmaxJob softmax = new SoftmaxJob();
 
@@ -112,7 +113,28 @@ final class VectorKernels extends Kernels {
 
     @Override
     public void pack(int k, int n, float[] b, int bOff, int ldb, boolean transposed, float[] packed) {
-        team.run((n + PANEL - 1) / PANEL, p -> packPanel(p, k, n, b, bOff, ldb, transposed, packed));
+        PackJob p = packJob;
+        p.k = k;
+        p.n = n;
+        p.b = b;
+        p.bOff = bOff;
+        p.ldb = ldb;
+        p.transposed = transposed;
+        p.packed = packed;
+        team.run((n + PANEL - 1) / PANEL, p);
+        p.b = p.packed = null;
+    }
+
+    /** The arguments of the packing being split, one panel a chunk, reused so that no call allocates. */
+    private final class PackJob implements WorkerTeam.Job {
+        int k, n, bOff, ldb;
+        float[] b, packed;
+        boolean transposed;
+
+        @Override
+        public void run(int panel) {
+            packPanel(panel, k, n, b, bOff, ldb, transposed, packed);
+        }
     }
 
     /**
