@@ -107,8 +107,7 @@ public final class VanillaRnn {
                     ws.hs[row + j] = w[src + j] + w[bh.offset() + j];
                 }
             }
-            k.matmulPacked(B, H, H, ws.hs, prev, H, ws.whhPacked, ws.hs, cur, H, true);
-            k.tanh(ws.hs, cur, B * H);
+            k.matmulPackedAddTanh(B, H, H, ws.hs, prev, H, ws.whhPacked, ws.hs, cur, H);
         }
         // the output layer does not depend on the recurrence: one (T·B, H)·(H, V) product
         k.matmul(T * B, V, H, ws.hs, B * H, H, w, whq.offset(), V, ws.logits, 0, V, false);

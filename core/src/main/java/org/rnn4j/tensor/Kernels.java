@@ -157,21 +157,35 @@ public class Kernels {
     /** {@code C (=|+=) A · B} with A (m, k) as stored and B packed by {@link #pack}. */
     public final void matmulPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packed,
                                    float[] c, int cOff, int ldc, boolean accumulate) {
-        gemmPacked(m, n, k, a, aOff, lda, 1, packed, c, cOff, ldc, accumulate);
+        gemmPacked(m, n, k, a, aOff, lda, 1, packed, c, cOff, ldc, accumulate, false);
+    }
+
+    /**
+     * {@code C = tanh(C + A · B)} with B packed: the recurrent step with its activation fused, so the
+     * tanh runs on each block while it is in cache, on the thread that computed it.
+     */
+    public final void matmulPackedAddTanh(int m, int n, int k, float[] a, int aOff, int lda, float[] packed,
+                                          float[] c, int cOff, int ldc) {
+        gemmPacked(m, n, k, a, aOff, lda, 1, packed, c, cOff, ldc, true, true);
     }
 
     /** {@code C (=|+=) Aᵀ · B} with A stored as (k, m) and B packed by {@link #pack}. */
     public final void matmulTNPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packed,
                                      float[] c, int cOff, int ldc, boolean accumulate) {
-        gemmPacked(m, n, k, a, aOff, 1, lda, packed, c, cOff, ldc, accumulate);
+        gemmPacked(m, n, k, a, aOff, 1, lda, packed, c, cOff, ldc, accumulate, false);
     }
 
-    /** {@link #gemm} with B packed by {@link #pack}. */
+    /** {@link #gemm} with B packed by {@link #pack}, then tanh on C when {@code tanh}. */
     protected void gemmPacked(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] packed,
-                              float[] c, int cOff, int ldc, boolean accumulate) {
+                              float[] c, int cOff, int ldc, boolean accumulate, boolean tanh) {
         for (int j0 = 0, p = 0; j0 < n; j0 += PANEL, p++) {
-            gemm(m, Math.min(PANEL, n - j0), k, a, aOff, aRow, aCol, packed, p * k * PANEL, PANEL, c, cOff + j0, ldc,
-                    accumulate);
+            int width = Math.min(PANEL, n - j0);
+            gemm(m, width, k, a, aOff, aRow, aCol, packed, p * k * PANEL, PANEL, c, cOff + j0, ldc, accumulate);
+            if (tanh) {
+                for (int i = 0; i < m; i++) {
+                    tanh(c, cOff + i * ldc + j0, width);
+                }
+            }
         }
     }
 

@@ -103,10 +103,11 @@ final class VectorKernels extends Kernels {
     /** A packed B is split by its panels, which are contiguous. */
     @Override
     protected void gemmPacked(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] packed,
-                              float[] c, int cOff, int ldc, boolean accumulate) {
+                              float[] c, int cOff, int ldc, boolean accumulate, boolean tanh) {
         GemmJob g = job;
         g.set(m, n, k, a, aOff, aRow, aCol, packed, 0, PANEL, c, cOff, ldc, accumulate);
         g.packed = true;
+        g.tanh = tanh;
         team.run((n + PANEL - 1) / PANEL, g);
         g.clear();
     }
@@ -250,7 +251,7 @@ final class VectorKernels extends Kernels {
     private final class GemmJob implements WorkerTeam.Job {
         int m, n, k, aOff, aRow, aCol, bOff, ldb, cOff, ldc, rowsPerChunk;
         float[] a, b, c;
-        boolean accumulate, packed;
+        boolean accumulate, packed, tanh;
 
         void set(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
                  float[] c, int cOff, int ldc, boolean accumulate) {
@@ -262,7 +263,7 @@ final class VectorKernels extends Kernels {
 
         void clear() {
             a = b = c = null;
-            packed = false;
+            packed = tanh = false;
         }
 
         @Override
@@ -270,6 +271,11 @@ final class VectorKernels extends Kernels {
             if (packed) {
                 int j = chunk * PANEL, width = Math.min(PANEL, n - j);
                 gemmBlock(m, width, k, a, aOff, aRow, aCol, b, chunk * k * PANEL, PANEL, c, cOff + j, ldc, accumulate);
+                if (tanh) {
+                    for (int i = 0; i < m; i++) {
+                        VectorKernels.this.tanh(c, cOff + i * ldc + j, width);
+                    }
+                }
             } else if (rowsPerChunk == 0) {
                 int j = chunk * PANEL, width = Math.min(PANEL, n - j);
                 gemmBlock(m, width, k, a, aOff, aRow, aCol, b, bOff + j, ldb, c, cOff + j, ldc, accumulate);

@@ -99,6 +99,11 @@ class KernelsTest {
                         float[] actualTN = c0.clone();
                         kernels.matmulTNPacked(m, n, k, at, 0, m, packed, actualTN, 0, n, true);
                         assertClose(expected, actualTN, 1e-4 * Math.sqrt(k));
+                        float[] expectedTanh = expected.clone();
+                        ref.tanh(expectedTanh, 0, expectedTanh.length);
+                        float[] fused = c0.clone();
+                        kernels.matmulPackedAddTanh(m, n, k, a, 0, k, packed, fused, 0, n);
+                        assertClose(expectedTanh, fused, 1e-4 * Math.sqrt(k));
                     }
                 }
             }
