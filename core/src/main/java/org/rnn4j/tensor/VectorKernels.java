@@ -514,6 +514,25 @@ final class VectorKernels extends Kernels {
         }
     }
 
+    /** Σ x² with float vector partial sums over blocks of 1,024 elements, added up in double. */
+    @Override
+    public double sumOfSquares(float[] x, int off, int len) {
+        double total = 0;
+        int i = 0;
+        for (int end = len - len % L; i < end; ) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int blockEnd = Math.min(end, i + 1024); i < blockEnd; i += L) {
+                FloatVector v = FloatVector.fromArray(S, x, off + i);
+                acc = v.fma(v, acc);
+            }
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < len; i++) {
+            total += (double) x[off + i] * x[off + i];
+        }
+        return total;
+    }
+
     @Override
     public void addRowVector(float[] x, int off, int rows, int cols, float[] v, int vOff) {
         for (int r = 0; r < rows; r++) {

@@ -152,6 +152,8 @@ class KernelsTest {
             ref.addRowVector(m1, 1, rows, len, v, 1);
             fast.addRowVector(m2, 1, rows, len, v, 1);
             assertClose(m1, m2, 1e-6);
+            float[] sq = random(len * 70 + 1);
+            assertEquals(ref.sumOfSquares(sq, 1, len * 70), fast.sumOfSquares(sq, 1, len * 70), 1e-5 * len * 70);
             float[] s1 = random(len + 1), s2 = s1.clone();
             for (boolean accumulate : new boolean[] {false, true}) {
                 ref.columnSums(m, 1, rows, len, s1, 1, accumulate);
