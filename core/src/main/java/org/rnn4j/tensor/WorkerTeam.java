@@ -2,7 +2,7 @@ package org.rnn4j.tensor;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -11,7 +11,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Hand-off costs about a tenth of a microsecond while the helpers spin, so even one time step's
  * matrix product is worth splitting. Helpers spin for {@link #SPIN_NANOS} and then park, so a
  * process that takes a core slows training down instead of stalling it; and chunks are claimed one
- * at a time, so a helper that the OS has descheduled simply claims fewer and the caller does the rest.
+ * at a time, each thread from its own block first, so a helper that the OS has descheduled simply
+ * claims fewer and the others do the rest.
  *
  * <p>One thread at a time submits jobs; the team itself holds no job after {@link #run} returns.
  */
@@ -26,8 +27,13 @@ public final class WorkerTeam {
 
     private final Thread[] helpers;
     private final AtomicIntegerArray parked;
-    /** (generation << 32) | next chunk; CLOSED as the chunk while a new job is being set up. */
-    private final AtomicLong cursor = new AtomicLong(CLOSED);
+    /**
+     * One cursor per thread over its own block of chunks, (generation << 32) | next chunk; CLOSED as
+     * the chunk while a new job is being set up. A thread works through its own block first and then
+     * helps with the others': the same thread gets the same chunks job after job (so a packed weight
+     * panel stays in that core's cache), and a thread without a core leaves its block to the others.
+     */
+    private final AtomicLongArray cursors;
     private final AtomicInteger done = new AtomicInteger();
     private volatile long generation;
     private volatile Job job;
@@ -40,6 +46,10 @@ public final class WorkerTeam {
             throw new IllegalArgumentException("threads must be at least 1: " + threads);
         }
         helpers = new Thread[threads - 1];
+        cursors = new AtomicLongArray(threads);
+        for (int t = 0; t < threads; t++) {
+            cursors.set(t, CLOSED);
+        }
         parked = new AtomicIntegerArray(threads - 1);
         for (int i = 0; i < helpers.length; i++) {
             int index = i;
@@ -66,14 +76,16 @@ public final class WorkerTeam {
         job = j;
         chunks = n;
         done.set(0);
-        cursor.set(gen << 32);
+        for (int t = 0; t < size(); t++) {
+            cursors.set(t, (gen << 32) | blockStart(t, n));
+        }
         generation = gen;
         for (int i = 0; i < helpers.length; i++) {
             if (parked.get(i) != 0) {
                 LockSupport.unpark(helpers[i]);
             }
         }
-        work(gen, j, n);
+        work(gen, j, n, 0);
         long start = System.nanoTime();
         while (done.get() < n) {
             if (System.nanoTime() - start < SPIN_NANOS) {
@@ -82,7 +94,9 @@ public final class WorkerTeam {
                 Thread.yield(); // a helper holds a chunk but has no core: let it have this one
             }
         }
-        cursor.set((gen << 32) | CLOSED);
+        for (int t = 0; t < size(); t++) {
+            cursors.set(t, (gen << 32) | CLOSED);
+        }
         job = null;
         Throwable f = failure;
         if (f != null) {
@@ -97,21 +111,30 @@ public final class WorkerTeam {
         }
     }
 
-    /** Claims and runs chunks of generation {@code gen} until none is left. */
-    private void work(long gen, Job j, int n) {
-        while (true) {
-            long c = cursor.get();
-            long index = c & 0xFFFF_FFFFL;
-            if ((c >>> 32) != gen || index >= n) {
-                return;
-            }
-            if (cursor.compareAndSet(c, c + 1)) {
-                try {
-                    j.run((int) index);
-                } catch (Throwable t) {
-                    failure = t;
+    /** The first chunk of thread t's block; the block ends where thread t + 1's starts. */
+    private int blockStart(int t, int n) {
+        return (int) ((long) t * n / size());
+    }
+
+    /** Claims and runs chunks of generation {@code gen}: its own block first, then the others'. */
+    private void work(long gen, Job j, int n, int self) {
+        for (int i = 0; i < size(); i++) {
+            int t = (self + i) % size();
+            int end = blockStart(t + 1, n);
+            while (true) {
+                long c = cursors.get(t);
+                long index = c & 0xFFFF_FFFFL;
+                if ((c >>> 32) != gen || index >= end) {
+                    break;
                 }
-                done.incrementAndGet();
+                if (cursors.compareAndSet(t, c, c + 1)) {
+                    try {
+                        j.run((int) index);
+                    } catch (Throwable e) {
+                        failure = e;
+                    }
+                    done.incrementAndGet();
+                }
             }
         }
     }
@@ -138,7 +161,7 @@ public final class WorkerTeam {
             Job j = job;
             int n = chunks;
             if (j != null) {
-                work(gen, j, n);
+                work(gen, j, n, index + 1);
             }
         }
     }
