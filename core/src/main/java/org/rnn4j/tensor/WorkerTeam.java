@@ -24,6 +24,8 @@ public final class WorkerTeam {
 
     static final long SPIN_NANOS = 50_000;
     private static final long CLOSED = 0x7FFF_FFFFL;
+    /** Longs between two threads' cursors: 128 bytes, so no two share a cache line (or its pair). */
+    private static final int PAD = 16;
 
     private final Thread[] helpers;
     private final AtomicIntegerArray parked;
@@ -46,9 +48,9 @@ public final class WorkerTeam {
             throw new IllegalArgumentException("threads must be at least 1: " + threads);
         }
         helpers = new Thread[threads - 1];
-        cursors = new AtomicLongArray(threads);
+        cursors = new AtomicLongArray(threads * PAD);
         for (int t = 0; t < threads; t++) {
-            cursors.set(t, CLOSED);
+            cursors.set(t * PAD, CLOSED);
         }
         parked = new AtomicIntegerArray(threads - 1);
         for (int i = 0; i < helpers.length; i++) {
@@ -77,7 +79,7 @@ public final class WorkerTeam {
         chunks = n;
         done.set(0);
         for (int t = 0; t < size(); t++) {
-            cursors.set(t, (gen << 32) | blockStart(t, n));
+            cursors.set(t * PAD, (gen << 32) | blockStart(t, n));
         }
         generation = gen;
         for (int i = 0; i < helpers.length; i++) {
@@ -95,7 +97,7 @@ public final class WorkerTeam {
             }
         }
         for (int t = 0; t < size(); t++) {
-            cursors.set(t, (gen << 32) | CLOSED);
+            cursors.set(t * PAD, (gen << 32) | CLOSED);
         }
         job = null;
         Throwable f = failure;
@@ -122,12 +124,12 @@ public final class WorkerTeam {
             int t = (self + i) % size();
             int end = blockStart(t + 1, n);
             while (true) {
-                long c = cursors.get(t);
+                long c = cursors.get(t * PAD);
                 long index = c & 0xFFFF_FFFFL;
                 if ((c >>> 32) != gen || index >= end) {
                     break;
                 }
-                if (cursors.compareAndSet(t, c, c + 1)) {
+                if (cursors.compareAndSet(t * PAD, c, c + 1)) {
                     try {
                         j.run((int) index);
                     } catch (Throwable e) {
