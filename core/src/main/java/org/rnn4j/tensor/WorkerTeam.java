@@ -1,6 +1,5 @@
 package org.rnn4j.tensor;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
@@ -36,7 +35,8 @@ public final class WorkerTeam {
      * panel stays in that core's cache), and a thread without a core leaves its block to the others.
      */
     private final AtomicLongArray cursors;
-    private final AtomicInteger done = new AtomicInteger();
+    /** Chunks finished, one padded counter per thread, so finishing a chunk contends with no one. */
+    private final AtomicLongArray done;
     private volatile long generation;
     private volatile Job job;
     private volatile int chunks;
@@ -49,6 +49,7 @@ public final class WorkerTeam {
         }
         helpers = new Thread[threads - 1];
         cursors = new AtomicLongArray(threads * PAD);
+        done = new AtomicLongArray(threads * PAD);
         for (int t = 0; t < threads; t++) {
             cursors.set(t * PAD, CLOSED);
         }
@@ -77,7 +78,9 @@ public final class WorkerTeam {
         long gen = generation + 1;
         job = j;
         chunks = n;
-        done.set(0);
+        for (int t = 0; t < size(); t++) {
+            done.set(t * PAD, 0);
+        }
         for (int t = 0; t < size(); t++) {
             cursors.set(t * PAD, (gen << 32) | blockStart(t, n));
         }
@@ -89,7 +92,7 @@ public final class WorkerTeam {
         }
         work(gen, j, n, 0);
         long start = System.nanoTime();
-        while (done.get() < n) {
+        while (finished() < n) {
             if (System.nanoTime() - start < SPIN_NANOS) {
                 Thread.onSpinWait();
             } else {
@@ -111,6 +114,14 @@ public final class WorkerTeam {
             }
             throw new IllegalStateException(f);
         }
+    }
+
+    private long finished() {
+        long sum = 0;
+        for (int t = 0; t < size(); t++) {
+            sum += done.get(t * PAD);
+        }
+        return sum;
     }
 
     /** The first chunk of thread t's block; the block ends where thread t + 1's starts. */
@@ -135,7 +146,7 @@ public final class WorkerTeam {
                     } catch (Throwable e) {
                         failure = e;
                     }
-                    done.incrementAndGet();
+                    done.incrementAndGet(self * PAD);
                 }
             }
         }
