@@ -16,11 +16,6 @@ public final class Parameters {
         public int size() {
             return rows * cols;
         }
-
-        /** The flat index of element (r, c). */
-        public int at(int r, int c) {
-            return offset + r * cols + c;
-        }
     }
 
     public final float[] data;
@@ -35,15 +30,6 @@ public final class Parameters {
 
     public List<View> views() {
         return views;
-    }
-
-    public View view(String name) {
-        for (View v : views) {
-            if (v.name().equals(name)) {
-                return v;
-            }
-        }
-        throw new IllegalArgumentException("no parameter named " + name);
     }
 
     public int size() {

@@ -1,6 +1,5 @@
 package org.rnn4j.text;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -63,11 +62,6 @@ public final class Vocab {
     /** The code point at an index; {@code -1} for {@link #UNK}. */
     public int token(int index) {
         return idxToToken[index];
-    }
-
-    /** The tokens after {@code <unk>}, in index order. */
-    public int[] tokens() {
-        return Arrays.copyOfRange(idxToToken, 1, idxToToken.length);
     }
 
     public int[] encode(int[] tokens) {
