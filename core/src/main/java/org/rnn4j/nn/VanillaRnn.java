@@ -54,6 +54,8 @@ public final class VanillaRnn {
         final float[] dh;
         final float[] dhNext;
         final int[] labels;
+        /** The input tokens, time-major like the outputs. */
+        final int[] inputs;
         /** W_hh packed for the forward steps, and W_hhᵀ packed for the backward steps. */
         final float[] whhPacked;
         final float[] whhTPacked;
@@ -69,6 +71,7 @@ public final class VanillaRnn {
             dh = new float[steps * batch * hidden];
             dhNext = new float[batch * hidden];
             labels = new int[steps * batch];
+            inputs = new int[steps * batch];
             whhPacked = new float[Kernels.packedSize(hidden, hidden)];
             whhTPacked = new float[Kernels.packedSize(hidden, hidden)];
             whqT = new float[vocab * hidden];
@@ -99,14 +102,15 @@ public final class VanillaRnn {
         float[] w = params.data;
         System.arraycopy(state, 0, ws.hs, 0, B * H);
         k.pack(H, H, w, whh.offset(), H, false, ws.whhPacked);
+        // X_t W_xh + b_h for every step at once, time-major: a gather of rows of W_xh
+        for (int t = 0; t < T; t++) {
+            for (int b = 0; b < B; b++) {
+                ws.inputs[t * B + b] = x[b * T + t];
+            }
+        }
+        k.gatherRowsAddBias(w, wxh.offset(), H, ws.inputs, T * B, w, bh.offset(), ws.hs, B * H);
         for (int t = 0; t < T; t++) {
             int prev = t * B * H, cur = prev + B * H;
-            for (int b = 0; b < B; b++) { // X_t W_xh + b_h: a row gather
-                int row = cur + b * H, src = wxh.offset() + x[b * T + t] * H;
-                for (int j = 0; j < H; j++) {
-                    ws.hs[row + j] = w[src + j] + w[bh.offset() + j];
-                }
-            }
             k.matmulPackedAddTanh(B, H, H, ws.hs, prev, H, ws.whhPacked, ws.hs, cur, H);
         }
         // the output layer does not depend on the recurrence: one (T·B, H)·(H, V) product

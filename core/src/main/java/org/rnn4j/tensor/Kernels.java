@@ -223,6 +223,20 @@ public class Kernels {
         }
     }
 
+    /**
+     * {@code out[i] = table[rows[i]] + bias} for i in [0, n), rows of width {@code cols}: the product of
+     * one-hot inputs with a weight matrix, plus its bias.
+     */
+    public void gatherRowsAddBias(float[] table, int tableOff, int cols, int[] rows, int n,
+                                  float[] bias, int biasOff, float[] out, int outOff) {
+        for (int i = 0; i < n; i++) {
+            int src = tableOff + rows[i] * cols, dst = outOff + i * cols;
+            for (int j = 0; j < cols; j++) {
+                out[dst + j] = table[src + j] + bias[biasOff + j];
+            }
+        }
+    }
+
     /** Adds a row vector to each of {@code rows} rows of width {@code cols}. */
     public void addRowVector(float[] x, int off, int rows, int cols, float[] v, int vOff) {
         for (int r = 0; r < rows; r++) {

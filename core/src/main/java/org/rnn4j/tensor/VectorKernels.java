@@ -29,6 +29,7 @@ final class VectorKernels extends Kernels {
     private final WorkerTeam team;
     private final GemmJob job = new GemmJob();
     private final PackJob packJob = new PackJob();
+    private final GatherJob gatherJob = new GatherJob();
     private static final int SOFTMAX_CHUNKS = 16;
     private final SoftmaxJob softmax = new SoftmaxJob();
 
@@ -124,6 +125,42 @@ final class VectorKernels extends Kernels {
         p.packed = packed;
         team.run((n + PANEL - 1) / PANEL, p);
         p.b = p.packed = null;
+    }
+
+    /** Split over the team by blocks of rows. */
+    @Override
+    public void gatherRowsAddBias(float[] table, int tableOff, int cols, int[] rows, int n,
+                                  float[] bias, int biasOff, float[] out, int outOff) {
+        GatherJob g = gatherJob;
+        g.table = table;
+        g.tableOff = tableOff;
+        g.cols = cols;
+        g.rows = rows;
+        g.n = n;
+        g.bias = bias;
+        g.biasOff = biasOff;
+        g.out = out;
+        g.outOff = outOff;
+        g.perChunk = Math.max(1, (n + ROW_CHUNKS - 1) / ROW_CHUNKS);
+        team.run((n + g.perChunk - 1) / g.perChunk, g);
+        g.table = g.bias = g.out = null;
+        g.rows = null;
+    }
+
+    /** The arguments of the gather being split, reused so that no call allocates. */
+    private final class GatherJob implements WorkerTeam.Job {
+        float[] table, bias, out;
+        int[] rows;
+        int tableOff, cols, n, biasOff, outOff, perChunk;
+
+        @Override
+        public void run(int chunk) {
+            for (int i = chunk * perChunk, end = Math.min(n, i + perChunk); i < end; i++) {
+                int dst = outOff + i * cols;
+                System.arraycopy(bias, biasOff, out, dst, cols);
+                axpy(1f, table, tableOff + rows[i] * cols, out, dst, cols);
+            }
+        }
     }
 
     /** The arguments of the packing being split, one panel a chunk, reused so that no call allocates. */

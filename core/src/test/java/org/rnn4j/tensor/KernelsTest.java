@@ -111,6 +111,24 @@ class KernelsTest {
     }
 
     @Test
+    void gatherRowsAddBiasMatchesReference() {
+        int cols = 37, n = 101;
+        float[] table = random(3 + 9 * cols), bias = random(2 + cols);
+        int[] rows = new int[n];
+        for (int i = 0; i < n; i++) {
+            rows[i] = rng.nextInt(9);
+        }
+        float[] expected = new float[5 + n * cols];
+        ref.gatherRowsAddBias(table, 3, cols, rows, n, bias, 2, expected, 5);
+        assertEquals(table[3 + rows[7] * cols + 4] + bias[2 + 4], expected[5 + 7 * cols + 4]);
+        for (Kernels kernels : new Kernels[] {fast, parallel}) {
+            float[] actual = new float[5 + n * cols];
+            kernels.gatherRowsAddBias(table, 3, cols, rows, n, bias, 2, actual, 5);
+            assertClose(expected, actual, 0);
+        }
+    }
+
+    @Test
     void referenceGemmIsTheMatrixProduct() {
         float[] a = {1, 2, 3, 4, 5, 6};          // (2, 3)
         float[] b = {1, 0, 0, 1, 1, 1};          // (3, 2)
