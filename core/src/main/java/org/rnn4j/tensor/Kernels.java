@@ -113,9 +113,14 @@ public class Kernels {
     /** Width of the column panels of a packed matrix. */
     public static final int PANEL = 64;
 
+    /** Column panels that cover n columns, the last one possibly partial. */
+    static int panels(int n) {
+        return (n + PANEL - 1) / PANEL;
+    }
+
     /** Floats needed to pack a (k, n) matrix: whole panels, the last one zero-padded. */
     public static int packedSize(int k, int n) {
-        return (n + PANEL - 1) / PANEL * PANEL * k;
+        return panels(n) * PANEL * k;
     }
 
     /**
@@ -126,8 +131,7 @@ public class Kernels {
      * step streams it from cache in order.
      */
     public void pack(int k, int n, float[] b, int bOff, int ldb, boolean transposed, float[] packed) {
-        int panels = (n + PANEL - 1) / PANEL;
-        for (int p = 0; p < panels; p++) {
+        for (int p = 0; p < panels(n); p++) {
             packPanel(p, k, n, b, bOff, ldb, transposed, packed);
         }
     }

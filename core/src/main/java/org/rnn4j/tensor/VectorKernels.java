@@ -93,7 +93,7 @@ final class VectorKernels extends Kernels {
         g.set(m, n, k, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, accumulate);
         if (n >= 2 * PANEL) {
             g.rowsPerChunk = 0;
-            team.run((n + PANEL - 1) / PANEL, g);
+            team.run(panels(n), g);
         } else {
             g.rowsPerChunk = Math.max(4, ((m + ROW_CHUNKS - 1) / ROW_CHUNKS + 3) & ~3);
             team.run((m + g.rowsPerChunk - 1) / g.rowsPerChunk, g);
@@ -109,7 +109,7 @@ final class VectorKernels extends Kernels {
         g.set(m, n, k, a, aOff, aRow, aCol, packed, 0, PANEL, c, cOff, ldc, accumulate);
         g.packed = true;
         g.tanh = tanh;
-        team.run((n + PANEL - 1) / PANEL, g);
+        team.run(panels(n), g);
         g.clear();
     }
 
@@ -123,7 +123,7 @@ final class VectorKernels extends Kernels {
         p.ldb = ldb;
         p.transposed = transposed;
         p.packed = packed;
-        team.run((n + PANEL - 1) / PANEL, p);
+        team.run(panels(n), p);
         p.b = p.packed = null;
     }
 
