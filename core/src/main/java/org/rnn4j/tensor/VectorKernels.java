@@ -93,6 +93,7 @@ final class VectorKernels extends Kernels {
         g.set(m, n, k, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, accumulate);
         if (n >= 2 * PANEL) {
             g.rowsPerChunk = 0;
+            g.panelStride = PANEL; // panel p starts p·PANEL columns into B
             team.run(panels(n), g);
         } else {
             g.rowsPerChunk = Math.max(4, ((m + ROW_CHUNKS - 1) / ROW_CHUNKS + 3) & ~3);
@@ -107,7 +108,8 @@ final class VectorKernels extends Kernels {
                               float[] c, int cOff, int ldc, boolean accumulate, boolean tanh) {
         GemmJob g = job;
         g.set(m, n, k, a, aOff, aRow, aCol, packed, 0, PANEL, c, cOff, ldc, accumulate);
-        g.packed = true;
+        g.rowsPerChunk = 0;
+        g.panelStride = k * PANEL; // packed panels lie one after another, k rows of PANEL each
         g.tanh = tanh;
         team.run(panels(n), g);
         g.clear();
@@ -286,9 +288,13 @@ final class VectorKernels extends Kernels {
 
     /** The arguments of the product being split, reused so that no call allocates. */
     private final class GemmJob implements WorkerTeam.Job {
-        int m, n, k, aOff, aRow, aCol, bOff, ldb, cOff, ldc, rowsPerChunk;
+        /** Chunks are row blocks of this many rows, or column panels when 0. */
+        int rowsPerChunk;
+        /** With column panels: how far into B each panel starts from the previous one. */
+        int panelStride;
+        int m, n, k, aOff, aRow, aCol, bOff, ldb, cOff, ldc;
         float[] a, b, c;
-        boolean accumulate, packed, tanh;
+        boolean accumulate, tanh;
 
         void set(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
                  float[] c, int cOff, int ldc, boolean accumulate) {
@@ -300,22 +306,20 @@ final class VectorKernels extends Kernels {
 
         void clear() {
             a = b = c = null;
-            packed = tanh = false;
+            tanh = false;
         }
 
         @Override
         public void run(int chunk) {
-            if (packed) {
+            if (rowsPerChunk == 0) {
                 int j = chunk * PANEL, width = Math.min(PANEL, n - j);
-                gemmBlock(m, width, k, a, aOff, aRow, aCol, b, chunk * k * PANEL, PANEL, c, cOff + j, ldc, accumulate);
+                gemmBlock(m, width, k, a, aOff, aRow, aCol, b, bOff + chunk * panelStride, ldb, c, cOff + j, ldc,
+                        accumulate);
                 if (tanh) {
                     for (int i = 0; i < m; i++) {
                         VectorKernels.this.tanh(c, cOff + i * ldc + j, width);
                     }
                 }
-            } else if (rowsPerChunk == 0) {
-                int j = chunk * PANEL, width = Math.min(PANEL, n - j);
-                gemmBlock(m, width, k, a, aOff, aRow, aCol, b, bOff + j, ldb, c, cOff + j, ldc, accumulate);
             } else {
                 int i = chunk * rowsPerChunk, rows = Math.min(rowsPerChunk, m - i);
                 gemmBlock(rows, n, k, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, ldc, accumulate);
