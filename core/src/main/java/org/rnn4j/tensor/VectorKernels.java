@@ -21,6 +21,8 @@ final class VectorKernels extends Kernels {
     private static final long PARALLEL_WORK = 1 << 16;
     /** Row blocks a product is cut into when it is too narrow for column panels. */
     private static final int ROW_CHUNKS = 8;
+    /** Row blocks of the softmax, each with its own slot for the loss. */
+    private static final int SOFTMAX_CHUNKS = 16;
 
     static {
         assert PANEL % (4 * L) == 0 : "a packed panel holds whole 4 × 4 tiles";
@@ -30,7 +32,6 @@ final class VectorKernels extends Kernels {
     private final GemmJob job = new GemmJob();
     private final PackJob packJob = new PackJob();
     private final GatherJob gatherJob = new GatherJob();
-    private static final int SOFTMAX_CHUNKS = 16;
     private final SoftmaxJob softmax = new SoftmaxJob();
 
     VectorKernels(int threads) {

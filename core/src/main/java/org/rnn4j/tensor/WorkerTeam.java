@@ -80,8 +80,6 @@ public final class WorkerTeam {
         chunks = n;
         for (int t = 0; t < size(); t++) {
             done.set(t * PAD, 0);
-        }
-        for (int t = 0; t < size(); t++) {
             cursors.set(t * PAD, (gen << 32) | blockStart(t, n));
         }
         generation = gen;
