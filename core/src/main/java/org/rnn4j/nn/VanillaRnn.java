@@ -103,11 +103,7 @@ public final class VanillaRnn {
         System.arraycopy(state, 0, ws.hs, 0, B * H);
         k.pack(H, H, w, whh.offset(), H, false, ws.whhPacked);
         // X_t W_xh + b_h for every step at once, time-major: a gather of rows of W_xh
-        for (int t = 0; t < T; t++) {
-            for (int b = 0; b < B; b++) {
-                ws.inputs[t * B + b] = x[b * T + t];
-            }
-        }
+        timeMajor(x, B, T, ws.inputs);
         k.gatherRowsAddBias(w, wxh.offset(), H, ws.inputs, T * B, w, bh.offset(), ws.hs, B * H);
         for (int t = 0; t < T; t++) {
             int prev = t * B * H, cur = prev + B * H;
@@ -124,13 +120,8 @@ public final class VanillaRnn {
      * (B, T); replaces the outputs by their gradient. Returns the summed loss over T·B predictions.
      */
     public double loss(Workspace ws, int[] y) {
-        final int B = ws.batch, T = ws.steps;
-        for (int t = 0; t < T; t++) {
-            for (int b = 0; b < B; b++) {
-                ws.labels[t * B + b] = y[b * T + t];
-            }
-        }
-        return k.softmaxCrossEntropy(ws.logits, 0, T * B, vocab, ws.labels);
+        timeMajor(y, ws.batch, ws.steps, ws.labels);
+        return k.softmaxCrossEntropy(ws.logits, 0, ws.steps * ws.batch, vocab, ws.labels);
     }
 
     /**
@@ -138,7 +129,7 @@ public final class VanillaRnn {
      * mean loss into {@code params.grad} (overwriting it). The state entering the minibatch is a
      * constant (detached).
      */
-    public void backward(Workspace ws, int[] x) {
+    public void backward(Workspace ws) {
         final int B = ws.batch, T = ws.steps, H = hidden, V = vocab, N = T * B;
         float[] w = params.data, g = params.grad;
         float[] dO = ws.logits;
@@ -165,9 +156,16 @@ public final class VanillaRnn {
         k.matmulTNPacked(H, H, N, ws.hs, 0, H, ws.dzPacked, g, whh.offset(), H, false);
         k.columnSums(ws.dh, 0, N, H, g, bh.offset(), false);
         Arrays.fill(g, wxh.offset(), wxh.offset() + wxh.size(), 0f);
-        for (int t = 0; t < T; t++) {
-            for (int b = 0; b < B; b++) {
-                k.axpy(1f, ws.dh, (t * B + b) * H, g, wxh.offset() + x[b * T + t] * H, H);
+        for (int row = 0; row < N; row++) {
+            k.axpy(1f, ws.dh, row * H, g, wxh.offset() + ws.inputs[row] * H, H);
+        }
+    }
+
+    /** A (B, T) row-major array of tokens as (T, B): the order of the stacked outputs. */
+    private static void timeMajor(int[] bt, int batch, int steps, int[] out) {
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
+                out[t * batch + b] = bt[b * steps + t];
             }
         }
     }
@@ -184,7 +182,7 @@ public final class VanillaRnn {
     public double trainStep(Workspace ws, Batch batch, float[] state) {
         forward(ws, batch.x, state);
         double loss = loss(ws, batch.y);
-        backward(ws, batch.x);
+        backward(ws);
         return loss;
     }
 
