@@ -71,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         Flags.positive("--vocab", vocab);
         Flags.positive("--steps", steps);
         Flags.positive("--seconds", seconds);
@@ -79,6 +79,13 @@ final class BenchCommand implements Callable<Integer> {
         hidden.forEach(h -> Flags.positive("--hidden", h));
         batch.forEach(b -> Flags.positive("--batch", b));
         threads.forEach(t -> Flags.positive("--threads", t));
+        if (json != null && !json.equals("-")) {
+            Path dir = Path.of(json).toAbsolutePath().getParent();
+            if (!Files.isDirectory(dir)) {
+                throw new InputException("--json " + json + ": the folder " + dir
+                        + " does not exist; create it or write the results elsewhere");
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
 
         int[] ids;
@@ -180,14 +187,19 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Writes to a temporary file beside the target, then renames it: never a half-written file. */
-    static void writeAtomically(Path target, String text) throws IOException {
+    static void writeAtomically(Path target, String text) {
         Path dir = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
         try {
-            Files.writeString(tmp, text);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
+            Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
+            try {
+                Files.writeString(tmp, text);
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new InputException(target + ": cannot write the results (" + e.getMessage()
+                    + "); check that the folder is writable and has room", e);
         }
     }
 }

@@ -40,6 +40,16 @@ class BenchCommandTest {
     }
 
     @Test
+    void aJsonTargetInAMissingFolderIsRejectedBeforeAnyWork() {
+        Path target = dir.resolve("missing").resolve("bench.json");
+        TrainCommandTest.Run r = TrainCommandTest.run("bench", "--hidden", "16", "--json", target.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--json " + target + ": the folder " + target.getParent() + " does not exist"),
+                r.err());
+        assertTrue(!Files.exists(target.getParent()), "nothing written");
+    }
+
+    @Test
     void badSizesAreRejectedBeforeAnyWork() {
         TrainCommandTest.Run r = TrainCommandTest.run("bench", "--hidden", "64,0");
         assertEquals(2, r.code());
