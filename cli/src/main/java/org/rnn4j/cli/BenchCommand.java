@@ -14,7 +14,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnn4j.InputException;
 import org.rnn4j.data.Sampler;
-import org.rnn4j.nn.VanillaRnn;
+import org.rnn4j.nn.CellType;
+import org.rnn4j.nn.Init;
+import org.rnn4j.nn.LanguageModel;
+import org.rnn4j.nn.ModelConfig;
+import org.rnn4j.optim.Optimizer;
 import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
 import org.rnn4j.text.Corpus;
@@ -46,6 +50,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--vocab", paramLabel = "V", description = "Vocabulary of the random tokens (default: 28).")
     int vocab = 28;
 
+    @Option(names = "--cell", paramLabel = "CELL", description = "rnn (default), gru or lstm.")
+    String cell = "rnn";
+
+    @Option(names = "--layers", paramLabel = "L", description = "Stacked recurrent layers (default: 1).")
+    int layers = 1;
+
     @Option(names = "--hidden", paramLabel = "H", split = ",", description = "Hidden units (default: 512).")
     List<Integer> hidden = List.of(512);
 
@@ -74,6 +84,8 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         Flags.positive("--vocab", vocab);
         Flags.positive("--steps", steps);
+        Flags.positive("--layers", layers);
+        CellType cellType = TrainCommand.parseEnum(CellType.class, "--cell", cell);
         Flags.positive("--seconds", seconds);
         Flags.atLeast("--warmup", (int) Math.ceil(warmup), 0);
         hidden.forEach(h -> Flags.positive("--hidden", h));
@@ -114,7 +126,8 @@ final class BenchCommand implements Callable<Integer> {
             teams.computeIfAbsent(t, Kernels::best);
             peaks.put(t, teams.get(t).fmaPeakGflops());
         }
-        out.printf(Locale.ROOT, "data: %s, V %d, T %d; kernels %s; FMA peak %s%n", data, v, steps,
+        out.printf(Locale.ROOT, "%s × %d layer%s; data: %s, V %d, T %d; kernels %s; FMA peak %s%n",
+                TrainCommand.lower(cellType), layers, layers == 1 ? "" : "s", data, v, steps,
                 Kernels.best(1).name().replace(" × 1 thread", ""), peakText(peaks));
         out.printf("%6s %6s %5s %4s %8s %12s %9s %7s%n", "H", "V", "B", "T", "threads", "tokens/s", "GFLOPS", "% peak");
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -126,7 +139,8 @@ final class BenchCommand implements Callable<Integer> {
                         throw new InputException("--batch " + b + " × --steps " + steps + " needs " + needed
                                 + " tokens; the benchmark data has " + ids.length);
                     }
-                    Map<String, Object> row = measure(ids, v, h, b, teams.get(t), peaks.get(t));
+                    Map<String, Object> row = measure(ids, v, new ModelConfig(cellType, h, layers, 0, Init.NORMAL), b,
+                            teams.get(t), peaks.get(t));
                     rows.add(row);
                     out.printf(Locale.ROOT, "%6d %6d %5d %4d %8d %,12.0f %9.1f %6.1f%%%n", h, v, b, steps, t,
                             (double) row.get("tokens_per_second"), (double) row.get("gflops"),
@@ -136,6 +150,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("cell", TrainCommand.lower(cellType));
+            doc.put("layers", layers);
             doc.put("data", data);
             doc.put("kernels", Kernels.best(1).name());
             doc.put("fma_peak_gflops", peaks);
@@ -151,12 +167,12 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, Object> measure(int[] ids, int v, int h, int b, Kernels kernels, double peak) {
+    private Map<String, Object> measure(int[] ids, int v, ModelConfig shape, int b, Kernels kernels, double peak) {
         Rng rng = new Rng(0);
-        VanillaRnn model = new VanillaRnn(v, h, rng.split(), kernels);
-        TrainConfig config = new TrainConfig(b, steps, Integer.MAX_VALUE, 1.0, 1.0, Sampler.Kind.CONSECUTIVE,
-                false, 0);
-        Trainer trainer = new Trainer(model, ids, config, rng.split(), kernels);
+        LanguageModel model = shape.build(v, rng.split(), kernels);
+        TrainConfig config = new TrainConfig(b, steps, Integer.MAX_VALUE, Optimizer.Kind.SGD, 1.0, 1.0,
+                Sampler.Kind.CONSECUTIVE, false, 0);
+        Trainer trainer = new Trainer(model, ids, config, rng.split(), rng.split(), kernels);
         long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
         trainer.run(r -> { }, () -> System.nanoTime() > warmEnd);
         long[] tokens = {0};
@@ -168,7 +184,7 @@ final class BenchCommand implements Callable<Integer> {
         double tokensPerSecond = tokens[0] / time[0];
         double gflops = tokensPerSecond * model.flopsPerToken() / 1e9;
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("hidden", h);
+        row.put("hidden", shape.hidden());
         row.put("vocab", v);
         row.put("batch", b);
         row.put("steps", steps);

@@ -27,4 +27,12 @@ final class Flags {
         }
         return value;
     }
+
+    /** A probability in [0, 1). */
+    static double fraction(String flag, double value) {
+        if (!(value >= 0 && value < 1)) {
+            throw new InputException(flag + " must be in [0, 1), got " + value);
+        }
+        return value;
+    }
 }

@@ -2,19 +2,27 @@ package org.rnn4j.cli;
 
 import java.util.List;
 import org.rnn4j.data.Sampler;
+import org.rnn4j.nn.CellType;
+import org.rnn4j.nn.Init;
+import org.rnn4j.nn.ModelConfig;
+import org.rnn4j.optim.Optimizer;
 import org.rnn4j.text.Preprocessing;
 
 /** The seeds' setups (spec §5): every field can be overridden by a flag. */
 enum Preset {
-    TIMEMACHINE(null, Preprocessing.LETTERS, 10_000, 512, 1.0, 1.0, 500, 32, 35,
-            Sampler.Kind.CONSECUTIVE, 10, 50, List.of("time traveller", "traveller")),
-    JAYCHOU(null, Preprocessing.SPACES, 10_000, 256, 100.0, 0.01, 250, 32, 35,
-            Sampler.Kind.CONSECUTIVE, 50, 50, List.of("分开", "不分开"));
+    TIMEMACHINE(null, Preprocessing.LETTERS, 10_000, ModelConfig.of(CellType.RNN, 512), Optimizer.Kind.SGD, 1.0,
+            1.0, 500, 32, 35, Sampler.Kind.CONSECUTIVE, 10, 50, List.of("time traveller", "traveller")),
+    JAYCHOU(null, Preprocessing.SPACES, 10_000, ModelConfig.of(CellType.RNN, 256), Optimizer.Kind.SGD, 100.0,
+            0.01, 250, 32, 35, Sampler.Kind.CONSECUTIVE, 50, 50, List.of("分开", "不分开")),
+    /** The concise seeds (spec §7): a framework RNN layer with its own initialisation, and Adam. */
+    JAYCHOU_CONCISE(null, Preprocessing.SPACES, 10_000, new ModelConfig(CellType.RNN, 256, 1, 0, Init.UNIFORM),
+            Optimizer.Kind.ADAM, 1e-3, 0.01, 250, 32, 35, Sampler.Kind.CONSECUTIVE, 50, 50, List.of("分开", "不分开"));
 
     final String corpus;
     final Preprocessing preprocessing;
     final int maxTokens;
-    final int hidden;
+    final ModelConfig model;
+    final Optimizer.Kind optimizer;
     final double lr;
     final double clip;
     final int epochs;
@@ -25,13 +33,15 @@ enum Preset {
     final int predictLength;
     final List<String> prefixes;
 
-    Preset(String corpus, Preprocessing preprocessing, int maxTokens, int hidden, double lr, double clip,
+    Preset(String corpus, Preprocessing preprocessing, int maxTokens, ModelConfig model, Optimizer.Kind optimizer,
+           double lr, double clip,
            int epochs, int batch, int steps, Sampler.Kind sampling, int printEvery, int predictLength,
            List<String> prefixes) {
         this.corpus = corpus;
         this.preprocessing = preprocessing;
         this.maxTokens = maxTokens;
-        this.hidden = hidden;
+        this.model = model;
+        this.optimizer = optimizer;
         this.lr = lr;
         this.clip = clip;
         this.epochs = epochs;

@@ -7,7 +7,11 @@ import java.util.concurrent.Callable;
 import org.rnn4j.InputException;
 import org.rnn4j.data.Sampler;
 import org.rnn4j.generate.Greedy;
-import org.rnn4j.nn.VanillaRnn;
+import org.rnn4j.nn.CellType;
+import org.rnn4j.nn.Init;
+import org.rnn4j.nn.LanguageModel;
+import org.rnn4j.nn.ModelConfig;
+import org.rnn4j.optim.Optimizer;
 import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
 import org.rnn4j.text.Corpus;
@@ -21,13 +25,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
-/** {@code rnn4j train}: trains the from-scratch RNN on a corpus and prints greedy continuations. */
+/** {@code rnn4j train}: trains a character-level language model on a corpus and prints greedy continuations. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a character-level RNN language model and print greedy continuations.",
                 "A preset gives every setting; each flag overrides it."})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--preset", paramLabel = "NAME",
-            description = "timemachine (default) or jaychou: the seeds' setups.")
+            description = "timemachine (default), jaychou or jaychou-concise: the seeds' setups.")
     String preset = "timemachine";
 
     @Option(names = "--corpus", paramLabel = "FILE",
@@ -47,10 +51,26 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--min-freq", paramLabel = "N", description = "Tokens seen fewer times map to <unk> (default: 1).")
     int minFreq = 1;
 
+    @Option(names = "--cell", paramLabel = "CELL", description = "rnn, gru or lstm.")
+    String cell;
+
     @Option(names = "--hidden", paramLabel = "H", description = "Hidden units.")
     Integer hidden;
 
-    @Option(names = "--lr", paramLabel = "RATE", description = "SGD learning rate.")
+    @Option(names = "--layers", paramLabel = "L", description = "Stacked recurrent layers.")
+    Integer layers;
+
+    @Option(names = "--dropout", paramLabel = "P", description = "Dropout between layers while training, in [0, 1).")
+    Double dropout;
+
+    @Option(names = "--init", paramLabel = "KIND",
+            description = "normal (N(0, 0.01²), the from-scratch seeds) or uniform (±1/√H, PyTorch's layers).")
+    String init;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd or adam.")
+    String optimizer;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate.")
     Double lr;
 
     @Option(names = "--clip", paramLabel = "THETA", description = "Clip the global gradient norm to THETA.")
@@ -98,7 +118,13 @@ final class TrainCommand implements Callable<Integer> {
         Preprocessing mode = preprocess != null ? parseEnum(Preprocessing.class, "--preprocess", preprocess)
                 : p.preprocessing;
         int tokens = Flags.atLeast("--max-tokens", maxTokens != null ? maxTokens : p.maxTokens, 0);
-        int h = Flags.positive("--hidden", hidden != null ? hidden : p.hidden);
+        ModelConfig shape = new ModelConfig(
+                cell != null ? parseEnum(CellType.class, "--cell", cell) : p.model.cell(),
+                Flags.positive("--hidden", hidden != null ? hidden : p.model.hidden()),
+                Flags.positive("--layers", layers != null ? layers : p.model.layers()),
+                Flags.fraction("--dropout", dropout != null ? dropout : p.model.dropout()),
+                init != null ? parseEnum(Init.class, "--init", init) : p.model.init());
+        Optimizer.Kind opt = optimizer != null ? parseEnum(Optimizer.Kind.class, "--optimizer", optimizer) : p.optimizer;
         double rate = Flags.positive("--lr", lr != null ? lr : p.lr);
         double theta = Flags.positive("--clip", clip != null ? clip : p.clip);
         int nEpochs = Flags.positive("--epochs", epochs != null ? epochs : p.epochs);
@@ -134,15 +160,16 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         Kernels kernels = threads == null ? Kernels.best() : Kernels.best(threads);
-        TrainConfig config = new TrainConfig(b, t, nEpochs, rate, theta, kind, randomOffset, seed);
+        TrainConfig config = new TrainConfig(b, t, nEpochs, opt, rate, theta, kind, randomOffset, seed);
         Rng rng = new Rng(seed);
-        VanillaRnn model = new VanillaRnn(vocab.size(), h, rng.split(), kernels);
-        out.printf(Locale.ROOT, "corpus %s: %,d tokens, vocabulary %d; H %d, B %d, T %d, lr %s, clip %s, %s sampling, "
-                        + "kernels %s%n", text.name(), ids.length, vocab.size(), h, b, t, rate, theta,
-                kind.name().toLowerCase(Locale.ROOT), kernels.name());
+        LanguageModel model = shape.build(vocab.size(), rng.split(), kernels);
+        out.printf(Locale.ROOT, "corpus %s: %,d tokens, vocabulary %d; %s H %d%s, B %d, T %d, %s lr %s, clip %s, "
+                        + "%s sampling, kernels %s%n", text.name(), ids.length, vocab.size(), lower(shape.cell()),
+                shape.hidden(), shape.layers() == 1 ? "" : String.format(Locale.ROOT, " × %d layers, dropout %s",
+                        shape.layers(), shape.dropout()), b, t, lower(opt), rate, theta, lower(kind), kernels.name());
         long[] total = {0, 0}; // tokens, nanoseconds
         EpochReport[] last = {null};
-        new Trainer(model, ids, config, rng.split(), kernels).run(r -> {
+        new Trainer(model, ids, config, rng.split(), rng.split(), kernels).run(r -> {
             total[0] += r.tokens();
             total[1] += (long) (r.seconds() * 1e9);
             last[0] = r;
@@ -168,13 +195,18 @@ final class TrainCommand implements Callable<Integer> {
                 : parseEnum(Sampler.Kind.class, "--sampling", value);
     }
 
+    /** A constant's name as written on the command line: lower case, '-' for '_'. */
+    static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
     static <E extends Enum<E>> E parseEnum(Class<E> type, String flag, String value) {
         try {
-            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
             StringBuilder allowed = new StringBuilder();
             for (E c : type.getEnumConstants()) {
-                allowed.append(allowed.length() == 0 ? "" : ", ").append(c.name().toLowerCase(Locale.ROOT));
+                allowed.append(allowed.length() == 0 ? "" : ", ").append(lower(c));
             }
             throw new InputException(flag + ": unknown value '" + value + "'; allowed: " + allowed);
         }

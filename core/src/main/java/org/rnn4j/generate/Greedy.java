@@ -1,6 +1,7 @@
 package org.rnn4j.generate;
 
-import org.rnn4j.nn.VanillaRnn;
+import org.rnn4j.nn.LanguageModel;
+import org.rnn4j.nn.State;
 import org.rnn4j.text.Vocab;
 
 /**
@@ -12,20 +13,21 @@ public final class Greedy {
     }
 
     /** The prefix followed by {@code length} generated tokens. The prefix must not be empty. */
-    public static String continuation(VanillaRnn model, Vocab vocab, String prefix, int length) {
+    public static String continuation(LanguageModel model, Vocab vocab, String prefix, int length) {
         int[] given = vocab.encode(prefix);
         if (given.length == 0) {
             throw new IllegalArgumentException("the prefix is empty");
         }
         int[] out = new int[given.length + length];
         System.arraycopy(given, 0, out, 0, given.length);
-        float[] h = new float[model.hidden];
-        float[] scratch = new float[model.hidden];
-        float[] logits = new float[model.vocab];
+        LanguageModel.Workspace ws = model.generationWorkspace(1);
+        State state = model.newState(1);
+        int[] token = new int[1];
         for (int t = 0; t < out.length - 1; t++) {
-            model.step(out[t], h, scratch, logits);
+            token[0] = out[t];
+            model.forward(ws, token, state, null);
             if (t + 1 >= given.length) {
-                out[t + 1] = argmax(logits);
+                out[t + 1] = argmax(ws.outputs());
             }
         }
         return vocab.decode(out);

@@ -43,6 +43,13 @@ public final class Parameters {
         }
     }
 
+    /** Fills a view with U(−bound, bound) samples, in row-major order. */
+    public void initUniform(View v, double bound, Rng rng) {
+        for (int i = v.offset(); i < v.offset() + v.size(); i++) {
+            data[i] = (float) ((2 * rng.nextDouble() - 1) * bound);
+        }
+    }
+
     /** Lays out named tensors one after another. */
     public static final class Builder {
         private final List<View> views = new ArrayList<>();

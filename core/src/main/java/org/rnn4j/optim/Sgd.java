@@ -4,7 +4,7 @@ import org.rnn4j.nn.Parameters;
 import org.rnn4j.tensor.Kernels;
 
 /** Plain stochastic gradient descent over the whole parameter array: {@code p -= lr * grad}. */
-public final class Sgd {
+public final class Sgd implements Optimizer {
     private final Kernels k;
     private final float lr;
 
@@ -13,6 +13,7 @@ public final class Sgd {
         this.k = kernels;
     }
 
+    @Override
     public void step(Parameters p) {
         k.axpy(-lr, p.grad, 0, p.data, 0, p.size());
     }

@@ -228,6 +228,141 @@ public class Kernels {
     }
 
     /**
+     * One LSTM step for {@code rows} sequences. Each row of {@code gates} holds the pre-activations
+     * [i f g o] (4·H wide), which are replaced by the activations; then
+     * {@code c = f ⊙ cPrev + i ⊙ g} and {@code h = o ⊙ tanh(c)}, rows of H.
+     */
+    public void lstmCell(int rows, int hidden, float[] gates, int gOff, float[] cPrev, int cpOff,
+                         float[] c, int cOff, float[] h, int hOff) {
+        final int H = hidden;
+        for (int r = 0; r < rows; r++) {
+            int g = gOff + r * 4 * H, s = r * H;
+            for (int j = 0; j < H; j++) {
+                float i = sigmoid(gates[g + j]), f = sigmoid(gates[g + H + j]);
+                float gg = (float) Math.tanh(gates[g + 2 * H + j]), o = sigmoid(gates[g + 3 * H + j]);
+                gates[g + j] = i;
+                gates[g + H + j] = f;
+                gates[g + 2 * H + j] = gg;
+                gates[g + 3 * H + j] = o;
+                float ct = f * cPrev[cpOff + s + j] + i * gg;
+                c[cOff + s + j] = ct;
+                h[hOff + s + j] = o * (float) Math.tanh(ct);
+            }
+        }
+    }
+
+    /**
+     * Backward of {@link #lstmCell}. In: the activated gates, dL/dh_t as {@code dh + dhNext} (from the
+     * layer above and from step t+1), dL/dc_t from step t+1 in {@code dc}. Out: the gates replaced
+     * by dL/d(pre-activation), and {@code dc} by dL/dc_{t-1}:
+     * <pre>
+     *   dc = dc + dh ⊙ o ⊙ (1 − tanh²c)     do = dh ⊙ tanh c
+     *   di = dc ⊙ g    df = dc ⊙ cPrev    dg = dc ⊙ i    dcPrev = dc ⊙ f
+     * </pre>
+     * each gate's gradient then multiplied by its activation's derivative.
+     */
+    public void lstmCellBackward(int rows, int hidden, float[] gates, int gOff, float[] cPrev, int cpOff,
+                                 float[] c, int cOff, float[] dh, int dhOff, float[] dhNext, float[] dc) {
+        final int H = hidden;
+        for (int r = 0; r < rows; r++) {
+            int g = gOff + r * 4 * H, s = r * H;
+            for (int j = 0; j < H; j++) {
+                float i = gates[g + j], f = gates[g + H + j], gg = gates[g + 2 * H + j], o = gates[g + 3 * H + j];
+                float dhT = dh[dhOff + s + j] + dhNext[s + j];
+                float tc = (float) Math.tanh(c[cOff + s + j]);
+                float dct = dc[s + j] + dhT * o * (1f - tc * tc);
+                gates[g + j] = dct * gg * i * (1f - i);
+                gates[g + H + j] = dct * cPrev[cpOff + s + j] * f * (1f - f);
+                gates[g + 2 * H + j] = dct * i * (1f - gg * gg);
+                gates[g + 3 * H + j] = dhT * tc * o * (1f - o);
+                dc[s + j] = dct * f;
+            }
+        }
+    }
+
+    /**
+     * One GRU step (PyTorch's form, reset gate applied to the recurrent product) for {@code rows}
+     * sequences. {@code gx} rows hold X W_x + b_x as [r z n] (3·H wide) and {@code gh} rows
+     * H_{t-1} W_h + b_h, the same layout:
+     * <pre>
+     *   r = σ(gx_r + gh_r)   z = σ(gx_z + gh_z)   n = tanh(gx_n + r ⊙ gh_n)   h = (1 − z) ⊙ n + z ⊙ hPrev
+     * </pre>
+     * gx is replaced by [r z n]; gh is kept for the backward pass.
+     */
+    public void gruCell(int rows, int hidden, float[] gx, int gxOff, float[] gh, int ghOff,
+                        float[] hPrev, int hpOff, float[] h, int hOff) {
+        final int H = hidden;
+        for (int row = 0; row < rows; row++) {
+            int x = gxOff + row * 3 * H, q = ghOff + row * 3 * H, s = row * H;
+            for (int j = 0; j < H; j++) {
+                float r = sigmoid(gx[x + j] + gh[q + j]), z = sigmoid(gx[x + H + j] + gh[q + H + j]);
+                float n = (float) Math.tanh(gx[x + 2 * H + j] + r * gh[q + 2 * H + j]);
+                gx[x + j] = r;
+                gx[x + H + j] = z;
+                gx[x + 2 * H + j] = n;
+                h[hOff + s + j] = n + z * (hPrev[hpOff + s + j] - n);
+            }
+        }
+    }
+
+    /**
+     * Backward of {@link #gruCell}. In: gx holding [r z n], gh the recurrent pre-activations,
+     * dL/dh_t as {@code dh + dhNext}. Out: gx replaced by the gradient of X W_x + b_x, gh by that of
+     * H_{t-1} W_h + b_h, and {@code dhNext} by the direct part of dL/dh_{t-1}, {@code dh ⊙ z} (the
+     * caller adds dgh W_hᵀ):
+     * <pre>
+     *   dn = dh ⊙ (1 − z)   dz = dh ⊙ (hPrev − n)   dan = dn ⊙ (1 − n²)   dr = dan ⊙ gh_n
+     *   dgx = [dr ⊙ r(1 − r), dz ⊙ z(1 − z), dan]    dgh = [same, same, dan ⊙ r]
+     * </pre>
+     */
+    public void gruCellBackward(int rows, int hidden, float[] gx, int gxOff, float[] gh, int ghOff,
+                                float[] hPrev, int hpOff, float[] dh, int dhOff, float[] dhNext) {
+        final int H = hidden;
+        for (int row = 0; row < rows; row++) {
+            int x = gxOff + row * 3 * H, q = ghOff + row * 3 * H, s = row * H;
+            for (int j = 0; j < H; j++) {
+                float r = gx[x + j], z = gx[x + H + j], n = gx[x + 2 * H + j];
+                float dhT = dh[dhOff + s + j] + dhNext[s + j];
+                float dan = dhT * (1f - z) * (1f - n * n);
+                float dar = dan * gh[q + 2 * H + j] * r * (1f - r);
+                float daz = dhT * (hPrev[hpOff + s + j] - n) * z * (1f - z);
+                gx[x + j] = dar;
+                gx[x + H + j] = daz;
+                gx[x + 2 * H + j] = dan;
+                gh[q + j] = dar;
+                gh[q + H + j] = daz;
+                gh[q + 2 * H + j] = dan * r;
+                dhNext[s + j] = dhT * z;
+            }
+        }
+    }
+
+    private static float sigmoid(float x) {
+        return (float) (1 / (1 + Math.exp(-x)));
+    }
+
+    /**
+     * One step of Adam (PyTorch's form) over {@code len} parameters:
+     * {@code m = β1 m + (1 − β1) g}, {@code v = β2 v + (1 − β2) g²},
+     * {@code p −= stepSize · m / (√v / √(1 − β2ᵗ) + ε)} with {@code stepSize = lr / (1 − β1ᵗ)}.
+     */
+    public void adam(float[] p, float[] g, float[] m, float[] v, int len, float beta1, float beta2, float eps,
+                     float stepSize, float invSqrtCorrection2) {
+        for (int i = 0; i < len; i++) {
+            m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+            p[i] -= stepSize * m[i] / ((float) Math.sqrt(v[i]) * invSqrtCorrection2 + eps);
+        }
+    }
+
+    /** Multiplies x element-wise by y: the mask of dropout, forward and backward. */
+    public void multiply(float[] x, int xOff, float[] y, int yOff, int len) {
+        for (int i = 0; i < len; i++) {
+            x[xOff + i] *= y[yOff + i];
+        }
+    }
+
+    /**
      * {@code out[i] = table[rows[i]] + bias} for i in [0, n), rows of width {@code cols}: the product of
      * one-hot inputs with a weight matrix, plus its bias.
      */

@@ -544,6 +544,180 @@ final class VectorKernels extends Kernels {
         }
     }
 
+    /** σ(x) = (1 + tanh(x / 2)) / 2: the rational tanh serves both activations. */
+    private static float sigmoid(float x) {
+        return Math.fma(0.5f, tanh(0.5f * x), 0.5f);
+    }
+
+    private static FloatVector sigmoid(FloatVector x) {
+        return tanh(x.mul(0.5f)).fma(0.5f, 0.5f);
+    }
+
+    @Override
+    public void lstmCell(int rows, int hidden, float[] gates, int gOff, float[] cPrev, int cpOff,
+                         float[] c, int cOff, float[] h, int hOff) {
+        final int H = hidden;
+        for (int r = 0; r < rows; r++) {
+            int g = gOff + r * 4 * H, s = r * H, j = 0;
+            for (; j + L <= H; j += L) {
+                FloatVector i = sigmoid(FloatVector.fromArray(S, gates, g + j));
+                FloatVector f = sigmoid(FloatVector.fromArray(S, gates, g + H + j));
+                FloatVector gg = tanh(FloatVector.fromArray(S, gates, g + 2 * H + j));
+                FloatVector o = sigmoid(FloatVector.fromArray(S, gates, g + 3 * H + j));
+                i.intoArray(gates, g + j);
+                f.intoArray(gates, g + H + j);
+                gg.intoArray(gates, g + 2 * H + j);
+                o.intoArray(gates, g + 3 * H + j);
+                FloatVector ct = f.fma(FloatVector.fromArray(S, cPrev, cpOff + s + j), i.mul(gg));
+                ct.intoArray(c, cOff + s + j);
+                o.mul(tanh(ct)).intoArray(h, hOff + s + j);
+            }
+            for (; j < H; j++) {
+                float i = sigmoid(gates[g + j]), f = sigmoid(gates[g + H + j]);
+                float gg = tanh(gates[g + 2 * H + j]), o = sigmoid(gates[g + 3 * H + j]);
+                gates[g + j] = i;
+                gates[g + H + j] = f;
+                gates[g + 2 * H + j] = gg;
+                gates[g + 3 * H + j] = o;
+                float ct = f * cPrev[cpOff + s + j] + i * gg;
+                c[cOff + s + j] = ct;
+                h[hOff + s + j] = o * tanh(ct);
+            }
+        }
+    }
+
+    @Override
+    public void lstmCellBackward(int rows, int hidden, float[] gates, int gOff, float[] cPrev, int cpOff,
+                                 float[] c, int cOff, float[] dh, int dhOff, float[] dhNext, float[] dc) {
+        final int H = hidden;
+        for (int r = 0; r < rows; r++) {
+            int g = gOff + r * 4 * H, s = r * H, j = 0;
+            for (; j + L <= H; j += L) {
+                FloatVector i = FloatVector.fromArray(S, gates, g + j);
+                FloatVector f = FloatVector.fromArray(S, gates, g + H + j);
+                FloatVector gg = FloatVector.fromArray(S, gates, g + 2 * H + j);
+                FloatVector o = FloatVector.fromArray(S, gates, g + 3 * H + j);
+                FloatVector dhT = FloatVector.fromArray(S, dh, dhOff + s + j).add(FloatVector.fromArray(S, dhNext, s + j));
+                FloatVector tc = tanh(FloatVector.fromArray(S, c, cOff + s + j));
+                FloatVector dct = dhT.mul(o).mul(ONE.sub(tc.mul(tc))).add(FloatVector.fromArray(S, dc, s + j));
+                dct.mul(gg).mul(i).mul(ONE.sub(i)).intoArray(gates, g + j);
+                dct.mul(FloatVector.fromArray(S, cPrev, cpOff + s + j)).mul(f).mul(ONE.sub(f)).intoArray(gates, g + H + j);
+                dct.mul(i).mul(ONE.sub(gg.mul(gg))).intoArray(gates, g + 2 * H + j);
+                dhT.mul(tc).mul(o).mul(ONE.sub(o)).intoArray(gates, g + 3 * H + j);
+                dct.mul(f).intoArray(dc, s + j);
+            }
+            for (; j < H; j++) {
+                float i = gates[g + j], f = gates[g + H + j], gg = gates[g + 2 * H + j], o = gates[g + 3 * H + j];
+                float dhT = dh[dhOff + s + j] + dhNext[s + j];
+                float tc = tanh(c[cOff + s + j]);
+                float dct = dc[s + j] + dhT * o * (1f - tc * tc);
+                gates[g + j] = dct * gg * i * (1f - i);
+                gates[g + H + j] = dct * cPrev[cpOff + s + j] * f * (1f - f);
+                gates[g + 2 * H + j] = dct * i * (1f - gg * gg);
+                gates[g + 3 * H + j] = dhT * tc * o * (1f - o);
+                dc[s + j] = dct * f;
+            }
+        }
+    }
+
+    @Override
+    public void gruCell(int rows, int hidden, float[] gx, int gxOff, float[] gh, int ghOff,
+                        float[] hPrev, int hpOff, float[] h, int hOff) {
+        final int H = hidden;
+        for (int row = 0; row < rows; row++) {
+            int x = gxOff + row * 3 * H, q = ghOff + row * 3 * H, s = row * H, j = 0;
+            for (; j + L <= H; j += L) {
+                FloatVector r = sigmoid(FloatVector.fromArray(S, gx, x + j).add(FloatVector.fromArray(S, gh, q + j)));
+                FloatVector z = sigmoid(FloatVector.fromArray(S, gx, x + H + j)
+                        .add(FloatVector.fromArray(S, gh, q + H + j)));
+                FloatVector n = tanh(r.fma(FloatVector.fromArray(S, gh, q + 2 * H + j),
+                        FloatVector.fromArray(S, gx, x + 2 * H + j)));
+                r.intoArray(gx, x + j);
+                z.intoArray(gx, x + H + j);
+                n.intoArray(gx, x + 2 * H + j);
+                z.fma(FloatVector.fromArray(S, hPrev, hpOff + s + j).sub(n), n).intoArray(h, hOff + s + j);
+            }
+            for (; j < H; j++) {
+                float r = sigmoid(gx[x + j] + gh[q + j]), z = sigmoid(gx[x + H + j] + gh[q + H + j]);
+                float n = tanh(gx[x + 2 * H + j] + r * gh[q + 2 * H + j]);
+                gx[x + j] = r;
+                gx[x + H + j] = z;
+                gx[x + 2 * H + j] = n;
+                h[hOff + s + j] = n + z * (hPrev[hpOff + s + j] - n);
+            }
+        }
+    }
+
+    @Override
+    public void gruCellBackward(int rows, int hidden, float[] gx, int gxOff, float[] gh, int ghOff,
+                                float[] hPrev, int hpOff, float[] dh, int dhOff, float[] dhNext) {
+        final int H = hidden;
+        for (int row = 0; row < rows; row++) {
+            int x = gxOff + row * 3 * H, q = ghOff + row * 3 * H, s = row * H, j = 0;
+            for (; j + L <= H; j += L) {
+                FloatVector r = FloatVector.fromArray(S, gx, x + j);
+                FloatVector z = FloatVector.fromArray(S, gx, x + H + j);
+                FloatVector n = FloatVector.fromArray(S, gx, x + 2 * H + j);
+                FloatVector dhT = FloatVector.fromArray(S, dh, dhOff + s + j).add(FloatVector.fromArray(S, dhNext, s + j));
+                FloatVector dan = dhT.mul(ONE.sub(z)).mul(ONE.sub(n.mul(n)));
+                FloatVector dar = dan.mul(FloatVector.fromArray(S, gh, q + 2 * H + j)).mul(r).mul(ONE.sub(r));
+                FloatVector daz = dhT.mul(FloatVector.fromArray(S, hPrev, hpOff + s + j).sub(n)).mul(z).mul(ONE.sub(z));
+                dar.intoArray(gx, x + j);
+                daz.intoArray(gx, x + H + j);
+                dan.intoArray(gx, x + 2 * H + j);
+                dar.intoArray(gh, q + j);
+                daz.intoArray(gh, q + H + j);
+                dan.mul(r).intoArray(gh, q + 2 * H + j);
+                dhT.mul(z).intoArray(dhNext, s + j);
+            }
+            for (; j < H; j++) {
+                float r = gx[x + j], z = gx[x + H + j], n = gx[x + 2 * H + j];
+                float dhT = dh[dhOff + s + j] + dhNext[s + j];
+                float dan = dhT * (1f - z) * (1f - n * n);
+                float dar = dan * gh[q + 2 * H + j] * r * (1f - r);
+                float daz = dhT * (hPrev[hpOff + s + j] - n) * z * (1f - z);
+                gx[x + j] = dar;
+                gx[x + H + j] = daz;
+                gx[x + 2 * H + j] = dan;
+                gh[q + j] = dar;
+                gh[q + H + j] = daz;
+                gh[q + 2 * H + j] = dan * r;
+                dhNext[s + j] = dhT * z;
+            }
+        }
+    }
+
+    @Override
+    public void adam(float[] p, float[] g, float[] m, float[] v, int len, float beta1, float beta2, float eps,
+                     float stepSize, float invSqrtCorrection2) {
+        int i = 0;
+        for (; i + L <= len; i += L) {
+            FloatVector gv = FloatVector.fromArray(S, g, i);
+            FloatVector mv = FloatVector.fromArray(S, m, i).mul(beta1).add(gv.mul(1 - beta1));
+            FloatVector vv = FloatVector.fromArray(S, v, i).mul(beta2).add(gv.mul(gv).mul(1 - beta2));
+            mv.intoArray(m, i);
+            vv.intoArray(v, i);
+            FloatVector denom = vv.lanewise(VectorOperators.SQRT).fma(invSqrtCorrection2, eps);
+            FloatVector.fromArray(S, p, i).sub(mv.mul(stepSize).div(denom)).intoArray(p, i);
+        }
+        for (; i < len; i++) {
+            m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+            p[i] -= stepSize * m[i] / ((float) Math.sqrt(v[i]) * invSqrtCorrection2 + eps);
+        }
+    }
+
+    @Override
+    public void multiply(float[] x, int xOff, float[] y, int yOff, int len) {
+        int i = 0;
+        for (; i + L <= len; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).mul(FloatVector.fromArray(S, y, yOff + i)).intoArray(x, xOff + i);
+        }
+        for (; i < len; i++) {
+            x[xOff + i] *= y[yOff + i];
+        }
+    }
+
     @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
         FloatVector av = FloatVector.broadcast(S, alpha);

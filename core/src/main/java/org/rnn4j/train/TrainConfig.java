@@ -1,6 +1,7 @@
 package org.rnn4j.train;
 
 import org.rnn4j.data.Sampler;
+import org.rnn4j.optim.Optimizer;
 
 /**
  * How to train: the minibatch shape, the schedule and the optimiser settings.
@@ -8,12 +9,13 @@ import org.rnn4j.data.Sampler;
  * @param batch        B, sequences per minibatch
  * @param steps        T, time steps per sequence (the truncation length of BPTT)
  * @param epochs       passes over the corpus
- * @param lr           SGD learning rate
+ * @param optimizer    SGD or Adam
+ * @param lr           learning rate
  * @param clip         θ of global-norm gradient clipping
  * @param sampling     random or consecutive minibatches
  * @param randomOffset start each epoch at a random offset (the later edition of the seeds)
- * @param seed         drives initialisation and sampling
+ * @param seed         drives initialisation, sampling and dropout
  */
-public record TrainConfig(int batch, int steps, int epochs, double lr, double clip,
+public record TrainConfig(int batch, int steps, int epochs, Optimizer.Kind optimizer, double lr, double clip,
                           Sampler.Kind sampling, boolean randomOffset, long seed) {
 }

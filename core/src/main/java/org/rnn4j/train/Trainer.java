@@ -4,31 +4,38 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.rnn4j.data.Batch;
 import org.rnn4j.data.Sampler;
-import org.rnn4j.nn.VanillaRnn;
+import org.rnn4j.nn.LanguageModel;
+import org.rnn4j.nn.State;
 import org.rnn4j.optim.GradientClipping;
-import org.rnn4j.optim.Sgd;
+import org.rnn4j.optim.Optimizer;
 import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
 
 /**
  * The training loop of spec §5: per minibatch, forward, mean cross-entropy, backward through time,
- * global-norm clipping, SGD. With random sampling the hidden state starts at zero for every
+ * global-norm clipping, an optimiser step. With random sampling the hidden state starts at zero for every
  * minibatch; with consecutive sampling it starts at zero once per epoch and is carried (detached)
  * from one minibatch to the next.
  */
 public final class Trainer {
-    private final VanillaRnn model;
+    private final LanguageModel model;
     private final TrainConfig config;
     private final Sampler sampler;
     private final Rng sampleRng;
+    private final Rng dropoutRng;
     private final Kernels kernels;
 
-    /** @param sampleRng drives the window order and offsets (split from the run's seed) */
-    public Trainer(VanillaRnn model, int[] ids, TrainConfig config, Rng sampleRng, Kernels kernels) {
+    /**
+     * @param sampleRng  drives the window order and offsets (split from the run's seed)
+     * @param dropoutRng draws the dropout masks (another split)
+     */
+    public Trainer(LanguageModel model, int[] ids, TrainConfig config, Rng sampleRng, Rng dropoutRng,
+                   Kernels kernels) {
         this.model = model;
         this.config = config;
         this.sampler = config.sampling().create(ids, config.batch(), config.steps(), config.randomOffset());
         this.sampleRng = sampleRng;
+        this.dropoutRng = dropoutRng;
         this.kernels = kernels;
         if (sampler.batchesPerEpoch() == 0) {
             throw new IllegalArgumentException("the corpus (" + ids.length + " tokens) is too short for one minibatch of "
@@ -45,24 +52,24 @@ public final class Trainer {
     /** Runs epochs until the configured number, or until {@code stop} says so after an epoch. */
     public void run(Consumer<EpochReport> onEpoch, BooleanSupplier stop) {
         final int B = config.batch(), T = config.steps();
-        VanillaRnn.Workspace ws = model.workspace(B, T);
+        LanguageModel.Workspace ws = model.workspace(B, T);
         Batch batch = new Batch(B, T);
-        float[] state = model.newState(B);
-        Sgd sgd = new Sgd((float) config.lr(), kernels);
+        State state = model.newState(B);
+        Optimizer optimizer = config.optimizer().create(config.lr(), model.params, kernels);
         boolean carry = sampler.kind() == Sampler.Kind.CONSECUTIVE;
         for (int epoch = 1; epoch <= config.epochs() && !stop.getAsBoolean(); epoch++) {
             long start = System.nanoTime();
             double lossSum = 0;
             long tokens = 0;
-            java.util.Arrays.fill(state, 0f);
+            state.reset();
             sampler.startEpoch(sampleRng);
             while (sampler.next(batch)) {
                 if (!carry) {
-                    java.util.Arrays.fill(state, 0f);
+                    state.reset();
                 }
-                lossSum += model.trainStep(ws, batch, state);
+                lossSum += model.trainStep(ws, batch, state, dropoutRng);
                 GradientClipping.clip(model.params, config.clip(), kernels);
-                sgd.step(model.params);
+                optimizer.step(model.params);
                 tokens += (long) B * T;
             }
             double seconds = (System.nanoTime() - start) / 1e9;

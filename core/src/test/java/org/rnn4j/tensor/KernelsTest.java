@@ -181,6 +181,76 @@ class KernelsTest {
         }
     }
 
+    /** The cells' element-wise steps, forward and backward, at widths around the vector length. */
+    @Test
+    void cellKernelsMatchReference() {
+        for (int hidden : new int[] {1, 5, 16, 17, 40}) {
+            int rows = 3, H = hidden, n = rows * H;
+            // LSTM: gates (rows, 4H), states (rows, H) after an offset
+            float[] gates = random(rows * 4 * H), cPrev = random(2 + n), dh = random(3 + n), dhNext = random(n),
+                    dc = random(n);
+            float[][] r = {gates.clone(), new float[1 + n], new float[4 + n], dhNext.clone(), dc.clone()};
+            float[][] f = {gates.clone(), new float[1 + n], new float[4 + n], dhNext.clone(), dc.clone()};
+            for (Object[] run : new Object[][] {{ref, r}, {fast, f}}) {
+                Kernels k = (Kernels) run[0];
+                float[][] x = (float[][]) run[1];
+                k.lstmCell(rows, H, x[0], 0, cPrev, 2, x[1], 1, x[2], 4);
+                k.lstmCellBackward(rows, H, x[0], 0, cPrev, 2, x[1], 1, dh, 3, x[3], x[4]);
+            }
+            for (int i = 0; i < r.length; i++) {
+                assertClose(r[i], f[i], 1e-5);
+            }
+            // GRU: gx and gh (rows, 3H)
+            float[] gx = random(rows * 3 * H), gh = random(rows * 3 * H), hPrev = random(2 + n);
+            float[][] rg = {gx.clone(), gh.clone(), new float[4 + n], dhNext.clone()};
+            float[][] fg = {gx.clone(), gh.clone(), new float[4 + n], dhNext.clone()};
+            for (Object[] run : new Object[][] {{ref, rg}, {fast, fg}}) {
+                Kernels k = (Kernels) run[0];
+                float[][] x = (float[][]) run[1];
+                k.gruCell(rows, H, x[0], 0, x[1], 0, hPrev, 2, x[2], 4);
+                k.gruCellBackward(rows, H, x[0], 0, x[1], 0, hPrev, 2, dh, 3, x[3]);
+            }
+            for (int i = 0; i < rg.length; i++) {
+                assertClose(rg[i], fg[i], 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void adamAndMultiplyMatchReference() {
+        for (int n : new int[] {1, 15, 16, 17, 100}) {
+            float[] p = random(n), g = random(n), m = random(n), v = random(n);
+            for (int i = 0; i < n; i++) {
+                v[i] = Math.abs(v[i]);
+            }
+            float[][] r = {p.clone(), m.clone(), v.clone()}, f = {p.clone(), m.clone(), v.clone()};
+            ref.adam(r[0], g, r[1], r[2], n, 0.9f, 0.999f, 1e-8f, 0.01f, 3f);
+            fast.adam(f[0], g, f[1], f[2], n, 0.9f, 0.999f, 1e-8f, 0.01f, 3f);
+            for (int i = 0; i < r.length; i++) {
+                assertClose(r[i], f[i], 1e-6);
+            }
+            float[] a = random(n + 1), b = random(n + 2), ra = a.clone(), fa = a.clone();
+            ref.multiply(ra, 1, b, 2, n);
+            fast.multiply(fa, 1, b, 2, n);
+            assertClose(ra, fa, 0);
+            assertEquals(a[1] * b[2], ra[1]);
+        }
+    }
+
+    /** The reference cells are the equations, on one hand-computed element. */
+    @Test
+    void referenceCellsAreTheEquations() {
+        float[] gates = {0.1f, -0.2f, 0.3f, 0.4f}, cPrev = {0.5f}, c = new float[1], h = new float[1];
+        ref.lstmCell(1, 1, gates, 0, cPrev, 0, c, 0, h, 0);
+        double i = 1 / (1 + Math.exp(-0.1)), f = 1 / (1 + Math.exp(0.2)), g = Math.tanh(0.3), o = 1 / (1 + Math.exp(-0.4));
+        assertEquals(f * 0.5 + i * g, c[0], 1e-6);
+        assertEquals(o * Math.tanh(f * 0.5 + i * g), h[0], 1e-6);
+        float[] gx = {0.1f, 0.2f, 0.3f}, gh = {-0.3f, 0.1f, 0.5f}, hPrev = {0.7f}, hg = new float[1];
+        ref.gruCell(1, 1, gx, 0, gh, 0, hPrev, 0, hg, 0);
+        double r = 1 / (1 + Math.exp(0.2)), z = 1 / (1 + Math.exp(-0.3)), n = Math.tanh(0.3 + r * 0.5);
+        assertEquals((1 - z) * n + z * 0.7, hg[0], 1e-6);
+    }
+
     @Test
     void splitSoftmaxMatchesReference() {
         int rows = 301, cols = 300;

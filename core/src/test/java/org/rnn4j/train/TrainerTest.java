@@ -9,7 +9,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.rnn4j.data.Sampler;
 import org.rnn4j.generate.Greedy;
-import org.rnn4j.nn.VanillaRnn;
+import org.rnn4j.nn.CellType;
+import org.rnn4j.nn.Init;
+import org.rnn4j.nn.LanguageModel;
+import org.rnn4j.nn.ModelConfig;
+import org.rnn4j.optim.Optimizer;
 import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
 import org.rnn4j.text.Corpus;
@@ -21,12 +25,17 @@ class TrainerTest {
     private static final Vocab VOCAB = Vocab.build(TIME_MACHINE.tokens(), 1);
     private static final int[] IDS = VOCAB.encode(TIME_MACHINE.tokens());
 
-    private static List<EpochReport> train(Sampler.Kind kind, int epochs, long seed, VanillaRnn[] modelOut) {
-        TrainConfig config = new TrainConfig(32, 35, epochs, 1.0, 1.0, kind, false, seed);
+    private static List<EpochReport> train(Sampler.Kind kind, int epochs, long seed, LanguageModel[] modelOut) {
+        return train(ModelConfig.of(CellType.RNN, 128), Optimizer.Kind.SGD, 1.0, kind, epochs, seed, modelOut);
+    }
+
+    private static List<EpochReport> train(ModelConfig shape, Optimizer.Kind optimizer, double lr, Sampler.Kind kind,
+                                           int epochs, long seed, LanguageModel[] modelOut) {
+        TrainConfig config = new TrainConfig(32, 35, epochs, optimizer, lr, 1.0, kind, false, seed);
         Rng rng = new Rng(seed);
-        VanillaRnn model = new VanillaRnn(VOCAB.size(), 128, rng.split(), Kernels.best());
+        LanguageModel model = shape.build(VOCAB.size(), rng.split(), Kernels.best());
         List<EpochReport> reports = new ArrayList<>();
-        new Trainer(model, IDS, config, rng.split(), Kernels.best()).run(reports::add);
+        new Trainer(model, IDS, config, rng.split(), rng.split(), Kernels.best()).run(reports::add);
         if (modelOut != null) {
             modelOut[0] = model;
         }
@@ -54,7 +63,7 @@ class TrainerTest {
 
     @Test
     void theSameSeedGivesTheSameNumbers() {
-        VanillaRnn[] a = new VanillaRnn[1], b = new VanillaRnn[1], c = new VanillaRnn[1];
+        LanguageModel[] a = new LanguageModel[1], b = new LanguageModel[1], c = new LanguageModel[1];
         double[] first = perplexities(train(Sampler.Kind.RANDOM, 3, 9, a));
         double[] second = perplexities(train(Sampler.Kind.RANDOM, 3, 9, b));
         assertArrayEquals(first, second);
@@ -63,6 +72,26 @@ class TrainerTest {
                 Greedy.continuation(b[0], VOCAB, "time traveller", 30));
         double[] other = perplexities(train(Sampler.Kind.RANDOM, 3, 10, c));
         assertTrue(other[2] != first[2], "another seed, other numbers");
+    }
+
+    /** Each gated cell, and a two-layer stack with dropout, learns more than letter frequencies in 20 epochs of Adam. */
+    @Test
+    void gatedCellsAndStacksLearn() {
+        for (ModelConfig shape : new ModelConfig[] {new ModelConfig(CellType.GRU, 128, 1, 0, Init.UNIFORM),
+                new ModelConfig(CellType.LSTM, 128, 1, 0, Init.UNIFORM), new ModelConfig(CellType.LSTM, 64, 2, 0.2, Init.UNIFORM)}) {
+            List<EpochReport> reports = train(shape, Optimizer.Kind.ADAM, 0.01, Sampler.Kind.CONSECUTIVE, 20, 0, null);
+            double last = reports.get(19).perplexity();
+            assertTrue(last < 13, shape + " after 20 epochs: " + last);
+        }
+    }
+
+    /** The same seed gives the same numbers with dropout too: its masks come from the run's seed. */
+    @Test
+    void dropoutIsReproducible() {
+        ModelConfig shape = new ModelConfig(CellType.GRU, 32, 2, 0.3, Init.UNIFORM);
+        double[] first = perplexities(train(shape, Optimizer.Kind.ADAM, 0.01, Sampler.Kind.RANDOM, 2, 4, null));
+        double[] second = perplexities(train(shape, Optimizer.Kind.ADAM, 0.01, Sampler.Kind.RANDOM, 2, 4, null));
+        assertArrayEquals(first, second);
     }
 
     private static double[] perplexities(List<EpochReport> reports) {

@@ -1,0 +1,157 @@
+package org.rnn4j.nn;
+
+import org.rnn4j.data.Batch;
+import org.rnn4j.tensor.Kernels;
+import org.rnn4j.tensor.Rng;
+
+/**
+ * The seeds' {@code RNNModel(rnn_layer, vocab_size)}: one-hot tokens into a {@link RecurrentLayer},
+ * its top outputs into a dense layer {@code O_t = H_t W_hq + b_q} (W_hq (H, V), b_q (V)). Outputs are
+ * stacked time-major: row {@code t * B + b} of the (T·B, V) output belongs to step t of sequence b.
+ * <p>
+ * With a one-layer {@link CellType#RNN} this is the from-scratch model of spec §4, tensor for tensor:
+ * {@code W_xh, W_hh, b_h, W_hq, b_q}.
+ */
+public final class LanguageModel {
+    public final RecurrentLayer rnn;
+    public final int vocab;
+    public final int hidden;
+    public final Parameters params;
+    public final Parameters.View whq;
+    public final Parameters.View bq;
+    private final Kernels k;
+
+    /**
+     * Lays out and initialises the parameters: with {@link Init#NORMAL} the matrices in the order
+     * W_xh, W_hh (layer by layer), W_hq, from N(0, 0.01²), biases zero.
+     */
+    public LanguageModel(RecurrentLayer rnn, int vocab, Init init, Rng rng, Kernels kernels) {
+        if (rnn.inputSize != vocab) {
+            throw new IllegalArgumentException("the recurrent layer reads " + rnn.inputSize
+                    + " inputs but the vocabulary has " + vocab + " tokens");
+        }
+        this.rnn = rnn;
+        this.vocab = vocab;
+        this.hidden = rnn.hidden;
+        this.k = kernels;
+        Parameters.Builder p = new Parameters.Builder();
+        rnn.declare(p);
+        whq = p.add("W_hq", hidden, vocab);
+        bq = p.add("b_q", 1, vocab);
+        params = p.build();
+        rnn.init(params, init, rng);
+        if (init == Init.NORMAL) {
+            params.initNormal(whq, 0.01, rng);
+        } else {
+            params.initUniform(whq, 1 / Math.sqrt(hidden), rng);
+            params.initUniform(bq, 1 / Math.sqrt(hidden), rng);
+        }
+    }
+
+    /** Activations and scratch for one (B, T) shape, allocated once and reused every minibatch. */
+    public final class Workspace {
+        final RecurrentLayer.Buffers rec;
+        /** The outputs (T·B, V); after {@link #loss} the gradient of the loss with respect to them. */
+        final float[] logits;
+        final float[] whqT;
+        final int[] labels;
+
+        Workspace(int batch, int steps, boolean frozen) {
+            rec = rnn.buffers(batch, steps, frozen);
+            logits = new float[steps * batch * vocab];
+            whqT = frozen ? null : new float[vocab * hidden];
+            labels = new int[steps * batch];
+        }
+
+        /** The outputs O of the last forward pass, (T·B, V) time-major; valid until {@link #backward}. */
+        public float[] outputs() {
+            return logits;
+        }
+    }
+
+    /** A workspace for training on (B, T) minibatches. */
+    public Workspace workspace(int batch, int steps) {
+        return new Workspace(batch, steps, false);
+    }
+
+    /**
+     * A workspace for generation, one token at a time for each of {@code batch} sequences: it reads
+     * the weights as they are at its first use and must not be used after they change.
+     */
+    public Workspace generationWorkspace(int batch) {
+        return new Workspace(batch, 1, true);
+    }
+
+    /** A zero state for {@code batch} sequences. */
+    public State newState(int batch) {
+        return rnn.newState(batch);
+    }
+
+    /**
+     * Forward pass of a minibatch of tokens x (B, T) from {@code state}, which is updated to the
+     * state after step T. Leaves the outputs in {@link Workspace#outputs()}. {@code dropoutRng}
+     * draws the dropout masks while training; null for evaluation.
+     */
+    public void forward(Workspace ws, int[] x, State state, Rng dropoutRng) {
+        RecurrentLayer.Buffers rec = ws.rec;
+        final int B = rec.batch, T = rec.steps, N = T * B, H = hidden, V = vocab;
+        if (state.batch != B) {
+            throw new IllegalArgumentException("the state holds " + state.batch + " sequences, the workspace " + B);
+        }
+        timeMajor(x, B, T, rec.inputs);
+        rnn.forward(params, rec, state, dropoutRng, k);
+        // the output layer does not depend on the recurrence: one (T·B, H)·(H, V) product
+        float[] w = params.data;
+        k.matmul(N, V, H, rec.output(), rec.outputOffset(), H, w, whq.offset(), V, ws.logits, 0, V, false);
+        k.addRowVector(ws.logits, 0, N, V, w, bq.offset());
+    }
+
+    /**
+     * Mean softmax cross-entropy of the outputs of the last {@link #forward} against the labels
+     * (B, T); replaces the outputs by their gradient. Returns the summed loss over T·B predictions.
+     */
+    public double loss(Workspace ws, int[] y) {
+        timeMajor(y, ws.rec.batch, ws.rec.steps, ws.labels);
+        return k.softmaxCrossEntropy(ws.logits, 0, ws.rec.steps * ws.rec.batch, vocab, ws.labels);
+    }
+
+    /**
+     * Backward through time after {@link #forward} and {@link #loss}: writes the gradient of the mean
+     * loss into {@code params.grad} (overwriting it). The state entering the minibatch is a constant.
+     */
+    public void backward(Workspace ws) {
+        RecurrentLayer.Buffers rec = ws.rec;
+        final int N = rec.steps * rec.batch, H = hidden, V = vocab;
+        float[] w = params.data, g = params.grad, dO = ws.logits;
+        // O = H W_hq + b_q  →  dW_hq = Hᵀ dO,  db_q = Σ_rows dO,  dH = dO W_hqᵀ
+        // (dW_hq is computed as its transpose dOᵀ H, (V, H): wide rows suit the kernels when V is small)
+        k.matmulTN(V, H, N, dO, 0, V, rec.output(), rec.outputOffset(), H, ws.whqT, 0, H, false);
+        k.transpose(V, H, ws.whqT, 0, g, whq.offset());
+        k.columnSums(dO, 0, N, V, g, bq.offset(), false);
+        k.transpose(H, V, w, whq.offset(), ws.whqT, 0);
+        k.matmul(N, H, V, dO, 0, V, ws.whqT, 0, H, rec.dh, 0, H, false);
+        rnn.backward(params, rec, k);
+    }
+
+    /** Forward, loss and backward of one minibatch; returns the summed loss. */
+    public double trainStep(Workspace ws, Batch batch, State state, Rng dropoutRng) {
+        forward(ws, batch.x, state, dropoutRng);
+        double loss = loss(ws, batch.y);
+        backward(ws);
+        return loss;
+    }
+
+    /** Floating-point operations of one training token (forward and backward). */
+    public double flopsPerToken() {
+        return rnn.flopsPerToken() + 6.0 * hidden * vocab;
+    }
+
+    /** A (B, T) row-major array of tokens as (T, B): the order of the stacked outputs. */
+    private static void timeMajor(int[] bt, int batch, int steps, int[] out) {
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
+                out[t * batch + b] = bt[b * steps + t];
+            }
+        }
+    }
+}

@@ -1,0 +1,316 @@
+package org.rnn4j.nn;
+
+import java.util.Arrays;
+import org.rnn4j.tensor.Kernels;
+import org.rnn4j.tensor.Rng;
+
+/**
+ * A stack of L recurrent layers of one cell type, the seeds' {@code nn.RNN / nn.GRU / nn.LSTM(input,
+ * hidden, num_layers, dropout)}. Layer l reads the outputs of layer l−1 (the first reads one-hot
+ * tokens, so its input projection is a gather of rows of W_xh), with inverted dropout between layers
+ * while training. Per layer, with G gate blocks packed side by side:
+ * <pre>
+ *   W_xh (D, G·H)   W_hh (H, G·H)   b_h (G·H)   and for the GRU b_hh (G·H), added to H_{t-1} W_hh
+ * </pre>
+ * named {@code W_xh, W_hh, b_h} for the first layer and {@code l2.W_xh, …} for the second and above.
+ * <p>
+ * Everything that does not depend on the recurrence runs over all T·B rows at once (the input
+ * projection forward, the weight gradients and the input gradient backward); each time step is one
+ * product with W_hh, packed once per minibatch, and the cell's element-wise kernel.
+ */
+public final class RecurrentLayer {
+    public final CellType cell;
+    /** D of the first layer: the vocabulary size, as its inputs are one-hot. */
+    public final int inputSize;
+    public final int hidden;
+    public final int layers;
+    /** Probability of zeroing an output of every layer but the last, while training. */
+    public final double dropout;
+    private Parameters.View[] wx, wh, b, bh;
+
+    public RecurrentLayer(CellType cell, int inputSize, int hidden, int layers, double dropout) {
+        if (inputSize < 1 || hidden < 1 || layers < 1) {
+            throw new IllegalArgumentException("sizes must be positive: input " + inputSize + ", hidden " + hidden
+                    + ", layers " + layers);
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1): " + dropout);
+        }
+        this.cell = cell;
+        this.inputSize = inputSize;
+        this.hidden = hidden;
+        this.layers = layers;
+        this.dropout = dropout;
+    }
+
+    /** One layer, no dropout. */
+    public RecurrentLayer(CellType cell, int inputSize, int hidden) {
+        this(cell, inputSize, hidden, 1, 0);
+    }
+
+    private int width() {
+        return cell.gates * hidden;
+    }
+
+    /** Lays out this stack's tensors; a layer belongs to one model. */
+    void declare(Parameters.Builder p) {
+        if (wx != null) {
+            throw new IllegalStateException("this recurrent layer already belongs to a model");
+        }
+        wx = new Parameters.View[layers];
+        wh = new Parameters.View[layers];
+        b = new Parameters.View[layers];
+        bh = new Parameters.View[layers];
+        for (int l = 0; l < layers; l++) {
+            String pre = l == 0 ? "" : "l" + (l + 1) + ".";
+            wx[l] = p.add(pre + "W_xh", l == 0 ? inputSize : hidden, width());
+            wh[l] = p.add(pre + "W_hh", hidden, width());
+            b[l] = p.add(pre + "b_h", 1, width());
+            if (cell == CellType.GRU) {
+                bh[l] = p.add(pre + "b_hh", 1, width());
+            }
+        }
+    }
+
+    void init(Parameters p, Init init, Rng rng) {
+        for (int l = 0; l < layers; l++) {
+            if (init == Init.NORMAL) {
+                p.initNormal(wx[l], 0.01, rng);
+                p.initNormal(wh[l], 0.01, rng);
+            } else {
+                double bound = 1 / Math.sqrt(hidden);
+                for (Parameters.View v : new Parameters.View[] {wx[l], wh[l], b[l], bh[l]}) {
+                    if (v != null) {
+                        p.initUniform(v, bound, rng);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Floating-point operations per token: per layer the recurrent product (2·H·GH forward, twice that
+     * backward), and the same for the input projection of every layer above the first.
+     */
+    double flopsPerToken() {
+        return (2.0 * layers - 1) * 6.0 * hidden * width();
+    }
+
+    /** Activations and scratch for one (B, T) shape, allocated once. */
+    final class Buffers {
+        final int batch, steps;
+        /** Weights read as packed once at the first forward pass and never again: for generation. */
+        final boolean frozen;
+        boolean packed;
+        /** Per layer, H_0 … H_T, each (B, H): H_{t-1} of all steps is rows [0, T·B), H_t rows [B, (T+1)·B). */
+        final float[][] hs;
+        /** Per layer, C_0 … C_T for an LSTM. */
+        final float[][] cs;
+        /** Per layer, (T·B, G·H): pre-activations, then activations, then their gradients (not for the RNN). */
+        final float[][] gates;
+        /** Per layer, (T·B, G·H) for the GRU: H_{t-1} W_hh + b_hh, then its gradient. */
+        final float[][] gh;
+        /** Per layer but the last, the dropout mask (0 or 1/(1−p)) and the masked outputs, (T·B, H). */
+        final float[][] masks, dropped;
+        /** Whether the last forward pass applied dropout. */
+        boolean droppedOut;
+        final float[][] whPacked;
+        final float[] wTPacked;
+        final float[] dzPacked;
+        /** dL/dH_t of the layer being differentiated, (T·B, H); the spare receives the layer below's. */
+        float[] dh, dhSpare;
+        final float[] dhNext, dc;
+        final int[] inputs;
+
+        Buffers(int batch, int steps, boolean frozen) {
+            this.batch = batch;
+            this.steps = steps;
+            this.frozen = frozen;
+            final int H = hidden, N = batch * steps, GH = width();
+            hs = new float[layers][(steps + 1) * batch * H];
+            cs = cell == CellType.LSTM ? new float[layers][(steps + 1) * batch * H] : null;
+            gates = cell == CellType.RNN ? null : new float[layers][N * GH];
+            gh = cell == CellType.GRU ? new float[layers][N * GH] : null;
+            boolean drops = dropout > 0 && layers > 1 && !frozen;
+            masks = drops ? new float[layers - 1][N * H] : null;
+            dropped = drops ? new float[layers - 1][N * H] : null;
+            whPacked = new float[layers][Kernels.packedSize(H, GH)];
+            wTPacked = frozen ? null : new float[Kernels.packedSize(GH, H)];
+            dzPacked = frozen ? null : new float[Kernels.packedSize(N, GH)];
+            dh = new float[N * H];
+            dhSpare = frozen ? null : new float[N * H];
+            dhNext = new float[batch * H];
+            dc = new float[batch * H];
+            inputs = new int[N];
+        }
+
+        /** The outputs H_1 … H_T of the top layer, (T·B, H) from {@link #outputOffset()}. */
+        float[] output() {
+            return hs[layers - 1];
+        }
+
+        int outputOffset() {
+            return batch * hidden;
+        }
+
+        /** The input of layer l ≥ 1: the outputs of layer l−1, masked if dropout ran. */
+        float[] input(int l) {
+            return droppedOut ? dropped[l - 1] : hs[l - 1];
+        }
+
+        int inputOffset(int l) {
+            return droppedOut ? 0 : batch * hidden;
+        }
+    }
+
+    Buffers buffers(int batch, int steps, boolean frozen) {
+        return new Buffers(batch, steps, frozen);
+    }
+
+    State newState(int batch) {
+        return new State(layers, batch, hidden, cell == CellType.LSTM);
+    }
+
+    /**
+     * Forward through all layers over the time-major tokens in {@code ws.inputs}, from {@code state},
+     * which receives the state after the last step. {@code dropoutRng} null: no dropout (evaluation).
+     */
+    void forward(Parameters p, Buffers ws, State state, Rng dropoutRng, Kernels k) {
+        final int B = ws.batch, T = ws.steps, H = hidden, GH = width(), N = T * B, BH = B * H;
+        final float[] w = p.data;
+        boolean repack = !(ws.frozen && ws.packed);
+        ws.droppedOut = dropoutRng != null && ws.masks != null;
+        for (int l = 0; l < layers; l++) {
+            float[] hs = ws.hs[l];
+            System.arraycopy(state.h[l], 0, hs, 0, BH);
+            if (repack) {
+                k.pack(H, GH, w, wh[l].offset(), GH, false, ws.whPacked[l]);
+            }
+            // X W_xh + b_h for all steps at once; the RNN's goes straight where H_t will be
+            float[] proj = cell == CellType.RNN ? hs : ws.gates[l];
+            int projOff = cell == CellType.RNN ? BH : 0;
+            if (l == 0) {
+                k.gatherRowsAddBias(w, wx[0].offset(), GH, ws.inputs, N, w, b[0].offset(), proj, projOff);
+            } else {
+                k.matmul(N, GH, H, ws.input(l), ws.inputOffset(l), H, w, wx[l].offset(), GH, proj, projOff, GH, false);
+                k.addRowVector(proj, projOff, N, GH, w, b[l].offset());
+            }
+            switch (cell) {
+                case RNN -> {
+                    for (int t = 0; t < T; t++) {
+                        k.matmulPackedAddTanh(B, H, H, hs, t * BH, H, ws.whPacked[l], hs, (t + 1) * BH, H);
+                    }
+                }
+                case LSTM -> {
+                    float[] cs = ws.cs[l], g = ws.gates[l];
+                    System.arraycopy(state.c[l], 0, cs, 0, BH);
+                    for (int t = 0; t < T; t++) {
+                        k.matmulPacked(B, GH, H, hs, t * BH, H, ws.whPacked[l], g, t * B * GH, GH, true);
+                        k.lstmCell(B, H, g, t * B * GH, cs, t * BH, cs, (t + 1) * BH, hs, (t + 1) * BH);
+                    }
+                    System.arraycopy(cs, T * BH, state.c[l], 0, BH);
+                }
+                case GRU -> {
+                    float[] gx = ws.gates[l], gh = ws.gh[l];
+                    for (int r = 0; r < N; r++) {
+                        System.arraycopy(w, bh[l].offset(), gh, r * GH, GH);
+                    }
+                    for (int t = 0; t < T; t++) {
+                        k.matmulPacked(B, GH, H, hs, t * BH, H, ws.whPacked[l], gh, t * B * GH, GH, true);
+                        k.gruCell(B, H, gx, t * B * GH, gh, t * B * GH, hs, t * BH, hs, (t + 1) * BH);
+                    }
+                }
+            }
+            System.arraycopy(hs, T * BH, state.h[l], 0, BH);
+            if (ws.droppedOut && l < layers - 1) {
+                float[] mask = ws.masks[l];
+                float keep = (float) (1 / (1 - dropout));
+                for (int i = 0; i < N * H; i++) {
+                    mask[i] = dropoutRng.nextDouble() < dropout ? 0f : keep;
+                }
+                System.arraycopy(hs, BH, ws.dropped[l], 0, N * H);
+                k.multiply(ws.dropped[l], 0, mask, 0, N * H);
+            }
+        }
+        ws.packed = true;
+    }
+
+    /**
+     * Backward through time and through the layers, after {@link #forward}, with dL/dH_t of the top
+     * layer in {@code ws.dh}: writes the gradients of this stack's tensors into {@code p.grad}.
+     */
+    void backward(Parameters p, Buffers ws, Kernels k) {
+        final int B = ws.batch, T = ws.steps, H = hidden, GH = width(), N = T * B, BH = B * H;
+        final float[] w = p.data, grad = p.grad;
+        for (int l = layers - 1; l >= 0; l--) {
+            float[] hs = ws.hs[l], dh = ws.dh;
+            Arrays.fill(ws.dhNext, 0f);
+            k.pack(GH, H, w, wh[l].offset(), GH, true, ws.wTPacked);
+            // from the last step back; dhNext carries dL/dH_{t-1} through W_hhᵀ
+            float[] dzx, dzh;
+            switch (cell) {
+                case RNN -> { // dZ_t = (dH_t + dZ_{t+1} W_hhᵀ) ⊙ (1 − H_t²), in place of dH_t
+                    for (int t = T - 1; t >= 0; t--) {
+                        k.tanhBackward(dh, t * BH, ws.dhNext, 0, hs, (t + 1) * BH, BH);
+                        if (t > 0) {
+                            k.matmulPacked(B, H, H, dh, t * BH, H, ws.wTPacked, ws.dhNext, 0, H, false);
+                        }
+                    }
+                    dzx = dzh = dh;
+                }
+                case LSTM -> {
+                    float[] cs = ws.cs[l], g = ws.gates[l];
+                    Arrays.fill(ws.dc, 0f);
+                    for (int t = T - 1; t >= 0; t--) {
+                        k.lstmCellBackward(B, H, g, t * B * GH, cs, t * BH, cs, (t + 1) * BH, dh, t * BH,
+                                ws.dhNext, ws.dc);
+                        if (t > 0) {
+                            k.matmulPacked(B, H, GH, g, t * B * GH, GH, ws.wTPacked, ws.dhNext, 0, H, false);
+                        }
+                    }
+                    dzx = dzh = g;
+                }
+                case GRU -> {
+                    float[] gx = ws.gates[l], gh = ws.gh[l];
+                    for (int t = T - 1; t >= 0; t--) {
+                        k.gruCellBackward(B, H, gx, t * B * GH, gh, t * B * GH, hs, t * BH, dh, t * BH, ws.dhNext);
+                        if (t > 0) {
+                            k.matmulPacked(B, H, GH, gh, t * B * GH, GH, ws.wTPacked, ws.dhNext, 0, H, true);
+                        }
+                    }
+                    dzx = gx;
+                    dzh = gh;
+                }
+                default -> throw new AssertionError(cell);
+            }
+            // dW_hh = Σ_t H_{t-1}ᵀ dZh_t in one product; db = Σ_rows dZ
+            k.pack(N, GH, dzh, 0, GH, false, ws.dzPacked);
+            k.matmulTNPacked(H, GH, N, hs, 0, H, ws.dzPacked, grad, wh[l].offset(), GH, false);
+            k.columnSums(dzx, 0, N, GH, grad, b[l].offset(), false);
+            if (cell == CellType.GRU) {
+                k.columnSums(dzh, 0, N, GH, grad, bh[l].offset(), false);
+            }
+            if (l == 0) { // one-hot inputs: dW_xh[x] += dZ row
+                int off = wx[0].offset();
+                Arrays.fill(grad, off, off + wx[0].size(), 0f);
+                for (int row = 0; row < N; row++) {
+                    k.axpy(1f, dzx, row * GH, grad, off + ws.inputs[row] * GH, GH);
+                }
+            } else { // dW_xh = Xᵀ dZx; dX = dZx W_xhᵀ is dL/dH of the layer below
+                if (dzh != dzx) {
+                    k.pack(N, GH, dzx, 0, GH, false, ws.dzPacked);
+                }
+                k.matmulTNPacked(H, GH, N, ws.input(l), ws.inputOffset(l), H, ws.dzPacked, grad, wx[l].offset(),
+                        GH, false);
+                k.pack(GH, H, w, wx[l].offset(), GH, true, ws.wTPacked);
+                float[] lower = ws.dhSpare;
+                k.matmulPacked(N, H, GH, dzx, 0, GH, ws.wTPacked, lower, 0, H, false);
+                if (ws.droppedOut) {
+                    k.multiply(lower, 0, ws.masks[l - 1], 0, N * H);
+                }
+                ws.dhSpare = dh;
+                ws.dh = lower;
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package org.rnn4j.optim;
+
+import org.rnn4j.nn.Parameters;
+import org.rnn4j.tensor.Kernels;
+
+/**
+ * Adam (Kingma and Ba), with the bias corrections folded into the step as PyTorch does:
+ * <pre>
+ *   m ← β1 m + (1 − β1) g      v ← β2 v + (1 − β2) g²
+ *   p ← p − lr / (1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
+ * </pre>
+ */
+public final class Adam implements Optimizer {
+    private final Kernels k;
+    private final double lr, beta1, beta2, eps;
+    /** First and second moment estimates, one per parameter. */
+    final float[] m, v;
+    /** Steps taken. */
+    long t;
+
+    public Adam(double lr, double beta1, double beta2, double eps, int size, Kernels kernels) {
+        this.lr = lr;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.k = kernels;
+        m = new float[size];
+        v = new float[size];
+    }
+
+    @Override
+    public void step(Parameters p) {
+        t++;
+        double correction1 = 1 - Math.pow(beta1, t), correction2 = 1 - Math.pow(beta2, t);
+        k.adam(p.data, p.grad, m, v, p.size(), (float) beta1, (float) beta2, (float) eps,
+                (float) (lr / correction1), (float) (1 / Math.sqrt(correction2)));
+    }
+}

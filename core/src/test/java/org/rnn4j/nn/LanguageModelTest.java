@@ -1,0 +1,226 @@
+package org.rnn4j.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.rnn4j.tensor.Kernels;
+import org.rnn4j.tensor.Rng;
+
+class LanguageModelTest {
+    static Stream<Arguments> cells() {
+        List<Arguments> cases = new ArrayList<>();
+        for (CellType cell : CellType.values()) {
+            for (int layers : new int[] {1, 2}) {
+                for (String kernels : new String[] {"reference", "best"}) {
+                    cases.add(Arguments.of(cell, layers, kernels));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    /**
+     * Centred finite differences (five-point stencil) of the mean loss against the analytic gradient, for every element
+     * of every tensor, from a non-zero initial state (so the path through H_0, and C_0, is used too).
+     * Two layers run with dropout, its masks drawn the same way for every forward pass.
+     */
+    @ParameterizedTest(name = "{0} × {1} layers, {2} kernels")
+    @MethodSource("cells")
+    void gradientMatchesFiniteDifferences(CellType cell, int layers, String kernelName) {
+        final int V = 5, H = 4, B = 2, T = 3;
+        Kernels k = kernelName.equals("reference") ? Kernels.reference() : Kernels.best();
+        Rng rng = new Rng(11);
+        double dropout = layers > 1 ? 0.3 : 0;
+        LanguageModel model = new LanguageModel(new RecurrentLayer(cell, V, H, layers, dropout), V, Init.NORMAL, rng, k);
+        for (Parameters.View v : model.params.views()) {
+            model.params.initNormal(v, 0.5, rng); // large enough that every gradient is well above float noise
+        }
+        int[] x = {0, 3, 4, 1, 2, 2};
+        int[] y = {3, 4, 1, 2, 0, 4};
+        State state0 = model.newState(B);
+        for (int l = 0; l < layers; l++) {
+            fill(state0.h(l), rng);
+            if (state0.c(l) != null) {
+                fill(state0.c(l), rng);
+            }
+        }
+        LanguageModel.Workspace ws = model.workspace(B, T);
+        model.forward(ws, x, state0.copy(), masks());
+        model.loss(ws, y);
+        model.backward(ws);
+        float[] analytic = model.params.grad.clone();
+
+        float[] w = model.params.data;
+        double eps = 4e-2;
+        for (Parameters.View v : model.params.views()) {
+            double worst = 0;
+            for (int i = v.offset(); i < v.offset() + v.size(); i++) {
+                float saved = w[i];
+                double[] f = new double[4];
+                for (int s = 0; s < 4; s++) { // at −2ε, −ε, +ε, +2ε
+                    w[i] = (float) (saved + STENCIL[s] * eps);
+                    f[s] = meanLoss(model, ws, x, y, state0);
+                }
+                w[i] = saved;
+                double numeric = (f[0] - 8 * f[1] + 8 * f[2] - f[3]) / (12 * eps);
+                double err = Math.abs(numeric - analytic[i]) / Math.max(1e-3, Math.abs(numeric) + Math.abs(analytic[i]));
+                worst = Math.max(worst, err);
+            }
+            assertTrue(worst < 2e-3, v.name() + ": worst relative error " + worst);
+        }
+    }
+
+    /** The five-point centred stencil: error O(ε⁴), so ε can stay well above float rounding. */
+    private static final int[] STENCIL = {-2, -1, 1, 2};
+
+    private static Rng masks() {
+        return new Rng(99);
+    }
+
+    private static void fill(float[] x, Rng rng) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (0.3 * rng.nextGaussian());
+        }
+    }
+
+    private static double meanLoss(LanguageModel model, LanguageModel.Workspace ws, int[] x, int[] y, State state0) {
+        model.forward(ws, x, state0.copy(), masks());
+        return model.loss(ws, y) / y.length;
+    }
+
+    /** Seed 002/004: X of shape (2, 5) gives 5 outputs of (2, 1027) and a state of (2, 256). */
+    @Test
+    void shapesAreTheSeeds() {
+        final int V = 1027, H = 256, B = 2, T = 5;
+        LanguageModel model = ModelConfig.of(CellType.RNN, H).build(V, new Rng(0), Kernels.best());
+        List<String> names = model.params.views().stream().map(Parameters.View::name).toList();
+        assertEquals(List.of("W_xh", "W_hh", "b_h", "W_hq", "b_q"), names);
+        assertEquals(V * H, model.params.views().get(0).size());
+        assertEquals(H * H, model.params.views().get(1).size());
+        assertEquals(H * V, model.whq.size());
+        LanguageModel.Workspace ws = model.workspace(B, T);
+        State state = model.newState(B);
+        assertEquals(B * H, state.h(0).length);
+        assertEquals(null, state.c(0), "only an LSTM has a cell state");
+        model.forward(ws, IntStream.range(0, 10).toArray(), state, null);
+        assertEquals(T * B * V, ws.outputs().length, "outputs stacked time-major: (T·B, V)");
+        assertTrue(IntStream.range(0, B * H).anyMatch(i -> state.h(0)[i] != 0), "the state is updated to H_T");
+    }
+
+    @Test
+    void packedGateShapesAndLayerNames() {
+        LanguageModel lstm = new LanguageModel(new RecurrentLayer(CellType.LSTM, 7, 3, 2, 0.5), 7, Init.NORMAL,
+                new Rng(0), Kernels.best());
+        List<String> names = lstm.params.views().stream().map(v -> v.name() + " " + v.rows() + "x" + v.cols()).toList();
+        assertEquals(List.of("W_xh 7x12", "W_hh 3x12", "b_h 1x12", "l2.W_xh 3x12", "l2.W_hh 3x12", "l2.b_h 1x12",
+                "W_hq 3x7", "b_q 1x7"), names);
+        LanguageModel gru = new LanguageModel(new RecurrentLayer(CellType.GRU, 7, 3), 7, Init.NORMAL, new Rng(0),
+                Kernels.best());
+        assertEquals(List.of("W_xh", "W_hh", "b_h", "b_hh", "W_hq", "b_q"),
+                gru.params.views().stream().map(Parameters.View::name).toList());
+        State s = lstm.newState(4);
+        assertEquals(12, s.c(1).length);
+    }
+
+    @Test
+    void aLayerBelongsToOneModelAndMatchesTheVocabulary() {
+        RecurrentLayer layer = new RecurrentLayer(CellType.RNN, 5, 4);
+        new LanguageModel(layer, 5, Init.NORMAL, new Rng(0), Kernels.best());
+        assertThrows(IllegalStateException.class, () -> new LanguageModel(layer, 5, Init.NORMAL, new Rng(0), Kernels.best()));
+        assertThrows(IllegalArgumentException.class,
+                () -> new LanguageModel(new RecurrentLayer(CellType.RNN, 5, 4), 6, Init.NORMAL, new Rng(0), Kernels.best()));
+        assertThrows(IllegalArgumentException.class, () -> new RecurrentLayer(CellType.GRU, 5, 4, 2, 1.0));
+    }
+
+    /** State carried across calls: two halves of a sequence give the outputs of the whole. */
+    @ParameterizedTest
+    @MethodSource("cellTypes")
+    void carriedStateContinuesTheSequence(CellType cell) {
+        LanguageModel model = new LanguageModel(new RecurrentLayer(cell, 6, 5, 2, 0), 6, Init.UNIFORM, new Rng(3),
+                Kernels.best());
+        int[] seq = {1, 4, 2, 5, 0, 3};
+        LanguageModel.Workspace whole = model.workspace(1, 6);
+        model.forward(whole, seq, model.newState(1), null);
+        float[] expected = whole.outputs().clone();
+        LanguageModel.Workspace half = model.workspace(1, 3);
+        State state = model.newState(1);
+        model.forward(half, new int[] {1, 4, 2}, state, null);
+        float[] first = half.outputs().clone();
+        model.forward(half, new int[] {5, 0, 3}, state, null);
+        float[] both = new float[expected.length];
+        System.arraycopy(first, 0, both, 0, first.length);
+        System.arraycopy(half.outputs(), 0, both, first.length, first.length);
+        assertArrayEquals(expected, both, 1e-6f);
+        // and a generation workspace, one token at a time, gives the same again
+        LanguageModel.Workspace gen = model.generationWorkspace(1);
+        State s = model.newState(1);
+        for (int t = 0; t < seq.length; t++) {
+            model.forward(gen, new int[] {seq[t]}, s, null);
+            for (int j = 0; j < 6; j++) {
+                assertEquals(expected[t * 6 + j], gen.outputs()[j], 1e-5f);
+            }
+        }
+        state.reset();
+        assertEquals(0f, state.h(1)[0]);
+    }
+
+    static Stream<CellType> cellTypes() {
+        return Stream.of(CellType.values());
+    }
+
+    @Test
+    void dropoutOnlyWhileTraining() {
+        LanguageModel model = new LanguageModel(new RecurrentLayer(CellType.LSTM, 6, 8, 2, 0.5), 6, Init.UNIFORM,
+                new Rng(3), Kernels.best());
+        int[] x = {1, 4, 2, 5, 0, 3};
+        LanguageModel.Workspace ws = model.workspace(1, 6);
+        model.forward(ws, x, model.newState(1), null);
+        float[] eval = ws.outputs().clone();
+        model.forward(ws, x, model.newState(1), null);
+        assertArrayEquals(eval, ws.outputs(), "evaluation is deterministic");
+        model.forward(ws, x, model.newState(1), new Rng(1));
+        assertNotEquals(eval[eval.length - 1], ws.outputs()[eval.length - 1], "training drops units");
+    }
+
+    @Test
+    void initialisationIsSmallGaussianWithZeroBiases() {
+        LanguageModel model = ModelConfig.of(CellType.RNN, 512).build(28, new Rng(5), Kernels.best());
+        float[] w = model.params.data;
+        Parameters.View whh = model.params.views().get(1), bh = model.params.views().get(2);
+        double sum = 0, sq = 0;
+        for (int i = whh.offset(); i < whh.offset() + whh.size(); i++) {
+            sum += w[i];
+            sq += w[i] * w[i];
+        }
+        int n = whh.size();
+        assertEquals(0.0, sum / n, 1e-4);
+        assertEquals(0.01, Math.sqrt(sq / n), 1e-4);
+        for (Parameters.View bias : new Parameters.View[] {bh, model.bq}) {
+            for (int i = bias.offset(); i < bias.offset() + bias.size(); i++) {
+                assertEquals(0f, w[i]);
+            }
+        }
+    }
+
+    @Test
+    void uniformInitialisationIsPyTorchs() {
+        LanguageModel model = new ModelConfig(CellType.GRU, 64, 1, 0, Init.UNIFORM).build(28, new Rng(5), Kernels.best());
+        float bound = (float) (1 / Math.sqrt(64));
+        float max = 0;
+        for (float v : model.params.data) {
+            max = Math.max(max, Math.abs(v));
+        }
+        assertTrue(max <= bound && max > 0.95 * bound, "every tensor from U(-1/√H, 1/√H): max " + max);
+    }
+}
