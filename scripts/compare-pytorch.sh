@@ -12,6 +12,7 @@ case "$corpus" in
   jaychou) data="$shared/data/jaychou_lyrics.txt.zip"; hidden=256; flags=(--corpus "$data" --preprocess spaces) ;;
   *) echo "usage: $0 [timemachine|jaychou] [scratch|concise|lstm] [epochs]" >&2; exit 2 ;;
 esac
+[ "$mode" = lstm ] && flags+=(--cell lstm)
 json="$(mktemp)"; trap 'rm -f "$json"' EXIT
 "$root/rnn4j" bench "${flags[@]}" --hidden "$hidden" --threads "$threads" --seconds 10 --json "$json"
 ours=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["tokens_per_second"])' "$json")

@@ -33,6 +33,7 @@ final class VectorKernels extends Kernels {
     private final PackJob packJob = new PackJob();
     private final GatherJob gatherJob = new GatherJob();
     private final SoftmaxJob softmax = new SoftmaxJob();
+    private final CellJob cells = new CellJob();
 
     VectorKernels(int threads) {
         FloatVector.zero(S); // fails here, not later, when the module is absent
@@ -368,12 +369,28 @@ final class VectorKernels extends Kernels {
         }
     }
 
+    /**
+     * A 4 × 4L block of C (=|+=) A · B. The accumulators start from C, cleared first unless
+     * accumulating, so no vector value merges across a branch: with the branch (an add of C after
+     * the loop), C2 sometimes gave up intrinsifying the later products of this long method and
+     * fell back to the allocating Java versions of the vector operations.
+     */
     private static void tile4x4(int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
                                 float[] c, int cOff, int ldc, boolean accumulate) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        int o0 = cOff, o1 = cOff + ldc, o2 = cOff + 2 * ldc, o3 = cOff + 3 * ldc;
+        if (!accumulate) {
+            for (int r = 0; r < 4; r++) {
+                java.util.Arrays.fill(c, cOff + r * ldc, cOff + r * ldc + 4 * L, 0f);
+            }
+        }
+        FloatVector c00 = FloatVector.fromArray(S, c, o0), c01 = FloatVector.fromArray(S, c, o0 + L);
+        FloatVector c02 = FloatVector.fromArray(S, c, o0 + 2 * L), c03 = FloatVector.fromArray(S, c, o0 + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(S, c, o1), c11 = FloatVector.fromArray(S, c, o1 + L);
+        FloatVector c12 = FloatVector.fromArray(S, c, o1 + 2 * L), c13 = FloatVector.fromArray(S, c, o1 + 3 * L);
+        FloatVector c20 = FloatVector.fromArray(S, c, o2), c21 = FloatVector.fromArray(S, c, o2 + L);
+        FloatVector c22 = FloatVector.fromArray(S, c, o2 + 2 * L), c23 = FloatVector.fromArray(S, c, o2 + 3 * L);
+        FloatVector c30 = FloatVector.fromArray(S, c, o3), c31 = FloatVector.fromArray(S, c, o3 + L);
+        FloatVector c32 = FloatVector.fromArray(S, c, o3 + 2 * L), c33 = FloatVector.fromArray(S, c, o3 + 3 * L);
         int a0 = aOff, a1 = aOff + aRow, a2 = aOff + 2 * aRow, a3 = aOff + 3 * aRow;
         for (int kk = 0; kk < k; kk++) {
             int bk = bOff + kk * ldb;
@@ -393,25 +410,6 @@ final class VectorKernels extends Kernels {
         }
         // written out rather than through a helper: a vector passed to a method that is not inlined
         // is boxed on the heap, and this method is too big for the JIT to inline much more into it
-        int o0 = cOff, o1 = cOff + ldc, o2 = cOff + 2 * ldc, o3 = cOff + 3 * ldc;
-        if (accumulate) {
-            c00 = c00.add(FloatVector.fromArray(S, c, o0));
-            c01 = c01.add(FloatVector.fromArray(S, c, o0 + L));
-            c02 = c02.add(FloatVector.fromArray(S, c, o0 + 2 * L));
-            c03 = c03.add(FloatVector.fromArray(S, c, o0 + 3 * L));
-            c10 = c10.add(FloatVector.fromArray(S, c, o1));
-            c11 = c11.add(FloatVector.fromArray(S, c, o1 + L));
-            c12 = c12.add(FloatVector.fromArray(S, c, o1 + 2 * L));
-            c13 = c13.add(FloatVector.fromArray(S, c, o1 + 3 * L));
-            c20 = c20.add(FloatVector.fromArray(S, c, o2));
-            c21 = c21.add(FloatVector.fromArray(S, c, o2 + L));
-            c22 = c22.add(FloatVector.fromArray(S, c, o2 + 2 * L));
-            c23 = c23.add(FloatVector.fromArray(S, c, o2 + 3 * L));
-            c30 = c30.add(FloatVector.fromArray(S, c, o3));
-            c31 = c31.add(FloatVector.fromArray(S, c, o3 + L));
-            c32 = c32.add(FloatVector.fromArray(S, c, o3 + 2 * L));
-            c33 = c33.add(FloatVector.fromArray(S, c, o3 + 3 * L));
-        }
         c00.intoArray(c, o0);
         c01.intoArray(c, o0 + L);
         c02.intoArray(c, o0 + 2 * L);
@@ -518,13 +516,18 @@ final class VectorKernels extends Kernels {
         return p / q;
     }
 
+    private static final FloatVector VA1 = FloatVector.broadcast(S, A1), VA3 = FloatVector.broadcast(S, A3),
+            VA5 = FloatVector.broadcast(S, A5), VA7 = FloatVector.broadcast(S, A7), VA9 = FloatVector.broadcast(S, A9),
+            VA11 = FloatVector.broadcast(S, A11), VA13 = FloatVector.broadcast(S, A13),
+            VB0 = FloatVector.broadcast(S, B0), VB2 = FloatVector.broadcast(S, B2), VB4 = FloatVector.broadcast(S, B4),
+            VB6 = FloatVector.broadcast(S, B6), CLAMP_HI = FloatVector.broadcast(S, TANH_CLAMP),
+            CLAMP_LO = FloatVector.broadcast(S, -TANH_CLAMP);
+
     private static FloatVector tanh(FloatVector x) {
-        FloatVector v = x.max(-TANH_CLAMP).min(TANH_CLAMP);
+        FloatVector v = x.max(CLAMP_LO).min(CLAMP_HI);
         FloatVector x2 = v.mul(v);
-        FloatVector p = x2.fma(A13, A11).fma(x2, FloatVector.broadcast(S, A9))
-                .fma(x2, FloatVector.broadcast(S, A7)).fma(x2, FloatVector.broadcast(S, A5))
-                .fma(x2, FloatVector.broadcast(S, A3)).fma(x2, FloatVector.broadcast(S, A1)).mul(v);
-        FloatVector q = x2.fma(B6, B4).fma(x2, FloatVector.broadcast(S, B2)).fma(x2, FloatVector.broadcast(S, B0));
+        FloatVector p = x2.fma(VA13, VA11).fma(x2, VA9).fma(x2, VA7).fma(x2, VA5).fma(x2, VA3).fma(x2, VA1).mul(v);
+        FloatVector q = x2.fma(VB6, VB4).fma(x2, VB2).fma(x2, VB0);
         return p.div(q);
     }
 
@@ -544,41 +547,111 @@ final class VectorKernels extends Kernels {
         }
     }
 
-    /** σ(x) = (1 + tanh(x / 2)) / 2: the rational tanh serves both activations. */
-    private static float sigmoid(float x) {
-        return Math.fma(0.5f, tanh(0.5f * x), 0.5f);
-    }
-
-    private static FloatVector sigmoid(FloatVector x) {
-        return tanh(x.mul(0.5f)).fma(0.5f, 0.5f);
-    }
-
+    // The cells run as team jobs split by rows.
     @Override
     public void lstmCell(int rows, int hidden, float[] gates, int gOff, float[] cPrev, int cpOff,
                          float[] c, int cOff, float[] h, int hOff) {
+        cells.run(CellJob.LSTM, rows, hidden, gates, gOff, cPrev, cpOff, c, cOff, h, hOff, null, null);
+    }
+
+    @Override
+    public void lstmCellBackward(int rows, int hidden, float[] gates, int gOff, float[] cPrev, int cpOff,
+                                 float[] c, int cOff, float[] dh, int dhOff, float[] dhNext, float[] dc) {
+        cells.run(CellJob.LSTM_BACKWARD, rows, hidden, gates, gOff, cPrev, cpOff, c, cOff, dh, dhOff, dhNext, dc);
+    }
+
+    @Override
+    public void gruCell(int rows, int hidden, float[] gx, int gxOff, float[] gh, int ghOff,
+                        float[] hPrev, int hpOff, float[] h, int hOff) {
+        cells.run(CellJob.GRU, rows, hidden, gx, gxOff, gh, ghOff, hPrev, hpOff, h, hOff, null, null);
+    }
+
+    @Override
+    public void gruCellBackward(int rows, int hidden, float[] gx, int gxOff, float[] gh, int ghOff,
+                                float[] hPrev, int hpOff, float[] dh, int dhOff, float[] dhNext) {
+        cells.run(CellJob.GRU_BACKWARD, rows, hidden, gx, gxOff, gh, ghOff, hPrev, hpOff, dh, dhOff, dhNext, null);
+    }
+
+    /** The arguments of a cell step being split by rows, reused so that no call allocates. */
+    private final class CellJob implements WorkerTeam.Job {
+        static final int LSTM = 0, LSTM_BACKWARD = 1, GRU = 2, GRU_BACKWARD = 3;
+        int kind, rows, hidden, perChunk, aOff, bOff, cOff, dOff;
+        float[] a, b, c, d, e, f;
+
+        void run(int kind, int rows, int hidden, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                 float[] d, int dOff, float[] e, float[] f) {
+            this.kind = kind;
+            this.rows = rows;
+            this.hidden = hidden;
+            this.a = a;
+            this.aOff = aOff;
+            this.b = b;
+            this.bOff = bOff;
+            this.c = c;
+            this.cOff = cOff;
+            this.d = d;
+            this.dOff = dOff;
+            this.e = e;
+            this.f = f;
+            int chunks = (long) rows * hidden < PARALLEL_WORK / 16 ? 1 : Math.min(rows, ROW_CHUNKS);
+            perChunk = (rows + chunks - 1) / chunks;
+            team.run((rows + perChunk - 1) / perChunk, this);
+            this.a = this.b = this.c = this.d = this.e = this.f = null;
+        }
+
+        @Override
+        public void run(int chunk) {
+            int r0 = chunk * perChunk, r1 = Math.min(rows, r0 + perChunk);
+            switch (kind) {
+                case LSTM -> lstmRows(r0, r1, hidden, a, aOff, b, bOff, c, cOff, d, dOff);
+                case LSTM_BACKWARD -> lstmBackwardRows(r0, r1, hidden, a, aOff, b, bOff, c, cOff, d, dOff, e, f);
+                case GRU -> gruRows(r0, r1, hidden, a, aOff, b, bOff, c, cOff, d, dOff);
+                default -> gruBackwardRows(r0, r1, hidden, a, aOff, b, bOff, c, cOff, d, dOff, e);
+            }
+        }
+    }
+
+    /**
+     * {@code x = s · tanh(s · (x + y)) + (1 − s)} over {@code len} elements ({@code y} null: x alone):
+     * tanh with s = 1, and σ with s = ½, as σ(u) = ½ tanh(u / 2) + ½. One expansion of the vector
+     * tanh serves every gate: with one per gate in the same method, C2 hit its node-count limit,
+     * stopped inlining, and fell back to the allocating Java versions of the vector operations.
+     */
+    private static void activate(float[] x, int xOff, float[] y, int yOff, int len, float s) {
+        final float shift = 1f - s;
+        int i = 0;
+        for (; i + L <= len; i += L) {
+            FloatVector u = FloatVector.fromArray(S, x, xOff + i);
+            if (y != null) {
+                u = u.add(FloatVector.fromArray(S, y, yOff + i));
+            }
+            tanh(u.mul(s)).mul(s).add(shift).intoArray(x, xOff + i);
+        }
+        for (; i < len; i++) {
+            float u = y == null ? x[xOff + i] : x[xOff + i] + y[yOff + i];
+            x[xOff + i] = Math.fma(s, tanh(s * u), shift);
+        }
+    }
+
+    private static void lstmRows(int r0, int r1, int hidden, float[] gates, int gOff, float[] cPrev, int cpOff,
+                                 float[] c, int cOff, float[] h, int hOff) {
         final int H = hidden;
-        for (int r = 0; r < rows; r++) {
+        for (int r = r0; r < r1; r++) {
             int g = gOff + r * 4 * H, s = r * H, j = 0;
+            for (int block = 0; block < 4; block++) { // σ for i, f and o, tanh for g
+                activate(gates, g + block * H, null, 0, H, block == 2 ? 1f : 0.5f);
+            }
             for (; j + L <= H; j += L) {
-                FloatVector i = sigmoid(FloatVector.fromArray(S, gates, g + j));
-                FloatVector f = sigmoid(FloatVector.fromArray(S, gates, g + H + j));
-                FloatVector gg = tanh(FloatVector.fromArray(S, gates, g + 2 * H + j));
-                FloatVector o = sigmoid(FloatVector.fromArray(S, gates, g + 3 * H + j));
-                i.intoArray(gates, g + j);
-                f.intoArray(gates, g + H + j);
-                gg.intoArray(gates, g + 2 * H + j);
-                o.intoArray(gates, g + 3 * H + j);
+                FloatVector i = FloatVector.fromArray(S, gates, g + j);
+                FloatVector f = FloatVector.fromArray(S, gates, g + H + j);
+                FloatVector gg = FloatVector.fromArray(S, gates, g + 2 * H + j);
+                FloatVector o = FloatVector.fromArray(S, gates, g + 3 * H + j);
                 FloatVector ct = f.fma(FloatVector.fromArray(S, cPrev, cpOff + s + j), i.mul(gg));
                 ct.intoArray(c, cOff + s + j);
                 o.mul(tanh(ct)).intoArray(h, hOff + s + j);
             }
             for (; j < H; j++) {
-                float i = sigmoid(gates[g + j]), f = sigmoid(gates[g + H + j]);
-                float gg = tanh(gates[g + 2 * H + j]), o = sigmoid(gates[g + 3 * H + j]);
-                gates[g + j] = i;
-                gates[g + H + j] = f;
-                gates[g + 2 * H + j] = gg;
-                gates[g + 3 * H + j] = o;
+                float i = gates[g + j], f = gates[g + H + j], gg = gates[g + 2 * H + j], o = gates[g + 3 * H + j];
                 float ct = f * cPrev[cpOff + s + j] + i * gg;
                 c[cOff + s + j] = ct;
                 h[hOff + s + j] = o * tanh(ct);
@@ -586,24 +659,29 @@ final class VectorKernels extends Kernels {
         }
     }
 
-    @Override
-    public void lstmCellBackward(int rows, int hidden, float[] gates, int gOff, float[] cPrev, int cpOff,
-                                 float[] c, int cOff, float[] dh, int dhOff, float[] dhNext, float[] dc) {
+    private static void lstmBackwardRows(int r0, int r1, int hidden, float[] gates, int gOff, float[] cPrev,
+                                         int cpOff, float[] c, int cOff, float[] dh, int dhOff, float[] dhNext,
+                                         float[] dc) {
         final int H = hidden;
-        for (int r = 0; r < rows; r++) {
+        for (int r = r0; r < r1; r++) {
             int g = gOff + r * 4 * H, s = r * H, j = 0;
+            // two passes, so that neither loop body is too long for C2 to intrinsify: first dc
+            // (held in dc) and do, then the other gates
             for (; j + L <= H; j += L) {
-                FloatVector i = FloatVector.fromArray(S, gates, g + j);
-                FloatVector f = FloatVector.fromArray(S, gates, g + H + j);
-                FloatVector gg = FloatVector.fromArray(S, gates, g + 2 * H + j);
                 FloatVector o = FloatVector.fromArray(S, gates, g + 3 * H + j);
                 FloatVector dhT = FloatVector.fromArray(S, dh, dhOff + s + j).add(FloatVector.fromArray(S, dhNext, s + j));
                 FloatVector tc = tanh(FloatVector.fromArray(S, c, cOff + s + j));
-                FloatVector dct = dhT.mul(o).mul(ONE.sub(tc.mul(tc))).add(FloatVector.fromArray(S, dc, s + j));
+                dhT.mul(o).mul(ONE.sub(tc.mul(tc))).add(FloatVector.fromArray(S, dc, s + j)).intoArray(dc, s + j);
+                dhT.mul(tc).mul(o).mul(ONE.sub(o)).intoArray(gates, g + 3 * H + j);
+            }
+            for (j = 0; j + L <= H; j += L) {
+                FloatVector i = FloatVector.fromArray(S, gates, g + j);
+                FloatVector f = FloatVector.fromArray(S, gates, g + H + j);
+                FloatVector gg = FloatVector.fromArray(S, gates, g + 2 * H + j);
+                FloatVector dct = FloatVector.fromArray(S, dc, s + j);
                 dct.mul(gg).mul(i).mul(ONE.sub(i)).intoArray(gates, g + j);
                 dct.mul(FloatVector.fromArray(S, cPrev, cpOff + s + j)).mul(f).mul(ONE.sub(f)).intoArray(gates, g + H + j);
                 dct.mul(i).mul(ONE.sub(gg.mul(gg))).intoArray(gates, g + 2 * H + j);
-                dhT.mul(tc).mul(o).mul(ONE.sub(o)).intoArray(gates, g + 3 * H + j);
                 dct.mul(f).intoArray(dc, s + j);
             }
             for (; j < H; j++) {
@@ -620,39 +698,33 @@ final class VectorKernels extends Kernels {
         }
     }
 
-    @Override
-    public void gruCell(int rows, int hidden, float[] gx, int gxOff, float[] gh, int ghOff,
-                        float[] hPrev, int hpOff, float[] h, int hOff) {
+    private static void gruRows(int r0, int r1, int hidden, float[] gx, int gxOff, float[] gh, int ghOff,
+                                float[] hPrev, int hpOff, float[] h, int hOff) {
         final int H = hidden;
-        for (int row = 0; row < rows; row++) {
+        for (int row = r0; row < r1; row++) {
             int x = gxOff + row * 3 * H, q = ghOff + row * 3 * H, s = row * H, j = 0;
+            activate(gx, x, gh, q, 2 * H, 0.5f); // r, z
             for (; j + L <= H; j += L) {
-                FloatVector r = sigmoid(FloatVector.fromArray(S, gx, x + j).add(FloatVector.fromArray(S, gh, q + j)));
-                FloatVector z = sigmoid(FloatVector.fromArray(S, gx, x + H + j)
-                        .add(FloatVector.fromArray(S, gh, q + H + j)));
+                FloatVector r = FloatVector.fromArray(S, gx, x + j);
+                FloatVector z = FloatVector.fromArray(S, gx, x + H + j);
                 FloatVector n = tanh(r.fma(FloatVector.fromArray(S, gh, q + 2 * H + j),
                         FloatVector.fromArray(S, gx, x + 2 * H + j)));
-                r.intoArray(gx, x + j);
-                z.intoArray(gx, x + H + j);
                 n.intoArray(gx, x + 2 * H + j);
                 z.fma(FloatVector.fromArray(S, hPrev, hpOff + s + j).sub(n), n).intoArray(h, hOff + s + j);
             }
             for (; j < H; j++) {
-                float r = sigmoid(gx[x + j] + gh[q + j]), z = sigmoid(gx[x + H + j] + gh[q + H + j]);
+                float r = gx[x + j], z = gx[x + H + j];
                 float n = tanh(gx[x + 2 * H + j] + r * gh[q + 2 * H + j]);
-                gx[x + j] = r;
-                gx[x + H + j] = z;
                 gx[x + 2 * H + j] = n;
                 h[hOff + s + j] = n + z * (hPrev[hpOff + s + j] - n);
             }
         }
     }
 
-    @Override
-    public void gruCellBackward(int rows, int hidden, float[] gx, int gxOff, float[] gh, int ghOff,
-                                float[] hPrev, int hpOff, float[] dh, int dhOff, float[] dhNext) {
+    private static void gruBackwardRows(int r0, int r1, int hidden, float[] gx, int gxOff, float[] gh, int ghOff,
+                                        float[] hPrev, int hpOff, float[] dh, int dhOff, float[] dhNext) {
         final int H = hidden;
-        for (int row = 0; row < rows; row++) {
+        for (int row = r0; row < r1; row++) {
             int x = gxOff + row * 3 * H, q = ghOff + row * 3 * H, s = row * H, j = 0;
             for (; j + L <= H; j += L) {
                 FloatVector r = FloatVector.fromArray(S, gx, x + j);
