@@ -61,7 +61,33 @@ class TrainCommandTest {
         assertTrue(r.err().contains("--lr must be a positive finite number"), r.err());
         r = run("train", "--preset", "shakespeare");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("--preset: unknown value 'shakespeare'; allowed: timemachine, jaychou"), r.err());
+        assertTrue(r.err().contains("--preset: unknown value 'shakespeare'; allowed: timemachine, jaychou, "
+                + "jaychou-concise"), r.err());
+        r = run("train", "--cell", "transformer");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--cell: unknown value 'transformer'; allowed: rnn, gru, lstm"), r.err());
+        r = run("train", "--optimizer", "rmsprop");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--optimizer: unknown value 'rmsprop'; allowed: sgd, adam"), r.err());
+        r = run("train", "--dropout", "1");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--dropout must be in [0, 1), got 1.0"), r.err());
+        r = run("train", "--layers", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--layers must be a positive whole number, got 0"), r.err());
+    }
+
+    /** A two-layer LSTM with dropout and Adam, and the concise preset's settings in the header line. */
+    @Test
+    void modelFlagsReachTheModel() {
+        Run r = run("train", "--cell", "lstm", "--layers", "2", "--dropout", "0.2", "--optimizer", "adam", "--lr", "0.01",
+                "--hidden", "16", "--epochs", "2", "--predict-length", "5");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("lstm H 16 × 2 layers, dropout 0.2, B 32, T 35, adam lr 0.01, clip 1.0"), r.out());
+        r = run("train", "--preset", "jaychou-concise", "--corpus", "timemachine", "--preprocess", "letters",
+                "--epochs", "1", "--hidden", "8", "--prefix", "time");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("rnn H 8, B 32, T 35, adam lr 0.001, clip 0.01, consecutive sampling"), r.out());
     }
 
     @Test
