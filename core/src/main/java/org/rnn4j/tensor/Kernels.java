@@ -234,10 +234,16 @@ public class Kernels {
      */
     public void lstmCell(int rows, int hidden, float[] gates, int gOff, float[] cPrev, int cpOff,
                          float[] c, int cOff, float[] h, int hOff) {
+        lstmCell(0, rows, 0, hidden, gates, gOff, cPrev, cpOff, c, cOff, h, hOff);
+    }
+
+    /** {@link #lstmCell} on rows [r0, r1) and hidden units [j0, H): the tails of the vector loops. */
+    protected static void lstmCell(int r0, int r1, int j0, int hidden, float[] gates, int gOff, float[] cPrev,
+                                   int cpOff, float[] c, int cOff, float[] h, int hOff) {
         final int H = hidden;
-        for (int r = 0; r < rows; r++) {
+        for (int r = r0; r < r1; r++) {
             int g = gOff + r * 4 * H, s = r * H;
-            for (int j = 0; j < H; j++) {
+            for (int j = j0; j < H; j++) {
                 float i = sigmoid(gates[g + j]), f = sigmoid(gates[g + H + j]);
                 float gg = (float) Math.tanh(gates[g + 2 * H + j]), o = sigmoid(gates[g + 3 * H + j]);
                 gates[g + j] = i;
@@ -263,10 +269,17 @@ public class Kernels {
      */
     public void lstmCellBackward(int rows, int hidden, float[] gates, int gOff, float[] cPrev, int cpOff,
                                  float[] c, int cOff, float[] dh, int dhOff, float[] dhNext, float[] dc) {
+        lstmCellBackward(0, rows, 0, hidden, gates, gOff, cPrev, cpOff, c, cOff, dh, dhOff, dhNext, dc);
+    }
+
+    /** {@link #lstmCellBackward} on rows [r0, r1) and hidden units [j0, H). */
+    protected static void lstmCellBackward(int r0, int r1, int j0, int hidden, float[] gates, int gOff, float[] cPrev,
+                                           int cpOff, float[] c, int cOff, float[] dh, int dhOff, float[] dhNext,
+                                           float[] dc) {
         final int H = hidden;
-        for (int r = 0; r < rows; r++) {
+        for (int r = r0; r < r1; r++) {
             int g = gOff + r * 4 * H, s = r * H;
-            for (int j = 0; j < H; j++) {
+            for (int j = j0; j < H; j++) {
                 float i = gates[g + j], f = gates[g + H + j], gg = gates[g + 2 * H + j], o = gates[g + 3 * H + j];
                 float dhT = dh[dhOff + s + j] + dhNext[s + j];
                 float tc = (float) Math.tanh(c[cOff + s + j]);
@@ -291,10 +304,16 @@ public class Kernels {
      */
     public void gruCell(int rows, int hidden, float[] gx, int gxOff, float[] gh, int ghOff,
                         float[] hPrev, int hpOff, float[] h, int hOff) {
+        gruCell(0, rows, 0, hidden, gx, gxOff, gh, ghOff, hPrev, hpOff, h, hOff);
+    }
+
+    /** {@link #gruCell} on rows [r0, r1) and hidden units [j0, H). */
+    protected static void gruCell(int r0, int r1, int j0, int hidden, float[] gx, int gxOff, float[] gh, int ghOff,
+                                  float[] hPrev, int hpOff, float[] h, int hOff) {
         final int H = hidden;
-        for (int row = 0; row < rows; row++) {
+        for (int row = r0; row < r1; row++) {
             int x = gxOff + row * 3 * H, q = ghOff + row * 3 * H, s = row * H;
-            for (int j = 0; j < H; j++) {
+            for (int j = j0; j < H; j++) {
                 float r = sigmoid(gx[x + j] + gh[q + j]), z = sigmoid(gx[x + H + j] + gh[q + H + j]);
                 float n = (float) Math.tanh(gx[x + 2 * H + j] + r * gh[q + 2 * H + j]);
                 gx[x + j] = r;
@@ -317,10 +336,16 @@ public class Kernels {
      */
     public void gruCellBackward(int rows, int hidden, float[] gx, int gxOff, float[] gh, int ghOff,
                                 float[] hPrev, int hpOff, float[] dh, int dhOff, float[] dhNext) {
+        gruCellBackward(0, rows, 0, hidden, gx, gxOff, gh, ghOff, hPrev, hpOff, dh, dhOff, dhNext);
+    }
+
+    /** {@link #gruCellBackward} on rows [r0, r1) and hidden units [j0, H). */
+    protected static void gruCellBackward(int r0, int r1, int j0, int hidden, float[] gx, int gxOff, float[] gh,
+                                          int ghOff, float[] hPrev, int hpOff, float[] dh, int dhOff, float[] dhNext) {
         final int H = hidden;
-        for (int row = 0; row < rows; row++) {
+        for (int row = r0; row < r1; row++) {
             int x = gxOff + row * 3 * H, q = ghOff + row * 3 * H, s = row * H;
-            for (int j = 0; j < H; j++) {
+            for (int j = j0; j < H; j++) {
                 float r = gx[x + j], z = gx[x + H + j], n = gx[x + 2 * H + j];
                 float dhT = dh[dhOff + s + j] + dhNext[s + j];
                 float dan = dhT * (1f - z) * (1f - n * n);

@@ -650,11 +650,10 @@ final class VectorKernels extends Kernels {
                 ct.intoArray(c, cOff + s + j);
                 o.mul(tanh(ct)).intoArray(h, hOff + s + j);
             }
-            for (; j < H; j++) {
-                float i = gates[g + j], f = gates[g + H + j], gg = gates[g + 2 * H + j], o = gates[g + 3 * H + j];
-                float ct = f * cPrev[cpOff + s + j] + i * gg;
+            for (; j < H; j++) { // the gates are activated already
+                float ct = gates[g + H + j] * cPrev[cpOff + s + j] + gates[g + j] * gates[g + 2 * H + j];
                 c[cOff + s + j] = ct;
-                h[hOff + s + j] = o * tanh(ct);
+                h[hOff + s + j] = gates[g + 3 * H + j] * tanh(ct);
             }
         }
     }
@@ -684,17 +683,7 @@ final class VectorKernels extends Kernels {
                 dct.mul(i).mul(ONE.sub(gg.mul(gg))).intoArray(gates, g + 2 * H + j);
                 dct.mul(f).intoArray(dc, s + j);
             }
-            for (; j < H; j++) {
-                float i = gates[g + j], f = gates[g + H + j], gg = gates[g + 2 * H + j], o = gates[g + 3 * H + j];
-                float dhT = dh[dhOff + s + j] + dhNext[s + j];
-                float tc = tanh(c[cOff + s + j]);
-                float dct = dc[s + j] + dhT * o * (1f - tc * tc);
-                gates[g + j] = dct * gg * i * (1f - i);
-                gates[g + H + j] = dct * cPrev[cpOff + s + j] * f * (1f - f);
-                gates[g + 2 * H + j] = dct * i * (1f - gg * gg);
-                gates[g + 3 * H + j] = dhT * tc * o * (1f - o);
-                dc[s + j] = dct * f;
-            }
+            lstmCellBackward(r, r + 1, j, H, gates, gOff, cPrev, cpOff, c, cOff, dh, dhOff, dhNext, dc);
         }
     }
 
@@ -712,11 +701,10 @@ final class VectorKernels extends Kernels {
                 n.intoArray(gx, x + 2 * H + j);
                 z.fma(FloatVector.fromArray(S, hPrev, hpOff + s + j).sub(n), n).intoArray(h, hOff + s + j);
             }
-            for (; j < H; j++) {
-                float r = gx[x + j], z = gx[x + H + j];
-                float n = tanh(gx[x + 2 * H + j] + r * gh[q + 2 * H + j]);
+            for (; j < H; j++) { // r and z are activated already
+                float n = tanh(gx[x + 2 * H + j] + gx[x + j] * gh[q + 2 * H + j]);
                 gx[x + 2 * H + j] = n;
-                h[hOff + s + j] = n + z * (hPrev[hpOff + s + j] - n);
+                h[hOff + s + j] = n + gx[x + H + j] * (hPrev[hpOff + s + j] - n);
             }
         }
     }
@@ -742,20 +730,7 @@ final class VectorKernels extends Kernels {
                 dan.mul(r).intoArray(gh, q + 2 * H + j);
                 dhT.mul(z).intoArray(dhNext, s + j);
             }
-            for (; j < H; j++) {
-                float r = gx[x + j], z = gx[x + H + j], n = gx[x + 2 * H + j];
-                float dhT = dh[dhOff + s + j] + dhNext[s + j];
-                float dan = dhT * (1f - z) * (1f - n * n);
-                float dar = dan * gh[q + 2 * H + j] * r * (1f - r);
-                float daz = dhT * (hPrev[hpOff + s + j] - n) * z * (1f - z);
-                gx[x + j] = dar;
-                gx[x + H + j] = daz;
-                gx[x + 2 * H + j] = dan;
-                gh[q + j] = dar;
-                gh[q + H + j] = daz;
-                gh[q + 2 * H + j] = dan * r;
-                dhNext[s + j] = dhT * z;
-            }
+            gruCellBackward(row, row + 1, j, H, gx, gxOff, gh, ghOff, hPrev, hpOff, dh, dhOff, dhNext);
         }
     }
 
