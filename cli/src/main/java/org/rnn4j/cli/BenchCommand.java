@@ -1,11 +1,9 @@
 package org.rnn4j.cli;
 
 import com.google.gson.GsonBuilder;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,11 +90,7 @@ final class BenchCommand implements Callable<Integer> {
         batch.forEach(b -> Flags.positive("--batch", b));
         threads.forEach(t -> Flags.positive("--threads", t));
         if (json != null && !json.equals("-")) {
-            Path dir = Path.of(json).toAbsolutePath().getParent();
-            if (!Files.isDirectory(dir)) {
-                throw new InputException("--json " + json + ": the folder " + dir
-                        + " does not exist; create it or write the results elsewhere");
-            }
+            Files2.checkFolder(Path.of(json), "--json");
         }
         PrintWriter out = spec.commandLine().getOut();
 
@@ -161,7 +155,7 @@ final class BenchCommand implements Callable<Integer> {
                 out.print(text);
                 out.flush();
             } else {
-                writeAtomically(Path.of(json), text);
+                Files2.writeAtomically(Path.of(json), text.getBytes(StandardCharsets.UTF_8), "--json");
             }
         }
         return 0;
@@ -200,22 +194,5 @@ final class BenchCommand implements Callable<Integer> {
         peaks.forEach((t, g) -> sb.append(sb.length() == 0 ? "" : ", ")
                 .append(String.format(Locale.ROOT, "%.0f GFLOPS on %d thread%s", g, t, t == 1 ? "" : "s")));
         return sb.toString();
-    }
-
-    /** Writes to a temporary file beside the target, then renames it: never a half-written file. */
-    static void writeAtomically(Path target, String text) {
-        Path dir = target.toAbsolutePath().getParent();
-        try {
-            Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
-            try {
-                Files.writeString(tmp, text);
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new InputException(target + ": cannot write the results (" + e.getMessage()
-                    + "); check that the folder is writable and has room", e);
-        }
     }
 }

@@ -35,4 +35,12 @@ final class Flags {
         }
         return value;
     }
+
+    /** A number in [min, max]. */
+    static double range(String flag, double value, double min, double max) {
+        if (!(value >= min && value <= max)) {
+            throw new InputException(flag + " must be in [" + min + ", " + max + "], got " + value);
+        }
+        return value;
+    }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 /** {@code rnn4j}: character-level recurrent language models, trained and sampled from the command line. */
 @Command(name = "rnn4j", mixinStandardHelpOptions = true, version = "rnn4j 0.1.0",
         description = "Character-level recurrent neural-network language models.",
-        subcommands = {TrainCommand.class, BenchCommand.class})
+        subcommands = {TrainCommand.class, GenerateCommand.class, EvalCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -21,6 +21,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true"); // plots are drawn off screen
         CommandLine cl = commandLine();
         // UTF-8 whatever the platform default, so lyrics print as lyrics
         cl.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));

@@ -1,23 +1,33 @@
 package org.rnn4j.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
 import org.rnn4j.InputException;
 import org.rnn4j.data.Sampler;
 import org.rnn4j.generate.Greedy;
+import org.rnn4j.io.Checkpoint;
+import org.rnn4j.io.Checkpoint.Metrics;
+import org.rnn4j.io.DataConfig;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.nn.Init;
 import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.nn.ModelConfig;
+import org.rnn4j.optim.Adam;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
 import org.rnn4j.text.Corpus;
 import org.rnn4j.text.Preprocessing;
 import org.rnn4j.text.Vocab;
-import org.rnn4j.train.EpochReport;
+import org.rnn4j.train.Evaluation;
 import org.rnn4j.train.TrainConfig;
 import org.rnn4j.train.Trainer;
 import picocli.CommandLine.Command;
@@ -106,52 +116,132 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Threads for the matrix products (default: all cores).")
     Integer threads;
 
+    @Option(names = "--val-fraction", paramLabel = "F",
+            description = "Hold out the last F of the tokens, in [0, 0.5], to report validation perplexity (default: 0).")
+    Double valFraction;
+
+    @Option(names = "--early-stop", paramLabel = "N",
+            description = "With a validation split, stop after N epochs without a better validation perplexity.")
+    Integer earlyStop;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Write a checkpoint (safetensors) here; the best model by validation goes beside it as FILE.best.")
+    String outFile;
+
+    @Option(names = "--save-every", paramLabel = "N", description = "Checkpoint every N epochs (default: 10), and at the end.")
+    int saveEvery = 10;
+
+    @Option(names = "--resume", paramLabel = "FILE",
+            description = "Continue the run saved in FILE with its settings (--epochs may raise the total).")
+    String resume;
+
+    @Option(names = "--metrics", paramLabel = "FILE", description = "Write every epoch's figures to FILE (.csv or .jsonl).")
+    String metricsFile;
+
+    @Option(names = "--plot", paramLabel = "BASE", description = "Draw the perplexity curve into BASE.png and BASE.svg.")
+    String plotBase;
+
     @Spec
     CommandSpec spec;
+
+    /** Settings a resumed run takes from its checkpoint: giving one is an error, not a silent change. */
+    private static final List<String> FIXED_ON_RESUME = List.of("--preset", "--member", "--preprocess", "--max-tokens",
+            "--min-freq", "--cell", "--hidden", "--layers", "--dropout", "--init", "--optimizer", "--lr", "--clip",
+            "--batch", "--steps", "--sampling", "--random-offset", "--seed", "--val-fraction");
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Preset p = parsePreset(preset);
-        String source = corpus != null ? corpus : p.corpus;
-        Preprocessing mode = preprocess != null ? parseEnum(Preprocessing.class, "--preprocess", preprocess)
-                : p.preprocessing;
-        int tokens = Flags.atLeast("--max-tokens", maxTokens != null ? maxTokens : p.maxTokens, 0);
-        ModelConfig shape = new ModelConfig(
-                cell != null ? parseEnum(CellType.class, "--cell", cell) : p.model.cell(),
-                Flags.positive("--hidden", hidden != null ? hidden : p.model.hidden()),
-                Flags.positive("--layers", layers != null ? layers : p.model.layers()),
-                Flags.fraction("--dropout", dropout != null ? dropout : p.model.dropout()),
-                init != null ? parseEnum(Init.class, "--init", init) : p.model.init());
-        Optimizer.Kind opt = optimizer != null ? parseEnum(Optimizer.Kind.class, "--optimizer", optimizer) : p.optimizer;
-        double rate = Flags.positive("--lr", lr != null ? lr : p.lr);
-        double theta = Flags.positive("--clip", clip != null ? clip : p.clip);
-        int nEpochs = Flags.positive("--epochs", epochs != null ? epochs : p.epochs);
-        int b = Flags.positive("--batch", batch != null ? batch : p.batch);
-        int t = Flags.positive("--steps", steps != null ? steps : p.steps);
-        Sampler.Kind kind = sampling != null ? parseSampling(sampling) : p.sampling;
-        int every = Flags.positive("--print-every", printEvery != null ? printEvery : p.printEvery);
-        int length = Flags.atLeast("--predict-length", predictLength != null ? predictLength : p.predictLength, 0);
-        List<String> pre = prefixes != null ? prefixes : p.prefixes;
-        Flags.atLeast("--min-freq", minFreq, 1);
+        Flags.positive("--save-every", saveEvery);
         if (threads != null) {
             Flags.positive("--threads", threads);
         }
+        if (earlyStop != null) {
+            Flags.positive("--early-stop", earlyStop);
+        }
+        Path checkpointPath = outFile != null ? Path.of(outFile) : resume != null ? Path.of(resume) : null;
+        if (checkpointPath != null) {
+            Files2.checkFolder(checkpointPath, "--out");
+        }
+        if (plotBase != null) {
+            Files2.checkFolder(Path.of(plotBase), "--plot");
+        }
+        Kernels kernels = threads == null ? Kernels.best() : Kernels.best(threads);
+
+        Checkpoint.Loaded resumed = null;
+        Preset p;
+        ModelConfig shape;
+        DataConfig data;
+        TrainConfig config;
+        if (resume != null) {
+            for (String flag : FIXED_ON_RESUME) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+                    throw new InputException(flag + ": a resumed run keeps the settings it started with; drop " + flag
+                            + " (only --epochs, --corpus, --out, --save-every, --early-stop, --threads and the "
+                            + "printing, --metrics and --plot flags may change)");
+                }
+            }
+            resumed = Checkpoint.load(Path.of(resume), kernels);
+            p = parsePreset(resumed.preset());
+            shape = resumed.modelConfig();
+            DataConfig d = resumed.data();
+            data = corpus == null ? d : new DataConfig(corpus, d.member(), d.preprocessing(), d.maxTokens(), d.minFreq(),
+                    d.valFraction());
+            TrainConfig t = resumed.training();
+            int total = epochs != null ? Flags.positive("--epochs", epochs) : t.epochs();
+            config = new TrainConfig(t.batch(), t.steps(), total, t.optimizer(), t.lr(), t.clip(), t.sampling(),
+                    t.randomOffset(), t.seed());
+        } else {
+            p = parsePreset(preset);
+            data = new DataConfig(corpus != null ? corpus : p.corpus != null ? p.corpus : Corpus.BUILT_IN, member,
+                    preprocess != null ? parseEnum(Preprocessing.class, "--preprocess", preprocess) : p.preprocessing,
+                    Flags.atLeast("--max-tokens", maxTokens != null ? maxTokens : p.maxTokens, 0),
+                    Flags.atLeast("--min-freq", minFreq, 1),
+                    Flags.range("--val-fraction", valFraction != null ? valFraction : 0, 0, 0.5));
+            shape = new ModelConfig(
+                    cell != null ? parseEnum(CellType.class, "--cell", cell) : p.model.cell(),
+                    Flags.positive("--hidden", hidden != null ? hidden : p.model.hidden()),
+                    Flags.positive("--layers", layers != null ? layers : p.model.layers()),
+                    Flags.fraction("--dropout", dropout != null ? dropout : p.model.dropout()),
+                    init != null ? parseEnum(Init.class, "--init", init) : p.model.init());
+            config = new TrainConfig(
+                    Flags.positive("--batch", batch != null ? batch : p.batch),
+                    Flags.positive("--steps", steps != null ? steps : p.steps),
+                    Flags.positive("--epochs", epochs != null ? epochs : p.epochs),
+                    optimizer != null ? parseEnum(Optimizer.Kind.class, "--optimizer", optimizer) : p.optimizer,
+                    Flags.positive("--lr", lr != null ? lr : p.lr),
+                    Flags.positive("--clip", clip != null ? clip : p.clip),
+                    sampling != null ? parseSampling(sampling) : p.sampling, randomOffset, seed);
+        }
+        int every = Flags.positive("--print-every", printEvery != null ? printEvery : p.printEvery);
+        int length = Flags.atLeast("--predict-length", predictLength != null ? predictLength : p.predictLength, 0);
+        List<String> pre = prefixes != null ? prefixes : p.prefixes;
         for (String s : pre) {
             if (s.isEmpty()) {
                 throw new InputException("--prefix: a prefix needs at least one character");
             }
         }
 
-        Corpus text = Corpus.load(source, member, mode, tokens);
-        Vocab vocab = Vocab.build(text.tokens(), minFreq);
-        int[] ids = vocab.encode(text.tokens());
-        int needed = Sampler.minimumTokens(b, t);
+        Corpus text = Corpus.load(data.corpus(), data.member(), data.preprocessing(), data.maxTokens());
+        Vocab vocab = Vocab.build(text.tokens(), data.minFreq());
+        if (resumed != null && !Arrays.equals(vocab.tokens(), resumed.vocab().tokens())) {
+            throw new InputException(text.name() + ": this text gives another vocabulary than the one " + resume
+                    + " was trained on; resume with the same corpus (--corpus FILE)");
+        }
+        int[] all = vocab.encode(text.tokens());
+        int valTokens = (int) Math.round(all.length * data.valFraction());
+        if (data.valFraction() > 0 && valTokens < 2) {
+            throw new InputException("--val-fraction " + data.valFraction() + ": " + valTokens + " of " + all.length
+                    + " tokens is too few to validate on; raise it or use a longer corpus");
+        }
+        int[] ids = Arrays.copyOf(all, all.length - valTokens);
+        int[] valIds = valTokens > 0 ? Arrays.copyOfRange(all, all.length - valTokens, all.length) : null;
+        int needed = Sampler.minimumTokens(config.batch(), config.steps());
         if (ids.length < needed) {
-            throw new InputException(text.name() + ": " + ids.length + " tokens is too short for one minibatch of --batch "
-                    + b + " × --steps " + t + ": it needs at least " + needed
-                    + " tokens; use a longer corpus or smaller --batch/--steps");
+            throw new InputException(text.name() + ": " + ids.length + " tokens" + (valIds != null ? " for training" : "")
+                    + " is too short for one minibatch of --batch " + config.batch() + " × --steps " + config.steps()
+                    + ": it needs at least " + needed + " tokens; use a longer corpus or smaller --batch/--steps");
         }
         for (String s : pre) {
             s.codePoints().filter(c -> !vocab.contains(c)).distinct().forEach(c -> err.printf(
@@ -159,31 +249,151 @@ final class TrainCommand implements Callable<Integer> {
                     s, Character.toString(c)));
         }
 
-        Kernels kernels = threads == null ? Kernels.best() : Kernels.best(threads);
-        TrainConfig config = new TrainConfig(b, t, nEpochs, opt, rate, theta, kind, randomOffset, seed);
-        Rng rng = new Rng(seed);
-        LanguageModel model = shape.build(vocab.size(), rng.split(), kernels);
-        out.printf(Locale.ROOT, "corpus %s: %,d tokens, vocabulary %d; %s H %d%s, B %d, T %d, %s lr %s, clip %s, "
-                        + "%s sampling, kernels %s%n", text.name(), ids.length, vocab.size(), lower(shape.cell()),
-                shape.hidden(), shape.layers() == 1 ? "" : String.format(Locale.ROOT, " × %d layers, dropout %s",
-                        shape.layers(), shape.dropout()), b, t, lower(opt), rate, theta, lower(kind), kernels.name());
+        Rng rng = new Rng(config.seed());
+        LanguageModel model = resumed != null ? resumed.model() : shape.build(vocab.size(), rng.split(), kernels);
+        Trainer trainer = resumed != null
+                ? new Trainer(model, ids, config, new Rng(resumed.state().sampleRng()),
+                        new Rng(resumed.state().dropoutRng()), kernels)
+                : new Trainer(model, ids, config, rng.split(), rng.split(), kernels);
+        List<Metrics> history = new ArrayList<>();
+        if (resumed != null) {
+            resumed.restore(trainer.optimizer());
+            trainer.resumeAfter(resumed.state().epochsDone());
+            history.addAll(resumed.metrics());
+        }
+        out.printf(Locale.ROOT, "corpus %s: %,d tokens%s, vocabulary %d; %s H %d%s, B %d, T %d, %s lr %s, clip %s, "
+                        + "%s sampling, kernels %s%n", text.name(), ids.length,
+                valIds != null ? String.format(Locale.ROOT, " (+ %,d for validation)", valIds.length) : "",
+                vocab.size(), lower(shape.cell()), shape.hidden(), shape.layers() == 1 ? ""
+                        : String.format(Locale.ROOT, " × %d layers, dropout %s", shape.layers(), shape.dropout()),
+                config.batch(), config.steps(), lower(config.optimizer()), config.lr(), config.clip(),
+                lower(config.sampling()), kernels.name());
+        if (resumed != null) {
+            out.printf(Locale.ROOT, "resuming %s after epoch %d of %d%n", resume, trainer.epochsDone(), config.epochs());
+        }
+
+        Run run = new Run(model, shape, vocab, data, config, trainer, p, checkpointPath, history);
         long[] total = {0, 0}; // tokens, nanoseconds
-        EpochReport[] last = {null};
-        new Trainer(model, ids, config, rng.split(), rng.split(), kernels).run(r -> {
-            total[0] += r.tokens();
-            total[1] += (long) (r.seconds() * 1e9);
-            last[0] = r;
-            if (r.epoch() % every == 0 || r.epoch() == nEpochs) {
-                out.printf(Locale.ROOT, "epoch %d, perplexity %.6f, time %.2f sec, %,.0f tokens/s%n",
-                        r.epoch(), r.perplexity(), r.seconds(), r.tokensPerSecond());
-                for (String s : pre) {
-                    out.println(" - " + Greedy.continuation(model, vocab, s, length));
+        try (MetricsLog log = metricsFile != null ? new MetricsLog(Path.of(metricsFile), history) : null;
+             ProgressBar bar = progressBar(trainer.epochsDone(), config.epochs())) {
+            trainer.run(r -> {
+                double val = valIds != null ? Evaluation.perplexity(model, valIds, config.steps()) : Double.NaN;
+                Metrics m = new Metrics(r.epoch(), r.perplexity(), val, r.seconds(), r.tokensPerSecond());
+                history.add(m);
+                total[0] += r.tokens();
+                total[1] += (long) (r.seconds() * 1e9);
+                if (log != null) {
+                    log.add(m);
                 }
-            }
-        });
-        out.printf(Locale.ROOT, "perplexity %.3f, %,.0f tokens/s over %d epochs%n",
-                last[0].perplexity(), total[0] / (total[1] / 1e9), nEpochs);
+                if (bar != null) {
+                    bar.stepTo(r.epoch());
+                    bar.setExtraMessage(String.format(Locale.ROOT, " ppl %.3f%s, %,.0f tokens/s", r.perplexity(),
+                            Double.isNaN(val) ? "" : String.format(Locale.ROOT, " (val %.3f)", val), r.tokensPerSecond()));
+                }
+                boolean improved = run.track(val);
+                if (r.epoch() % every == 0 || r.epoch() == config.epochs()) {
+                    out.printf(Locale.ROOT, "epoch %d, perplexity %.6f%s, time %.2f sec, %,.0f tokens/s%n",
+                            r.epoch(), r.perplexity(), Double.isNaN(val) ? ""
+                                    : String.format(Locale.ROOT, ", validation perplexity %.6f", val),
+                            r.seconds(), r.tokensPerSecond());
+                    for (String s : pre) {
+                        out.println(" - " + Greedy.continuation(model, vocab, s, length));
+                    }
+                }
+                if (checkpointPath != null) {
+                    if (improved) {
+                        run.save(bestPath(checkpointPath));
+                    }
+                    boolean stopping = earlyStop != null && run.epochsSinceBest >= earlyStop;
+                    if (r.epoch() % saveEvery == 0 || r.epoch() == config.epochs() || stopping) {
+                        run.save(checkpointPath);
+                    }
+                }
+            }, () -> earlyStop != null && run.epochsSinceBest >= earlyStop);
+        } catch (java.io.IOException e) {
+            throw new InputException("--metrics " + metricsFile + ": cannot close (" + e.getMessage() + ")", e);
+        }
+        if (earlyStop != null && run.epochsSinceBest >= earlyStop) {
+            out.printf(Locale.ROOT, "stopped early after epoch %d: no better validation perplexity for %d epochs "
+                    + "(best %.6f)%n", trainer.epochsDone(), earlyStop, run.best);
+        }
+        if (plotBase != null && !history.isEmpty()) {
+            Plot.write(Path.of(plotBase), text.name() + ": " + lower(shape.cell()) + " H " + shape.hidden(), history);
+        }
+        if (total[1] > 0) {
+            out.printf(Locale.ROOT, "perplexity %.3f, %,.0f tokens/s over %d epochs%n",
+                    history.get(history.size() - 1).perplexity(), total[0] / (total[1] / 1e9), config.epochs());
+        }
         return 0;
+    }
+
+    /** A run's state between epochs: what a checkpoint saves, and the best validation so far. */
+    private static final class Run {
+        final LanguageModel model;
+        final ModelConfig shape;
+        final Vocab vocab;
+        final DataConfig data;
+        final TrainConfig config;
+        final Trainer trainer;
+        final Preset preset;
+        final List<Metrics> history;
+        double best = Double.POSITIVE_INFINITY;
+        int epochsSinceBest;
+
+        Run(LanguageModel model, ModelConfig shape, Vocab vocab, DataConfig data, TrainConfig config, Trainer trainer,
+            Preset preset, Path checkpoint, List<Metrics> history) {
+            this.model = model;
+            this.shape = shape;
+            this.vocab = vocab;
+            this.data = data;
+            this.config = config;
+            this.trainer = trainer;
+            this.preset = preset;
+            this.history = history;
+            for (Metrics m : history) { // a resumed run continues its count
+                track(m.valPerplexity());
+            }
+        }
+
+        /** Records a validation perplexity; true when it is the best so far. */
+        boolean track(double val) {
+            if (Double.isNaN(val)) {
+                return false;
+            }
+            if (val < best) {
+                best = val;
+                epochsSinceBest = 0;
+                return true;
+            }
+            epochsSinceBest++;
+            return false;
+        }
+
+        void save(Path file) {
+            Optimizer opt = trainer.optimizer();
+            long steps = opt instanceof Adam adam ? adam.steps() : 0;
+            Checkpoint.save(file, model, shape, vocab, data, config, lower(preset),
+                    new Checkpoint.RunState(trainer.epochsDone(), trainer.sampleRng().state(),
+                            trainer.dropoutRng().state(), steps), opt, history);
+        }
+    }
+
+    /** {@code m.safetensors} → {@code m.best.safetensors}; another name gets {@code .best} appended. */
+    static Path bestPath(Path checkpoint) {
+        String name = checkpoint.getFileName().toString();
+        String best = name.endsWith(".safetensors")
+                ? name.substring(0, name.length() - ".safetensors".length()) + ".best.safetensors" : name + ".best";
+        return checkpoint.resolveSibling(best);
+    }
+
+    /** A progress bar on the terminal; none when the output is not one (a pipe, a file, a test). */
+    private static ProgressBar progressBar(int done, int total) {
+        if (System.console() == null) {
+            return null;
+        }
+        return new ProgressBarBuilder().setTaskName("train").setInitialMax(total).setUnit(" epochs", 1)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err)).startsFrom(done, java.time.Duration.ZERO)
+                .build();
     }
 
     private static Preset parsePreset(String name) {

@@ -13,10 +13,10 @@ import org.rnn4j.tensor.Kernels;
 public final class Adam implements Optimizer {
     private final Kernels k;
     private final double lr, beta1, beta2, eps;
-    /** First and second moment estimates, one per parameter. */
-    final float[] m, v;
+    /** First and second moment estimates, one per parameter: saved and restored with a checkpoint. */
+    public final float[] m, v;
     /** Steps taken. */
-    long t;
+    private long t;
 
     public Adam(double lr, double beta1, double beta2, double eps, int size, Kernels kernels) {
         this.lr = lr;
@@ -26,6 +26,15 @@ public final class Adam implements Optimizer {
         this.k = kernels;
         m = new float[size];
         v = new float[size];
+    }
+
+    public long steps() {
+        return t;
+    }
+
+    /** Continues from a saved state: {@link #m} and {@link #v} filled by the caller, t steps taken. */
+    public void restore(long steps) {
+        t = steps;
     }
 
     @Override

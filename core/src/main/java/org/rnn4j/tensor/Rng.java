@@ -12,6 +12,11 @@ public final class Rng {
         this.state = seed;
     }
 
+    /** The whole state: {@code new Rng(state())} continues this stream exactly. */
+    public long state() {
+        return state;
+    }
+
     /** A generator whose stream is independent of this one's; advances this one by one step. */
     public Rng split() {
         return new Rng(nextLong());

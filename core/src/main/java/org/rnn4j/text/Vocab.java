@@ -45,6 +45,26 @@ public final class Vocab {
         return new Vocab(idxToToken);
     }
 
+    /**
+     * The vocabulary whose token {@code i} (i ≥ 1) is {@code tokens[i - 1]}: the inverse of
+     * {@link #tokens()}, for loading a saved model.
+     */
+    public static Vocab of(int[] tokens) {
+        int[] idxToToken = new int[tokens.length + 1];
+        idxToToken[UNK] = -1;
+        System.arraycopy(tokens, 0, idxToToken, 1, tokens.length);
+        Vocab v = new Vocab(idxToToken);
+        if (v.tokenToIdx.size() != tokens.length) {
+            throw new IllegalArgumentException("a vocabulary lists each token once");
+        }
+        return v;
+    }
+
+    /** The code points of indices 1 … size − 1, in order (index 0 is {@code <unk>}). */
+    public int[] tokens() {
+        return java.util.Arrays.copyOfRange(idxToToken, 1, idxToToken.length);
+    }
+
     public int size() {
         return idxToToken.length;
     }
@@ -80,13 +100,14 @@ public final class Vocab {
     public String decode(int[] ids, int from, int to) {
         StringBuilder sb = new StringBuilder(to - from);
         for (int i = from; i < to; i++) {
-            if (ids[i] == UNK) {
-                sb.append(UNK_TEXT);
-            } else {
-                sb.appendCodePoint(idxToToken[ids[i]]);
-            }
+            sb.append(text(ids[i]));
         }
         return sb.toString();
+    }
+
+    /** The text of one index: its code point, or {@code <unk>}. */
+    public String text(int index) {
+        return index == UNK ? UNK_TEXT : Character.toString(idxToToken[index]);
     }
 
     public String decode(int[] ids) {

@@ -24,6 +24,8 @@ public final class Trainer {
     private final Rng sampleRng;
     private final Rng dropoutRng;
     private final Kernels kernels;
+    private final Optimizer optimizer;
+    private int epochsDone;
 
     /**
      * @param sampleRng  drives the window order and offsets (split from the run's seed)
@@ -37,6 +39,7 @@ public final class Trainer {
         this.sampleRng = sampleRng;
         this.dropoutRng = dropoutRng;
         this.kernels = kernels;
+        this.optimizer = config.optimizer().create(config.lr(), model.params, kernels);
         if (sampler.batchesPerEpoch() == 0) {
             throw new IllegalArgumentException("the corpus (" + ids.length + " tokens) is too short for one minibatch of "
                     + config.batch() + " × " + config.steps() + "; it needs at least "
@@ -44,7 +47,34 @@ public final class Trainer {
         }
     }
 
-    /** Runs every epoch, handing each one's report to {@code onEpoch}. */
+    /** The optimiser, whose state a checkpoint saves and restores. */
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** The generator of window orders and offsets: its state is the run's position in the data. */
+    public Rng sampleRng() {
+        return sampleRng;
+    }
+
+    public Rng dropoutRng() {
+        return dropoutRng;
+    }
+
+    /** Epochs completed, by this trainer or by the run it resumes. */
+    public int epochsDone() {
+        return epochsDone;
+    }
+
+    /**
+     * Continues a run after {@code epochs} epochs: with the model, the optimiser and both generators
+     * restored to their state at that point, the next epochs repeat the uninterrupted run exactly.
+     */
+    public void resumeAfter(int epochs) {
+        epochsDone = epochs;
+    }
+
+    /** Runs the remaining epochs, handing each one's report to {@code onEpoch}. */
     public void run(Consumer<EpochReport> onEpoch) {
         run(onEpoch, () -> false);
     }
@@ -55,9 +85,9 @@ public final class Trainer {
         LanguageModel.Workspace ws = model.workspace(B, T);
         Batch batch = new Batch(B, T);
         State state = model.newState(B);
-        Optimizer optimizer = config.optimizer().create(config.lr(), model.params, kernels);
         boolean carry = sampler.kind() == Sampler.Kind.CONSECUTIVE;
-        for (int epoch = 1; epoch <= config.epochs() && !stop.getAsBoolean(); epoch++) {
+        while (epochsDone < config.epochs() && !stop.getAsBoolean()) {
+            int epoch = epochsDone + 1;
             long start = System.nanoTime();
             double lossSum = 0;
             long tokens = 0;
@@ -73,6 +103,7 @@ public final class Trainer {
                 tokens += (long) B * T;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            epochsDone = epoch;
             onEpoch.accept(new EpochReport(epoch, Math.exp(lossSum / tokens), seconds, tokens));
         }
     }

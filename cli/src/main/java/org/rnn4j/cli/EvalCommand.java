@@ -1,0 +1,62 @@
+package org.rnn4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.rnn4j.InputException;
+import org.rnn4j.io.Checkpoint;
+import org.rnn4j.tensor.Kernels;
+import org.rnn4j.text.Corpus;
+import org.rnn4j.text.Vocab;
+import org.rnn4j.train.Evaluation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code rnn4j eval}: the perplexity of a saved model on a text, read with the model's own rules. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Perplexity of a trained model on a text, with the preprocessing it was trained with.",
+                "Characters outside the model's vocabulary count as <unk>; their number is reported."})
+final class EvalCommand implements Callable<Integer> {
+    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A checkpoint written by 'rnn4j train --out'.")
+    String model;
+
+    @Option(names = "--corpus", paramLabel = "FILE", required = true,
+            description = "A UTF-8 text file, a zip archive, or 'timemachine' for the built-in corpus.")
+    String corpus;
+
+    @Option(names = "--member", paramLabel = "NAME", description = "The zip member to read (when the zip has several text members).")
+    String member;
+
+    @Option(names = "--max-tokens", paramLabel = "N", description = "Read the first N tokens (default: 0, all).")
+    int maxTokens;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for the matrix products (default: all cores).")
+    Integer threads;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Flags.atLeast("--max-tokens", maxTokens, 0);
+        Kernels kernels = threads == null ? Kernels.best() : Kernels.best(Flags.positive("--threads", threads));
+        Checkpoint.Loaded loaded = Checkpoint.load(Path.of(model), kernels);
+        Corpus text = Corpus.load(corpus, member, loaded.data().preprocessing(), maxTokens);
+        int[] ids = loaded.vocab().encode(text.tokens());
+        if (ids.length < 2) {
+            throw new InputException(text.name() + ": " + ids.length + " tokens after " + TrainCommand.lower(
+                    loaded.data().preprocessing()) + " preprocessing; perplexity needs at least 2");
+        }
+        long unknown = java.util.Arrays.stream(ids).filter(i -> i == Vocab.UNK).count();
+        double ppl = Evaluation.perplexity(loaded.model(), ids, loaded.training().steps());
+        out.printf(Locale.ROOT, "%s: %,d tokens (%s preprocessing), %,d unknown to the model (%.2f%%, counted as <unk>)%n",
+                text.name(), ids.length, TrainCommand.lower(loaded.data().preprocessing()), unknown,
+                100.0 * unknown / ids.length);
+        out.printf(Locale.ROOT, "perplexity %.6f%n", ppl);
+        return 0;
+    }
+}

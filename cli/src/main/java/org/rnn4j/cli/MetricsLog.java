@@ -1,0 +1,71 @@
+package org.rnn4j.cli;
+
+import com.google.gson.JsonObject;
+import java.io.BufferedWriter;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.rnn4j.InputException;
+import org.rnn4j.io.Checkpoint.Metrics;
+
+/** One line per epoch, as CSV ({@code .csv}) or JSON lines ({@code .jsonl}), flushed as it goes. */
+final class MetricsLog implements Closeable {
+    private final Path file;
+    private final boolean csv;
+    private final BufferedWriter out;
+
+    /** Starts the file afresh with the epochs already run (those of a resumed checkpoint). */
+    MetricsLog(Path file, List<Metrics> history) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!name.endsWith(".csv") && !name.endsWith(".jsonl")) {
+            throw new InputException("--metrics " + file + ": the name must end in .csv or .jsonl (the format)");
+        }
+        Files2.checkFolder(file, "--metrics");
+        this.file = file;
+        this.csv = name.endsWith(".csv");
+        try {
+            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+            if (csv) {
+                out.write("epoch,perplexity,val_perplexity,seconds,tokens_per_second\n");
+            }
+        } catch (IOException e) {
+            throw new InputException("--metrics " + file + ": cannot write (" + e.getMessage() + ")", e);
+        }
+        history.forEach(this::add);
+    }
+
+    void add(Metrics m) {
+        String line;
+        if (csv) {
+            line = String.format(Locale.ROOT, "%d,%.6f,%s,%.4f,%.0f", m.epoch(), m.perplexity(),
+                    Double.isNaN(m.valPerplexity()) ? "" : String.format(Locale.ROOT, "%.6f", m.valPerplexity()),
+                    m.seconds(), m.tokensPerSecond());
+        } else {
+            JsonObject o = new JsonObject();
+            o.addProperty("epoch", m.epoch());
+            o.addProperty("perplexity", m.perplexity());
+            if (!Double.isNaN(m.valPerplexity())) {
+                o.addProperty("val_perplexity", m.valPerplexity());
+            }
+            o.addProperty("seconds", m.seconds());
+            o.addProperty("tokens_per_second", m.tokensPerSecond());
+            line = o.toString();
+        }
+        try {
+            out.write(line);
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            throw new InputException("--metrics " + file + ": cannot write (" + e.getMessage() + ")", e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        out.close();
+    }
+}

@@ -1,0 +1,44 @@
+package org.rnn4j.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.rnn4j.InputException;
+import org.rnn4j.io.Checkpoint.Metrics;
+
+/** The seeds' figure: perplexity against epochs, for training and, when there is one, validation. */
+final class Plot {
+    private Plot() {
+    }
+
+    /** Writes {@code base}.png and {@code base}.svg, each atomically. */
+    static void write(Path base, String title, List<Metrics> history) {
+        XYChart chart = new XYChartBuilder().width(800).height(500).title(title)
+                .xAxisTitle("epoch").yAxisTitle("perplexity").build();
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        double[] epochs = history.stream().mapToDouble(Metrics::epoch).toArray();
+        chart.addSeries("train", epochs, history.stream().mapToDouble(Metrics::perplexity).toArray())
+                .setMarker(SeriesMarkers.NONE);
+        List<Metrics> val = history.stream().filter(m -> !Double.isNaN(m.valPerplexity())).toList();
+        if (!val.isEmpty()) {
+            chart.addSeries("validation", val.stream().mapToDouble(Metrics::epoch).toArray(),
+                    val.stream().mapToDouble(Metrics::valPerplexity).toArray()).setMarker(SeriesMarkers.NONE);
+        }
+        try {
+            byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+            ByteArrayOutputStream svg = new ByteArrayOutputStream();
+            VectorGraphicsEncoder.saveVectorGraphic(chart, svg, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+            Files2.writeAtomically(Path.of(base + ".png"), png, "--plot");
+            Files2.writeAtomically(Path.of(base + ".svg"), svg.toByteArray(), "--plot");
+        } catch (IOException e) {
+            throw new InputException(base + ": cannot draw the plot (" + e.getMessage() + ")", e);
+        }
+    }
+}

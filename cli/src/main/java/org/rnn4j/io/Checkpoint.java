@@ -1,0 +1,268 @@
+package org.rnn4j.io;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.rnn4j.InputException;
+import org.rnn4j.data.Sampler;
+import org.rnn4j.nn.CellType;
+import org.rnn4j.nn.Init;
+import org.rnn4j.nn.LanguageModel;
+import org.rnn4j.nn.ModelConfig;
+import org.rnn4j.nn.Parameters;
+import org.rnn4j.optim.Adam;
+import org.rnn4j.optim.Optimizer;
+import org.rnn4j.tensor.Kernels;
+import org.rnn4j.tensor.Rng;
+import org.rnn4j.text.Preprocessing;
+import org.rnn4j.text.Vocab;
+import org.rnn4j.train.TrainConfig;
+
+/**
+ * One self-describing file per model, in the <a href="https://github.com/huggingface/safetensors">safetensors</a>
+ * format: an 8-byte little-endian header length, a JSON header, then the tensors as little-endian
+ * float32. Tensors: every parameter under its name ({@code W_xh (V, G·H)}, {@code W_hh (H, G·H)},
+ * {@code b_h (G·H)}, {@code b_hh (G·H)} for the GRU, {@code l2.W_xh} … for higher layers, {@code
+ * W_hq (H, V)}, {@code b_q (V)}), and with Adam its moments {@code optimizer.m} and {@code
+ * optimizer.v} (flat, in parameter order). The header's {@code __metadata__} (strings, as the
+ * format requires; JSON inside) holds {@code format}, {@code format_version}, {@code vocab} (the
+ * code points of indices 1…V−1), {@code model}, {@code data}, {@code training}, {@code preset} (whose
+ * printing settings a resumed run keeps), {@code state}
+ * (epochs done, generator states, optimiser steps) and {@code metrics} (one entry per epoch).
+ */
+public final class Checkpoint {
+    public static final String FORMAT = "rnn4j-checkpoint";
+    public static final int VERSION = 1;
+    private static final Gson GSON = new Gson();
+
+    /** One epoch's figures. {@code valPerplexity} is NaN without a validation split. */
+    public record Metrics(int epoch, double perplexity, double valPerplexity, double seconds, double tokensPerSecond) {
+    }
+
+    /** Where a run stands after {@code epochsDone} epochs. */
+    public record RunState(int epochsDone, long sampleRng, long dropoutRng, long optimizerSteps) {
+    }
+
+    /** A checkpoint read back: the model with its weights, and everything needed to continue or use it. */
+    public record Loaded(LanguageModel model, Vocab vocab, ModelConfig modelConfig, DataConfig data,
+                         TrainConfig training, String preset, RunState state, float[] adamM, float[] adamV, List<Metrics> metrics) {
+        /** Puts the saved optimiser state into a fresh optimiser of the same kind. */
+        public void restore(Optimizer optimizer) {
+            if (optimizer instanceof Adam adam && adamM != null) {
+                System.arraycopy(adamM, 0, adam.m, 0, adamM.length);
+                System.arraycopy(adamV, 0, adam.v, 0, adamV.length);
+                adam.restore(state.optimizerSteps());
+            }
+        }
+    }
+
+    private Checkpoint() {
+    }
+
+    /**
+     * Writes the checkpoint to a temporary file beside {@code file}, forces it to disk, then renames
+     * it over {@code file}: a crash at any point leaves the previous checkpoint whole.
+     */
+    public static void save(Path file, LanguageModel model, ModelConfig modelConfig, Vocab vocab, DataConfig data,
+                            TrainConfig training, String preset, RunState state, Optimizer optimizer,
+                            List<Metrics> metrics) {
+        Map<String, float[]> tensors = new LinkedHashMap<>();
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        Parameters p = model.params;
+        for (Parameters.View v : p.views()) {
+            float[] values = new float[v.size()];
+            System.arraycopy(p.data, v.offset(), values, 0, v.size());
+            tensors.put(v.name(), values);
+            shapes.put(v.name(), v.rows() == 1 ? new int[] {v.cols()} : new int[] {v.rows(), v.cols()});
+        }
+        if (optimizer instanceof Adam adam) {
+            tensors.put("optimizer.m", adam.m);
+            shapes.put("optimizer.m", new int[] {adam.m.length});
+            tensors.put("optimizer.v", adam.v);
+            shapes.put("optimizer.v", new int[] {adam.v.length});
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("format_version", Integer.toString(VERSION));
+        meta.put("vocab", GSON.toJson(vocab.tokens()));
+        meta.put("model", modelJson(modelConfig, vocab.size()).toString());
+        meta.put("data", dataJson(data).toString());
+        meta.put("training", trainingJson(training).toString());
+        meta.put("preset", preset);
+        JsonObject st = new JsonObject();
+        st.addProperty("epochs_done", state.epochsDone());
+        st.addProperty("sample_rng", Long.toString(state.sampleRng()));
+        st.addProperty("dropout_rng", Long.toString(state.dropoutRng()));
+        st.addProperty("optimizer_steps", state.optimizerSteps());
+        meta.put("state", st.toString());
+        meta.put("metrics", metricsJson(metrics).toString());
+        writeAtomically(file, Safetensors.encode(tensors, shapes, meta));
+    }
+
+    /** Reads a checkpoint; any defect is an {@link InputException} naming the file and what is wrong. */
+    public static Loaded load(Path file, Kernels kernels) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new InputException(file + ": no such model file; give the path written by 'rnn4j train --out'");
+        } catch (IOException e) {
+            throw new InputException(file + ": cannot read the model file (" + e.getMessage() + ")");
+        }
+        Safetensors.Contents c = Safetensors.decode(bytes, file.toString());
+        Map<String, String> meta = c.metadata();
+        if (!FORMAT.equals(meta.get("format"))) {
+            throw new InputException(file + ": a safetensors file, but not an rnn4j checkpoint (no format '"
+                    + FORMAT + "' in its metadata)");
+        }
+        if (!Integer.toString(VERSION).equals(meta.get("format_version"))) {
+            throw new InputException(file + ": checkpoint format version " + meta.get("format_version")
+                    + "; this rnn4j reads version " + VERSION + " — use the rnn4j that wrote it, or train again");
+        }
+        try {
+            Vocab vocab = Vocab.of(GSON.fromJson(field(meta, "vocab", file), int[].class));
+            JsonObject m = object(meta, "model", file);
+            ModelConfig modelConfig = new ModelConfig(
+                    CellType.valueOf(m.get("cell").getAsString().toUpperCase(Locale.ROOT)),
+                    m.get("hidden").getAsInt(), m.get("layers").getAsInt(), m.get("dropout").getAsDouble(),
+                    Init.valueOf(m.get("init").getAsString().toUpperCase(Locale.ROOT)));
+            if (m.get("vocab").getAsInt() != vocab.size()) {
+                throw new InputException(file + ": the model reads " + m.get("vocab").getAsInt()
+                        + " tokens but the vocabulary has " + vocab.size() + ": the file is corrupted");
+            }
+            DataConfig data = data(object(meta, "data", file));
+            TrainConfig training = training(object(meta, "training", file));
+            JsonObject st = object(meta, "state", file);
+            RunState state = new RunState(st.get("epochs_done").getAsInt(), Long.parseLong(st.get("sample_rng").getAsString()),
+                    Long.parseLong(st.get("dropout_rng").getAsString()), st.get("optimizer_steps").getAsLong());
+            List<Metrics> metrics = new ArrayList<>();
+            for (JsonElement e : JsonParser.parseString(field(meta, "metrics", file)).getAsJsonArray()) {
+                JsonObject o = e.getAsJsonObject();
+                metrics.add(new Metrics(o.get("epoch").getAsInt(), o.get("perplexity").getAsDouble(),
+                        o.has("val_perplexity") ? o.get("val_perplexity").getAsDouble() : Double.NaN,
+                        o.get("seconds").getAsDouble(), o.get("tokens_per_second").getAsDouble()));
+            }
+            LanguageModel model = modelConfig.build(vocab.size(), new Rng(0), kernels);
+            for (Parameters.View v : model.params.views()) {
+                float[] values = c.tensor(v.name(), v.rows() == 1 ? new int[] {v.cols()} : new int[] {v.rows(), v.cols()},
+                        "the model");
+                System.arraycopy(values, 0, model.params.data, v.offset(), v.size());
+            }
+            float[] adamM = null, adamV = null;
+            if (training.optimizer() == Optimizer.Kind.ADAM) {
+                adamM = c.tensor("optimizer.m", new int[] {model.params.size()}, "Adam's state");
+                adamV = c.tensor("optimizer.v", new int[] {model.params.size()}, "Adam's state");
+            }
+            return new Loaded(model, vocab, modelConfig, data, training, field(meta, "preset", file), state, adamM, adamV,
+                    metrics);
+        } catch (JsonParseException | IllegalStateException | IllegalArgumentException | NullPointerException
+                 | UnsupportedOperationException e) {
+            throw new InputException(file + ": the checkpoint's metadata is damaged (" + e.getMessage()
+                    + "); train again or use another checkpoint");
+        }
+    }
+
+    private static String field(Map<String, String> meta, String key, Path file) {
+        String value = meta.get(key);
+        if (value == null) {
+            throw new InputException(file + ": the checkpoint's metadata has no '" + key + "'; the file is damaged");
+        }
+        return value;
+    }
+
+    private static JsonObject object(Map<String, String> meta, String key, Path file) {
+        return JsonParser.parseString(field(meta, key, file)).getAsJsonObject();
+    }
+
+    private static JsonObject modelJson(ModelConfig m, int vocab) {
+        JsonObject o = new JsonObject();
+        o.addProperty("cell", m.cell().name().toLowerCase(Locale.ROOT));
+        o.addProperty("vocab", vocab);
+        o.addProperty("hidden", m.hidden());
+        o.addProperty("layers", m.layers());
+        o.addProperty("dropout", m.dropout());
+        o.addProperty("init", m.init().name().toLowerCase(Locale.ROOT));
+        return o;
+    }
+
+    private static JsonObject dataJson(DataConfig d) {
+        JsonObject o = new JsonObject();
+        o.addProperty("corpus", d.corpus());
+        o.addProperty("member", d.member());
+        o.addProperty("preprocess", d.preprocessing().name().toLowerCase(Locale.ROOT));
+        o.addProperty("max_tokens", d.maxTokens());
+        o.addProperty("min_freq", d.minFreq());
+        o.addProperty("val_fraction", d.valFraction());
+        return o;
+    }
+
+    private static DataConfig data(JsonObject o) {
+        return new DataConfig(o.get("corpus").getAsString(),
+                o.has("member") && !o.get("member").isJsonNull() ? o.get("member").getAsString() : null,
+                Preprocessing.valueOf(o.get("preprocess").getAsString().toUpperCase(Locale.ROOT)),
+                o.get("max_tokens").getAsInt(), o.get("min_freq").getAsInt(), o.get("val_fraction").getAsDouble());
+    }
+
+    private static JsonObject trainingJson(TrainConfig t) {
+        JsonObject o = new JsonObject();
+        o.addProperty("batch", t.batch());
+        o.addProperty("steps", t.steps());
+        o.addProperty("epochs", t.epochs());
+        o.addProperty("optimizer", t.optimizer().name().toLowerCase(Locale.ROOT));
+        o.addProperty("lr", t.lr());
+        o.addProperty("clip", t.clip());
+        o.addProperty("sampling", t.sampling().name().toLowerCase(Locale.ROOT));
+        o.addProperty("random_offset", t.randomOffset());
+        o.addProperty("seed", Long.toString(t.seed()));
+        return o;
+    }
+
+    private static TrainConfig training(JsonObject o) {
+        return new TrainConfig(o.get("batch").getAsInt(), o.get("steps").getAsInt(), o.get("epochs").getAsInt(),
+                Optimizer.Kind.valueOf(o.get("optimizer").getAsString().toUpperCase(Locale.ROOT)),
+                o.get("lr").getAsDouble(), o.get("clip").getAsDouble(),
+                Sampler.Kind.valueOf(o.get("sampling").getAsString().toUpperCase(Locale.ROOT)),
+                o.get("random_offset").getAsBoolean(), Long.parseLong(o.get("seed").getAsString()));
+    }
+
+    private static JsonArray metricsJson(List<Metrics> metrics) {
+        JsonArray a = new JsonArray();
+        for (Metrics m : metrics) {
+            JsonObject o = new JsonObject();
+            o.addProperty("epoch", m.epoch());
+            o.addProperty("perplexity", m.perplexity());
+            if (!Double.isNaN(m.valPerplexity())) {
+                o.addProperty("val_perplexity", m.valPerplexity());
+            }
+            o.addProperty("seconds", m.seconds());
+            o.addProperty("tokens_per_second", m.tokensPerSecond());
+            a.add(o);
+        }
+        return a;
+    }
+
+    private static void writeAtomically(Path target, byte[] bytes) {
+        if (!Files.isDirectory(target.toAbsolutePath().getParent())) {
+            throw new InputException(target + ": the folder " + target.toAbsolutePath().getParent()
+                    + " does not exist; create it or choose another --out");
+        }
+        try {
+            AtomicFile.write(target, bytes);
+        } catch (IOException e) {
+            throw new InputException(target + ": cannot write the checkpoint (" + e.getMessage()
+                    + "); check that the folder is writable and has room — the previous checkpoint is intact", e);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package org.rnn4j.io;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.rnn4j.InputException;
+
+/**
+ * The safetensors container, float32 only: {@code u64 n} (little-endian), n bytes of JSON
+ * ({@code {"__metadata__": {...}, "name": {"dtype": "F32", "shape": [...], "data_offsets": [b, e]}}},
+ * padded with spaces to a multiple of 8), then the tensor bytes, offsets relative to their start.
+ */
+final class Safetensors {
+    /** A header larger than this is not a header: it guards against reading garbage as a length. */
+    private static final long MAX_HEADER = 100L << 20;
+
+    private Safetensors() {
+    }
+
+    static byte[] encode(Map<String, float[]> tensors, Map<String, int[]> shapes, Map<String, String> metadata) {
+        JsonObject header = new JsonObject();
+        JsonObject meta = new JsonObject();
+        metadata.forEach(meta::addProperty);
+        header.add("__metadata__", meta);
+        long offset = 0;
+        for (Map.Entry<String, float[]> t : tensors.entrySet()) {
+            JsonObject e = new JsonObject();
+            e.addProperty("dtype", "F32");
+            com.google.gson.JsonArray shape = new com.google.gson.JsonArray();
+            for (int d : shapes.get(t.getKey())) {
+                shape.add(d);
+            }
+            e.add("shape", shape);
+            com.google.gson.JsonArray offsets = new com.google.gson.JsonArray();
+            offsets.add(offset);
+            offset += 4L * t.getValue().length;
+            offsets.add(offset);
+            e.add("data_offsets", offsets);
+            header.add(t.getKey(), e);
+        }
+        byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
+        int padded = (json.length + 7) & ~7;
+        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(8 + padded + offset)).order(ByteOrder.LITTLE_ENDIAN);
+        out.putLong(padded);
+        out.put(json);
+        for (int i = json.length; i < padded; i++) {
+            out.put((byte) ' ');
+        }
+        for (float[] values : tensors.values()) {
+            out.asFloatBuffer().put(values);
+            out.position(out.position() + 4 * values.length);
+        }
+        return out.array();
+    }
+
+    /** A tensor's place in the data section. */
+    record Entry(int[] shape, long begin, long end) {
+    }
+
+    /** A decoded file: its metadata and where each tensor's bytes lie. */
+    record Contents(String file, Map<String, String> metadata, Map<String, Entry> tensors, byte[] bytes, int dataStart) {
+        /** The values of tensor {@code name}, which must have {@code shape}. */
+        float[] tensor(String name, int[] shape, String what) {
+            Entry e = tensors.get(name);
+            if (e == null) {
+                throw new InputException(file + ": no tensor '" + name + "' (" + what
+                        + "): the checkpoint was written by a different model");
+            }
+            if (!Arrays.equals(e.shape(), shape)) {
+                throw new InputException(file + ": tensor '" + name + "' has shape " + Arrays.toString(e.shape())
+                        + " where this model needs " + Arrays.toString(shape)
+                        + ": the checkpoint was written by a different model");
+            }
+            float[] values = new float[(int) ((e.end() - e.begin()) / 4)];
+            ByteBuffer.wrap(bytes, dataStart + (int) e.begin(), values.length * 4).order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer().get(values);
+            return values;
+        }
+    }
+
+    static Contents decode(byte[] bytes, String file) {
+        if (bytes.length < 8) {
+            throw new InputException(file + ": " + bytes.length + " bytes, too short for a checkpoint: the file is truncated");
+        }
+        long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        if (n < 2 || n > MAX_HEADER) {
+            throw new InputException(file + ": not a checkpoint (no safetensors header: its first 8 bytes give a header "
+                    + "length of " + n + ")");
+        }
+        if (8 + n > bytes.length) {
+            throw new InputException(file + ": the header says " + n + " bytes but the file has " + (bytes.length - 8)
+                    + " after the length: the file is truncated");
+        }
+        JsonObject header;
+        try {
+            JsonReader reader = new JsonReader(new StringReader(new String(bytes, 8, (int) n, StandardCharsets.UTF_8)));
+            reader.setStrictness(Strictness.STRICT);
+            header = JsonParser.parseReader(reader).getAsJsonObject();
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new InputException(file + ": not a checkpoint (its header is not JSON); the file is damaged");
+        }
+        int dataStart = (int) (8 + n);
+        long dataLength = bytes.length - dataStart;
+        Map<String, String> metadata = new LinkedHashMap<>();
+        Map<String, Entry> tensors = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, JsonElement> e : header.entrySet()) {
+                JsonObject o = e.getValue().getAsJsonObject();
+                if (e.getKey().equals("__metadata__")) {
+                    o.entrySet().forEach(m -> metadata.put(m.getKey(), m.getValue().getAsString()));
+                    continue;
+                }
+                if (!"F32".equals(o.get("dtype").getAsString())) {
+                    throw new InputException(file + ": tensor '" + e.getKey() + "' is " + o.get("dtype").getAsString()
+                            + "; rnn4j checkpoints hold F32 only");
+                }
+                int[] shape = new int[o.getAsJsonArray("shape").size()];
+                long count = 1;
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] = o.getAsJsonArray("shape").get(i).getAsInt();
+                    count *= shape[i];
+                }
+                long begin = o.getAsJsonArray("data_offsets").get(0).getAsLong();
+                long end = o.getAsJsonArray("data_offsets").get(1).getAsLong();
+                if (shape.length == 0 || count < 0 || end - begin != 4 * count || begin < 0) {
+                    throw new InputException(file + ": tensor '" + e.getKey() + "' has offsets [" + begin + ", " + end
+                            + "] that do not fit its shape " + Arrays.toString(shape) + "; the file is damaged");
+                }
+                if (end > dataLength) {
+                    throw new InputException(file + ": tensor '" + e.getKey() + "' ends at byte " + end + " of data but the file has "
+                            + dataLength + ": the file is truncated");
+                }
+                tensors.put(e.getKey(), new Entry(shape, begin, end));
+            }
+        } catch (IllegalStateException | NullPointerException | UnsupportedOperationException | ClassCastException
+                 | IndexOutOfBoundsException | NumberFormatException e) {
+            throw new InputException(file + ": the checkpoint's header is damaged (an entry lacks its dtype, shape or "
+                    + "data_offsets, or holds the wrong kind of value)");
+        }
+        return new Contents(file, metadata, tensors, bytes, dataStart);
+    }
+}

@@ -1,0 +1,190 @@
+package org.rnn4j.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnn4j.InputException;
+import org.rnn4j.data.Sampler;
+import org.rnn4j.nn.CellType;
+import org.rnn4j.nn.Init;
+import org.rnn4j.nn.LanguageModel;
+import org.rnn4j.nn.ModelConfig;
+import org.rnn4j.nn.Parameters;
+import org.rnn4j.optim.Adam;
+import org.rnn4j.optim.Optimizer;
+import org.rnn4j.tensor.Kernels;
+import org.rnn4j.tensor.Rng;
+import org.rnn4j.text.Preprocessing;
+import org.rnn4j.text.Vocab;
+import org.rnn4j.train.TrainConfig;
+
+class CheckpointTest {
+    @TempDir
+    Path dir;
+
+    private final Vocab vocab = Vocab.of("abcé想 ".codePoints().toArray());
+    private final ModelConfig shape = new ModelConfig(CellType.LSTM, 3, 2, 0.1, Init.UNIFORM);
+    private final TrainConfig training = new TrainConfig(2, 4, 9, Optimizer.Kind.ADAM, 0.01, 1, Sampler.Kind.RANDOM,
+            true, -5L);
+    private final DataConfig data = new DataConfig("lyrics.zip", "a.txt", Preprocessing.SPACES, 0, 1, 0.1);
+
+    private Path save(LanguageModel model, Optimizer optimizer) {
+        Path file = dir.resolve("m.safetensors");
+        Checkpoint.save(file, model, shape, vocab, data, training, "jaychou",
+                new Checkpoint.RunState(7, Long.MIN_VALUE + 3, 42, 11), optimizer,
+                List.of(new Checkpoint.Metrics(1, 20.5, 21.25, 0.5, 1000), new Checkpoint.Metrics(2, 10, Double.NaN, 0.25, 2000)));
+        return file;
+    }
+
+    private LanguageModel model() {
+        return shape.build(vocab.size(), new Rng(3), Kernels.reference());
+    }
+
+    private static Adam adam(LanguageModel model) {
+        Adam adam = new Adam(0.01, 0.9, 0.999, 1e-8, model.params.size(), Kernels.reference());
+        for (int i = 0; i < adam.m.length; i++) {
+            adam.m[i] = i * 0.5f;
+            adam.v[i] = i * 0.25f;
+        }
+        return adam;
+    }
+
+    @Test
+    void everythingComesBack() {
+        LanguageModel model = model();
+        Adam adam = adam(model);
+        Checkpoint.Loaded back = Checkpoint.load(save(model, adam), Kernels.reference());
+        assertArrayEquals(model.params.data, back.model().params.data);
+        assertArrayEquals(vocab.tokens(), back.vocab().tokens());
+        assertEquals(shape, back.modelConfig());
+        assertEquals(data, back.data());
+        assertEquals(training, back.training());
+        assertEquals("jaychou", back.preset());
+        assertEquals(new Checkpoint.RunState(7, Long.MIN_VALUE + 3, 42, 11), back.state());
+        assertEquals(2, back.metrics().size());
+        assertEquals(21.25, back.metrics().get(0).valPerplexity());
+        assertTrue(Double.isNaN(back.metrics().get(1).valPerplexity()));
+        Adam fresh = new Adam(0.01, 0.9, 0.999, 1e-8, model.params.size(), Kernels.reference());
+        back.restore(fresh);
+        assertArrayEquals(adam.m, fresh.m);
+        assertArrayEquals(adam.v, fresh.v);
+        assertEquals(11, fresh.steps());
+    }
+
+    /**
+     * The safetensors part read by a reader written here from the format's definition alone
+     * (8-byte little-endian header size, JSON header, little-endian F32 data): names, shapes, values.
+     */
+    @Test
+    void anIndependentReaderSeesTheTensors() throws IOException {
+        LanguageModel model = model();
+        Path file = save(model, adam(model));
+        Map<String, float[]> tensors = new LinkedHashMap<>();
+        Map<String, List<Integer>> shapes = new LinkedHashMap<>();
+        JsonObject header;
+        try (InputStream in = Files.newInputStream(file); DataInputStream data = new DataInputStream(in)) {
+            byte[] size = data.readNBytes(8);
+            long n = ByteBuffer.wrap(size).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            header = JsonParser.parseString(new String(data.readNBytes((int) n), StandardCharsets.UTF_8)).getAsJsonObject();
+            byte[] rest = data.readAllBytes();
+            for (String name : header.keySet()) {
+                if (name.equals("__metadata__")) {
+                    continue;
+                }
+                JsonObject t = header.getAsJsonObject(name);
+                assertEquals("F32", t.get("dtype").getAsString());
+                int begin = t.getAsJsonArray("data_offsets").get(0).getAsInt();
+                int end = t.getAsJsonArray("data_offsets").get(1).getAsInt();
+                float[] values = new float[(end - begin) / 4];
+                ByteBuffer.wrap(rest, begin, end - begin).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+                tensors.put(name, values);
+                shapes.put(name, t.getAsJsonArray("shape").asList().stream().map(e -> e.getAsInt()).toList());
+            }
+        }
+        int V = vocab.size();
+        assertEquals(List.of("W_xh", "W_hh", "b_h", "l2.W_xh", "l2.W_hh", "l2.b_h", "W_hq", "b_q", "optimizer.m",
+                "optimizer.v"), List.copyOf(tensors.keySet()));
+        assertEquals(List.of(V, 12), shapes.get("W_xh"));
+        assertEquals(List.of(3, 12), shapes.get("W_hh"));
+        assertEquals(List.of(12), shapes.get("b_h"));
+        assertEquals(List.of(3, V), shapes.get("W_hq"));
+        assertEquals(List.of(V), shapes.get("b_q"));
+        for (Parameters.View v : model.params.views()) {
+            float[] expected = java.util.Arrays.copyOfRange(model.params.data, v.offset(), v.offset() + v.size());
+            assertArrayEquals(expected, tensors.get(v.name()), v.name());
+        }
+        JsonObject meta = header.getAsJsonObject("__metadata__");
+        assertEquals("rnn4j-checkpoint", meta.get("format").getAsString());
+        assertEquals("1", meta.get("format_version").getAsString());
+        assertEquals("lstm", JsonParser.parseString(meta.get("model").getAsString()).getAsJsonObject().get("cell").getAsString());
+    }
+
+    @Test
+    void damagedFilesAreClearErrors() throws IOException {
+        LanguageModel model = model();
+        Path good = save(model, adam(model));
+        byte[] bytes = Files.readAllBytes(good);
+
+        Path truncated = dir.resolve("truncated");
+        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length - 10));
+        assertMessage(truncated, "the file is truncated");
+
+        Path headerCut = dir.resolve("header-cut");
+        Files.write(headerCut, java.util.Arrays.copyOf(bytes, 50));
+        assertMessage(headerCut, "the file is truncated");
+
+        Path text = dir.resolve("text.txt");
+        Files.writeString(text, "time traveller, not a model");
+        assertMessage(text, "not a checkpoint");
+
+        Path empty = dir.resolve("empty");
+        Files.write(empty, new byte[0]);
+        assertMessage(empty, "too short for a checkpoint");
+
+        Path garbled = dir.resolve("garbled");
+        byte[] g = bytes.clone();
+        g[8] = (byte) '#'; // the opening brace of the header
+        Files.write(garbled, g);
+        assertMessage(garbled, "not a checkpoint (its header is not JSON)");
+
+        Path renamed = dir.resolve("renamed");
+        byte[] r = bytes.clone();
+        r[12] = '#'; // inside "__metadata__": the header is JSON, the metadata entry is not one any more
+        Files.write(renamed, r);
+        assertMessage(renamed, "the checkpoint's header is damaged");
+
+        Path version = dir.resolve("version");
+        Files.write(version, new String(bytes, StandardCharsets.ISO_8859_1)
+                .replace("\"format_version\":\"1\"", "\"format_version\":\"9\"").getBytes(StandardCharsets.ISO_8859_1));
+        assertMessage(version, "checkpoint format version 9; this rnn4j reads version 1");
+
+        Path other = dir.resolve("other-model");
+        Files.write(other, new String(bytes, StandardCharsets.ISO_8859_1)
+                .replace("\\\"hidden\\\":3", "\\\"hidden\\\":4").getBytes(StandardCharsets.ISO_8859_1));
+        assertMessage(other, "written by a different model");
+
+        assertMessage(dir.resolve("missing"), "no such model file");
+    }
+
+    private static void assertMessage(Path file, String expected) {
+        InputException e = assertThrows(InputException.class, () -> Checkpoint.load(file, Kernels.reference()));
+        assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains(expected), e.getMessage());
+    }
+}

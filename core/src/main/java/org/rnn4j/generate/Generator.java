@@ -1,0 +1,39 @@
+package org.rnn4j.generate;
+
+import java.util.function.IntConsumer;
+import org.rnn4j.nn.LanguageModel;
+import org.rnn4j.nn.State;
+import org.rnn4j.text.Vocab;
+
+/**
+ * Continues a prefix, spec §6: the prefix is fed one token at a time from a zero state (its outputs
+ * ignored), then each chosen token is handed out and fed back.
+ */
+public final class Generator {
+    private Generator() {
+    }
+
+    /**
+     * Feeds {@code prefix} (characters outside the vocabulary read as {@code <unk>}), then hands
+     * {@code length} chosen tokens to {@code out} (vocabulary indices), one at a time as they are chosen.
+     */
+    public static void continuation(LanguageModel model, Vocab vocab, String prefix, int length, TokenSampler sampler,
+                                    IntConsumer out) {
+        int[] given = vocab.encode(prefix);
+        if (given.length == 0) {
+            throw new IllegalArgumentException("the prefix is empty");
+        }
+        LanguageModel.Workspace ws = model.generationWorkspace(1);
+        State state = model.newState(1);
+        int[] token = {given[0]};
+        for (int t = 1; t < given.length + length; t++) {
+            model.forward(ws, token, state, null);
+            if (t < given.length) {
+                token[0] = given[t];
+            } else {
+                token[0] = sampler.next(ws.outputs(), 0);
+                out.accept(token[0]);
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package org.rnn4j.generate;
+
+import org.rnn4j.tensor.Rng;
+
+/** Picks the next token from one row of logits by a {@link Decoding}; reuses its scratch arrays. */
+public final class TokenSampler {
+    private final Decoding decoding;
+    private final Rng rng;
+    private final double[] p;
+    private final Integer[] order;
+
+    public TokenSampler(Decoding decoding, Rng rng, int vocab) {
+        this.decoding = decoding;
+        this.rng = rng;
+        p = new double[vocab];
+        order = new Integer[vocab];
+    }
+
+    /** The index of the chosen token among {@code logits[off … off + V)}. */
+    public int next(float[] logits, int off) {
+        final int V = p.length;
+        if (decoding.greedy()) {
+            int best = 0;
+            for (int i = 1; i < V; i++) {
+                if (logits[off + i] > logits[off + best]) {
+                    best = i;
+                }
+            }
+            return best;
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < V; i++) {
+            max = Math.max(max, logits[off + i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < V; i++) {
+            p[i] = Math.exp((logits[off + i] - max) / decoding.temperature());
+            sum += p[i];
+            order[i] = i;
+        }
+        int kept = V;
+        if (decoding.topK() > 0 || decoding.topP() < 1) {
+            // most likely first; ties by index, so the draw depends only on the seed
+            java.util.Arrays.sort(order, (a, b) -> p[a] != p[b] ? Double.compare(p[b], p[a]) : Integer.compare(a, b));
+            if (decoding.topK() > 0) {
+                kept = Math.min(kept, decoding.topK());
+            }
+            if (decoding.topP() < 1) {
+                double cumulative = 0;
+                for (int i = 0; i < kept; i++) {
+                    cumulative += p[order[i]] / sum;
+                    if (cumulative >= decoding.topP()) {
+                        kept = i + 1;
+                        break;
+                    }
+                }
+            }
+            sum = 0;
+            for (int i = 0; i < kept; i++) {
+                sum += p[order[i]];
+            }
+        }
+        double u = rng.nextDouble() * sum;
+        for (int i = 0; i < kept - 1; i++) {
+            u -= p[order[i]];
+            if (u < 0) {
+                return order[i];
+            }
+        }
+        return order[kept - 1];
+    }
+}
