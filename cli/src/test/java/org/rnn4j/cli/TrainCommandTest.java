@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -105,5 +106,62 @@ class TrainCommandTest {
         Run r = run("train", "--corpus", dir.resolve("missing.txt").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("missing.txt: no such file"), r.err());
+    }
+
+    /** Validation, the best model beside the checkpoint, metrics as CSV and JSON lines, and the plot files. */
+    @Test
+    void validationMetricsAndPlots() throws Exception {
+        Path out = dir.resolve("m.safetensors");
+        Run r = run("train", "--hidden", "32", "--epochs", "6", "--val-fraction", "0.1", "--out", out.toString(),
+                "--metrics", dir.resolve("m.csv").toString(), "--plot", dir.resolve("curve").toString(),
+                "--print-every", "3", "--predict-length", "5");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("corpus timemachine: 9,000 tokens (+ 1,000 for validation)"), r.out());
+        assertTrue(r.out().contains(", validation perplexity "), r.out());
+        assertTrue(Files.exists(out) && Files.exists(dir.resolve("m.best.safetensors")));
+        List<String> csv = Files.readAllLines(dir.resolve("m.csv"));
+        assertEquals("epoch,perplexity,val_perplexity,seconds,tokens_per_second", csv.get(0));
+        assertEquals(7, csv.size());
+        assertTrue(csv.get(6).startsWith("6,") && csv.get(6).split(",").length == 5, csv.get(6));
+        byte[] png = Files.readAllBytes(dir.resolve("curve.png"));
+        assertEquals((byte) 0x89, png[0]);
+        assertEquals("PNG", new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
+        assertTrue(Files.readString(dir.resolve("curve.svg")).contains("<svg"));
+
+        r = run("train", "--hidden", "32", "--epochs", "2", "--metrics", dir.resolve("m.jsonl").toString(),
+                "--predict-length", "5");
+        assertEquals(0, r.code(), r.err());
+        List<String> jsonl = Files.readAllLines(dir.resolve("m.jsonl"));
+        assertEquals(2, jsonl.size());
+        assertTrue(jsonl.get(1).startsWith("{\"epoch\":2,\"perplexity\":"), jsonl.get(1));
+    }
+
+    /** A learning rate far too high for Adam: validation gets no better, and the run stops after N epochs of it. */
+    @Test
+    void earlyStopAfterEpochsWithoutImprovement() {
+        Run r = run("train", "--hidden", "32", "--epochs", "40", "--val-fraction", "0.1", "--early-stop", "2",
+                "--optimizer", "adam", "--lr", "5", "--predict-length", "5", "--print-every", "100");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("stopped early after epoch "), r.out());
+    }
+
+    @Test
+    void aResumedRunKeepsItsSettings() throws Exception {
+        Path out = dir.resolve("r.safetensors");
+        assertEquals(0, run("train", "--hidden", "16", "--epochs", "1", "--out", out.toString()).code());
+        Run r = run("train", "--resume", out.toString(), "--hidden", "32");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--hidden: a resumed run keeps the settings it started with"), r.err());
+        Path other = dir.resolve("other.txt");
+        Files.writeString(other, "only a few letters here ".repeat(100));
+        r = run("train", "--resume", out.toString(), "--corpus", other.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("gives another vocabulary than the one " + out + " was trained on"), r.err());
+        r = run("train", "--metrics", dir.resolve("m.txt").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("the name must end in .csv or .jsonl"), r.err());
+        r = run("train", "--out", dir.resolve("no/such/folder/m").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("does not exist"), r.err());
     }
 }
