@@ -21,8 +21,11 @@ final class Plot {
     static void write(Path base, String title, List<Metrics> history) {
         XYChart chart = new XYChartBuilder().width(800).height(500).title(title)
                 .xAxisTitle("epoch").yAxisTitle("perplexity").build();
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        // perplexity is exp(loss): a logarithmic axis shows the loss, and keeps a validation curve
+        // that climbs to 100 from flattening a training curve that ends near 1
+        chart.getStyler().setYAxisLogarithmic(true);
         double[] epochs = history.stream().mapToDouble(Metrics::epoch).toArray();
         chart.addSeries("train", epochs, history.stream().mapToDouble(Metrics::perplexity).toArray())
                 .setMarker(SeriesMarkers.NONE);
