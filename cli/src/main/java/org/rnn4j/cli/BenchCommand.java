@@ -90,7 +90,7 @@ final class BenchCommand implements Callable<Integer> {
         batch.forEach(b -> Flags.positive("--batch", b));
         threads.forEach(t -> Flags.positive("--threads", t));
         if (json != null && !json.equals("-")) {
-            Files2.checkFolder(Path.of(json), "--json");
+            OutputFiles.checkFolder(Path.of(json), "--json");
         }
         PrintWriter out = spec.commandLine().getOut();
 
@@ -155,7 +155,7 @@ final class BenchCommand implements Callable<Integer> {
                 out.print(text);
                 out.flush();
             } else {
-                Files2.writeAtomically(Path.of(json), text.getBytes(StandardCharsets.UTF_8), "--json");
+                OutputFiles.writeAtomically(Path.of(json), text.getBytes(StandardCharsets.UTF_8), "--json");
             }
         }
         return 0;

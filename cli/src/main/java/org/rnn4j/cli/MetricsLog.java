@@ -1,6 +1,5 @@
 package org.rnn4j.cli;
 
-import com.google.gson.JsonObject;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
@@ -24,7 +23,7 @@ final class MetricsLog implements Closeable {
         if (!name.endsWith(".csv") && !name.endsWith(".jsonl")) {
             throw new InputException("--metrics " + file + ": the name must end in .csv or .jsonl (the format)");
         }
-        Files2.checkFolder(file, "--metrics");
+        OutputFiles.checkFolder(file, "--metrics");
         this.file = file;
         this.csv = name.endsWith(".csv");
         try {
@@ -45,15 +44,7 @@ final class MetricsLog implements Closeable {
                     Double.isNaN(m.valPerplexity()) ? "" : String.format(Locale.ROOT, "%.6f", m.valPerplexity()),
                     m.seconds(), m.tokensPerSecond());
         } else {
-            JsonObject o = new JsonObject();
-            o.addProperty("epoch", m.epoch());
-            o.addProperty("perplexity", m.perplexity());
-            if (!Double.isNaN(m.valPerplexity())) {
-                o.addProperty("val_perplexity", m.valPerplexity());
-            }
-            o.addProperty("seconds", m.seconds());
-            o.addProperty("tokens_per_second", m.tokensPerSecond());
-            line = o.toString();
+            line = m.toJson().toString();
         }
         try {
             out.write(line);

@@ -38,8 +38,8 @@ final class Plot {
             byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
             ByteArrayOutputStream svg = new ByteArrayOutputStream();
             VectorGraphicsEncoder.saveVectorGraphic(chart, svg, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-            Files2.writeAtomically(Path.of(base + ".png"), png, "--plot");
-            Files2.writeAtomically(Path.of(base + ".svg"), svg.toByteArray(), "--plot");
+            OutputFiles.writeAtomically(Path.of(base + ".png"), png, "--plot");
+            OutputFiles.writeAtomically(Path.of(base + ".svg"), svg.toByteArray(), "--plot");
         } catch (IOException e) {
             throw new InputException(base + ": cannot draw the plot (" + e.getMessage() + ")", e);
         }

@@ -162,10 +162,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         Path checkpointPath = outFile != null ? Path.of(outFile) : resume != null ? Path.of(resume) : null;
         if (checkpointPath != null) {
-            Files2.checkFolder(checkpointPath, "--out");
+            OutputFiles.checkFolder(checkpointPath, "--out");
         }
         if (plotBase != null) {
-            Files2.checkFolder(Path.of(plotBase), "--plot");
+            OutputFiles.checkFolder(Path.of(plotBase), "--plot");
         }
         Kernels kernels = threads == null ? Kernels.best() : Kernels.best(threads);
 

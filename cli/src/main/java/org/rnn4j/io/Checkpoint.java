@@ -49,6 +49,18 @@ public final class Checkpoint {
 
     /** One epoch's figures. {@code valPerplexity} is NaN without a validation split. */
     public record Metrics(int epoch, double perplexity, double valPerplexity, double seconds, double tokensPerSecond) {
+        /** As stored in a checkpoint and in a {@code --metrics} JSON-lines file; no validation field without one. */
+        public JsonObject toJson() {
+            JsonObject o = new JsonObject();
+            o.addProperty("epoch", epoch);
+            o.addProperty("perplexity", perplexity);
+            if (!Double.isNaN(valPerplexity)) {
+                o.addProperty("val_perplexity", valPerplexity);
+            }
+            o.addProperty("seconds", seconds);
+            o.addProperty("tokens_per_second", tokensPerSecond);
+            return o;
+        }
     }
 
     /** Where a run stands after {@code epochsDone} epochs. */
@@ -240,15 +252,7 @@ public final class Checkpoint {
     private static JsonArray metricsJson(List<Metrics> metrics) {
         JsonArray a = new JsonArray();
         for (Metrics m : metrics) {
-            JsonObject o = new JsonObject();
-            o.addProperty("epoch", m.epoch());
-            o.addProperty("perplexity", m.perplexity());
-            if (!Double.isNaN(m.valPerplexity())) {
-                o.addProperty("val_perplexity", m.valPerplexity());
-            }
-            o.addProperty("seconds", m.seconds());
-            o.addProperty("tokens_per_second", m.tokensPerSecond());
-            a.add(o);
+            a.add(m.toJson());
         }
         return a;
     }

@@ -7,8 +7,8 @@ import org.rnn4j.InputException;
 import org.rnn4j.io.AtomicFile;
 
 /** Output files written whole or not at all. */
-final class Files2 {
-    private Files2() {
+final class OutputFiles {
+    private OutputFiles() {
     }
 
     /** Fails before any work when the folder of an output file is missing. */
