@@ -27,6 +27,7 @@ import org.rnn4j.tensor.Rng;
 import org.rnn4j.text.Corpus;
 import org.rnn4j.text.Preprocessing;
 import org.rnn4j.text.Vocab;
+import org.rnn4j.train.DivergenceException;
 import org.rnn4j.train.Evaluation;
 import org.rnn4j.train.TrainConfig;
 import org.rnn4j.train.Trainer;
@@ -307,11 +308,18 @@ final class TrainCommand implements Callable<Integer> {
                     boolean stopping = earlyStop != null && run.epochsSinceBest >= earlyStop;
                     if (r.epoch() % saveEvery == 0 || r.epoch() == config.epochs() || stopping) {
                         run.save(checkpointPath);
+                        run.lastSaved = r.epoch();
                     }
                 }
             }, () -> earlyStop != null && run.epochsSinceBest >= earlyStop);
         } catch (java.io.IOException e) {
             throw new InputException("--metrics " + metricsFile + ": cannot close (" + e.getMessage() + ")", e);
+        } catch (DivergenceException e) {
+            err.println("rnn4j: " + e.getMessage() + "; " + (run.lastSaved > 0
+                    ? "the last good checkpoint, " + checkpointPath + " after epoch " + run.lastSaved + ", is kept"
+                    : checkpointPath != null ? "no checkpoint was written before it, " + checkpointPath + " is untouched"
+                    : "no checkpoint was kept (--out FILE keeps one)"));
+            return 3;
         }
         if (earlyStop != null && run.epochsSinceBest >= earlyStop) {
             out.printf(Locale.ROOT, "stopped early after epoch %d: no better validation perplexity for %d epochs "
@@ -339,6 +347,8 @@ final class TrainCommand implements Callable<Integer> {
         final List<Metrics> history;
         double best = Double.POSITIVE_INFINITY;
         int epochsSinceBest;
+        /** The epoch of the last checkpoint this run wrote, 0 before the first. */
+        int lastSaved;
 
         Run(LanguageModel model, ModelConfig shape, Vocab vocab, DataConfig data, TrainConfig config, Trainer trainer,
             Preset preset, Path checkpoint, List<Metrics> history) {

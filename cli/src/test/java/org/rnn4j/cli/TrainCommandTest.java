@@ -164,4 +164,19 @@ class TrainCommandTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("does not exist"), r.err());
     }
+
+    /** An absurd learning rate: a clear message, exit code 3, and the checkpoint already on disk untouched. */
+    @Test
+    void divergenceKeepsTheLastGoodCheckpoint() throws Exception {
+        Path out = dir.resolve("good.safetensors");
+        assertEquals(0, run("train", "--hidden", "32", "--epochs", "2", "--out", out.toString()).code());
+        byte[] good = Files.readAllBytes(out);
+        Run r = run("train", "--hidden", "32", "--lr", "1e30", "--clip", "1e30", "--out", out.toString(),
+                "--save-every", "1");
+        assertEquals(3, r.code());
+        assertTrue(r.err().contains("rnn4j: training diverged in epoch 1, minibatch "), r.err());
+        assertTrue(r.err().contains("(sgd lr 1.0E30, clip 1.0E30); lower --lr (try 1.0E29) or --clip (try 1.0)"), r.err());
+        assertTrue(r.err().contains("no checkpoint was written before it, " + out + " is untouched"), r.err());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(good, Files.readAllBytes(out));
+    }
 }

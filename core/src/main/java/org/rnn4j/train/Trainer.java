@@ -79,7 +79,11 @@ public final class Trainer {
         run(onEpoch, () -> false);
     }
 
-    /** Runs epochs until the configured number, or until {@code stop} says so after an epoch. */
+    /**
+     * Runs epochs until the configured number, or until {@code stop} says so after an epoch.
+     *
+     * @throws DivergenceException when a loss or gradient is not finite, before the weights change
+     */
     public void run(Consumer<EpochReport> onEpoch, BooleanSupplier stop) {
         final int B = config.batch(), T = config.steps();
         LanguageModel.Workspace ws = model.workspace(B, T);
@@ -93,13 +97,20 @@ public final class Trainer {
             long tokens = 0;
             state.reset();
             sampler.startEpoch(sampleRng);
+            int index = 0;
             while (sampler.next(batch)) {
+                index++;
                 if (!carry) {
                     state.reset();
                 }
-                lossSum += model.trainStep(ws, batch, state, dropoutRng);
-                GradientClipping.clip(model.params, config.clip(), kernels);
+                double loss = model.trainStep(ws, batch, state, dropoutRng);
+                double norm = GradientClipping.clip(model.params, config.clip(), kernels);
+                if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+                    throw new DivergenceException(epoch, index, sampler.batchesPerEpoch(), !Double.isFinite(loss)
+                            ? "the loss is " + loss : "the gradient norm is " + norm, config);
+                }
                 optimizer.step(model.params);
+                lossSum += loss;
                 tokens += (long) B * T;
             }
             double seconds = (System.nanoTime() - start) / 1e9;

@@ -97,4 +97,23 @@ class TrainerTest {
     private static double[] perplexities(List<EpochReport> reports) {
         return reports.stream().mapToDouble(EpochReport::perplexity).toArray();
     }
+
+    /** A NaN in the weights: training stops in the first minibatch, before the optimiser spreads it. */
+    @Test
+    void divergenceStopsAtOnce() {
+        TrainConfig config = new TrainConfig(32, 35, 5, Optimizer.Kind.SGD, 1.0, 1.0, Sampler.Kind.CONSECUTIVE, false, 0);
+        Rng rng = new Rng(0);
+        LanguageModel model = ModelConfig.of(CellType.RNN, 16).build(VOCAB.size(), rng.split(), Kernels.best());
+        model.params.data[model.whq.offset() + 3] = Float.NaN;
+        float[] before = model.params.data.clone();
+        Trainer trainer = new Trainer(model, IDS, config, rng.split(), rng.split(), Kernels.best());
+        DivergenceException e = org.junit.jupiter.api.Assertions.assertThrows(DivergenceException.class,
+                () -> trainer.run(r -> { }));
+        assertEquals(1, e.epoch);
+        assertEquals(1, e.batch);
+        assertTrue(e.getMessage().startsWith("training diverged in epoch 1, minibatch 1 of 8: the loss is NaN (sgd lr 1.0, "
+                + "clip 1.0); lower --lr (try 0.1) or --clip (try 0.1)"), e.getMessage());
+        assertArrayEquals(before, model.params.data, "the weights are as they were");
+        assertEquals(0, trainer.epochsDone());
+    }
 }
