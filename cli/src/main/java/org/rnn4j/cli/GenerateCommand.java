@@ -23,8 +23,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", required = true, description = "A checkpoint written by 'rnn4j train --out'.")
     String model;
 
-    @Option(names = "--prefix", paramLabel = "TEXT", required = true, description = "The text to continue.")
-    String prefix;
+    @Option(names = "--prefix", paramLabel = "TEXT",
+            description = "The text to continue (default: none; the first token then comes from the start of a text).")
+    String prefix = "";
 
     @Option(names = "--length", paramLabel = "N", description = "Tokens to generate (default: 200).")
     int length = 200;
@@ -65,9 +66,6 @@ final class GenerateCommand implements Callable<Integer> {
         }
         if (!(topP > 0 && topP <= 1)) {
             throw new InputException("--top-p must be in (0, 1], got " + topP);
-        }
-        if (prefix.isEmpty()) {
-            throw new InputException("--prefix: a prefix needs at least one character");
         }
         Checkpoint.Loaded loaded = Checkpoint.load(Path.of(model), Kernels.best(threads));
         prefix.codePoints().filter(c -> !loaded.vocab().contains(c)).distinct().forEach(c -> err.printf(

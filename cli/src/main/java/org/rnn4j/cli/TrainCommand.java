@@ -218,11 +218,6 @@ final class TrainCommand implements Callable<Integer> {
         int every = Flags.positive("--print-every", printEvery != null ? printEvery : p.printEvery);
         int length = Flags.atLeast("--predict-length", predictLength != null ? predictLength : p.predictLength, 0);
         List<String> pre = prefixes != null ? prefixes : p.prefixes;
-        for (String s : pre) {
-            if (s.isEmpty()) {
-                throw new InputException("--prefix: a prefix needs at least one character");
-            }
-        }
 
         Corpus text = Corpus.load(data.corpus(), data.member(), data.preprocessing(), data.maxTokens());
         Vocab vocab = Vocab.build(text.tokens(), data.minFreq());

@@ -78,6 +78,16 @@ class GenerateCommandTest {
         assertTrue(r.err().contains("no such model file"), r.err());
     }
 
+    /** No prefix: the first token comes from the model's distribution at a zero state with no input. */
+    @Test
+    void anEmptyPrefixStartsATextFromNothing() {
+        String greedy = generate("--prefix", "", "--temperature", "0", "--length", "25");
+        assertEquals(25 + 1, greedy.length(), greedy); // and the newline
+        assertEquals(greedy, generate("--temperature", "0", "--length", "25"), "--prefix may be left out");
+        String sampled = generate("--length", "25", "--seed", "3");
+        assertEquals(26, sampled.length(), sampled);
+    }
+
     @Test
     void unknownPrefixCharactersWarnAndReadAsUnk() {
         TrainCommandTest.Run r = run("generate", "--model", model.toString(), "--prefix", "time 旅人", "--length", "5");

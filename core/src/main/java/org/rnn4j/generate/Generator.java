@@ -14,21 +14,21 @@ public final class Generator {
     }
 
     /**
-     * Feeds {@code prefix} (characters outside the vocabulary read as {@code <unk>}), then hands
+     * Feeds {@code prefix} (characters outside the vocabulary read as {@code <unk>}; an empty prefix
+     * is one step of no input, so the first token comes from the model's distribution for the start
+     * of a text: zero state, zero input), then hands
      * {@code length} chosen tokens to {@code out} (vocabulary indices), one at a time as they are chosen.
      */
     public static void continuation(LanguageModel model, Vocab vocab, String prefix, int length, TokenSampler sampler,
                                     IntConsumer out) {
         int[] given = vocab.encode(prefix);
-        if (given.length == 0) {
-            throw new IllegalArgumentException("the prefix is empty");
-        }
+        int fed = Math.max(1, given.length); // an empty prefix is one step of no input
         LanguageModel.Workspace ws = model.generationWorkspace(1);
         State state = model.newState(1);
-        int[] token = {given[0]};
-        for (int t = 1; t < given.length + length; t++) {
+        int[] token = {given.length > 0 ? given[0] : LanguageModel.NO_INPUT};
+        for (int t = 1; t < fed + length; t++) {
             model.forward(ws, token, state, null);
-            if (t < given.length) {
+            if (t < fed) {
                 token[0] = given[t];
             } else {
                 token[0] = sampler.next(ws.outputs(), 0);

@@ -8,7 +8,7 @@ public final class Greedy {
     private Greedy() {
     }
 
-    /** The prefix followed by {@code length} tokens, each the most likely one. The prefix must not be empty. */
+    /** The prefix followed by {@code length} tokens, each the most likely one. */
     public static String continuation(LanguageModel model, Vocab vocab, String prefix, int length) {
         StringBuilder sb = new StringBuilder(prefix);
         Generator.continuation(model, vocab, prefix, length, new TokenSampler(Decoding.GREEDY, null, model.vocab),

@@ -13,6 +13,12 @@ import org.rnn4j.tensor.Rng;
  * {@code W_xh, W_hh, b_h, W_hq, b_q}.
  */
 public final class LanguageModel {
+    /**
+     * A token id meaning "no token": its one-hot vector is all zeros, so the step sees only the
+     * biases and the state. Generation starts an empty prefix with it.
+     */
+    public static final int NO_INPUT = -1;
+
     public final RecurrentLayer rnn;
     public final int vocab;
     public final int hidden;

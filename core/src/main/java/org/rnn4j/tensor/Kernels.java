@@ -389,14 +389,15 @@ public class Kernels {
 
     /**
      * {@code out[i] = table[rows[i]] + bias} for i in [0, n), rows of width {@code cols}: the product of
-     * one-hot inputs with a weight matrix, plus its bias.
+     * one-hot inputs with a weight matrix, plus its bias. A negative row is the input of no token
+     * (X = 0): the bias alone.
      */
     public void gatherRowsAddBias(float[] table, int tableOff, int cols, int[] rows, int n,
                                   float[] bias, int biasOff, float[] out, int outOff) {
         for (int i = 0; i < n; i++) {
             int src = tableOff + rows[i] * cols, dst = outOff + i * cols;
             for (int j = 0; j < cols; j++) {
-                out[dst + j] = table[src + j] + bias[biasOff + j];
+                out[dst + j] = (rows[i] < 0 ? 0 : table[src + j]) + bias[biasOff + j];
             }
         }
     }

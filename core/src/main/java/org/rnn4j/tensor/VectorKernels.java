@@ -162,7 +162,9 @@ final class VectorKernels extends Kernels {
             for (int i = chunk * perChunk, end = Math.min(n, i + perChunk); i < end; i++) {
                 int dst = outOff + i * cols;
                 System.arraycopy(bias, biasOff, out, dst, cols);
-                axpy(1f, table, tableOff + rows[i] * cols, out, dst, cols);
+                if (rows[i] >= 0) {
+                    axpy(1f, table, tableOff + rows[i] * cols, out, dst, cols);
+                }
             }
         }
     }

@@ -128,6 +128,20 @@ class KernelsTest {
         }
     }
 
+    /** Row −1 is the input of no token: the bias alone. */
+    @Test
+    void gatherOfNoRowIsTheBias() {
+        float[] table = random(12), bias = random(4);
+        for (Kernels k : new Kernels[] {ref, fast, parallel}) {
+            float[] out = new float[8];
+            k.gatherRowsAddBias(table, 0, 4, new int[] {-1, 2}, 2, bias, 0, out, 0);
+            for (int j = 0; j < 4; j++) {
+                assertEquals(bias[j], out[j]);
+                assertEquals(table[8 + j] + bias[j], out[4 + j], 1e-6);
+            }
+        }
+    }
+
     @Test
     void referenceGemmIsTheMatrixProduct() {
         float[] a = {1, 2, 3, 4, 5, 6};          // (2, 3)
