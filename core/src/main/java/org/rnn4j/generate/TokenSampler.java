@@ -2,7 +2,11 @@ package org.rnn4j.generate;
 
 import org.rnn4j.tensor.Rng;
 
-/** Picks the next token from one row of logits by a {@link Decoding}; reuses its scratch arrays. */
+/**
+ * Picks the next token from one row of logits by a {@link Decoding}; reuses its scratch arrays.
+ * Never {@code <unk>} (index 0) when there is another token: it stands for characters the model
+ * does not know, so it has no text to print.
+ */
 public final class TokenSampler {
     private final Decoding decoding;
     private final Rng rng;
@@ -13,15 +17,18 @@ public final class TokenSampler {
         this.decoding = decoding;
         this.rng = rng;
         p = new double[vocab];
-        order = new Integer[vocab];
+        order = new Integer[Math.max(1, vocab - 1)]; // every token but <unk>
     }
 
     /** The index of the chosen token among {@code logits[off … off + V)}. */
     public int next(float[] logits, int off) {
         final int V = p.length;
+        if (V == 1) {
+            return 0;
+        }
         if (decoding.greedy()) {
-            int best = 0;
-            for (int i = 1; i < V; i++) {
+            int best = 1;
+            for (int i = 2; i < V; i++) {
                 if (logits[off + i] > logits[off + best]) {
                     best = i;
                 }
@@ -29,16 +36,16 @@ public final class TokenSampler {
             return best;
         }
         double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < V; i++) {
+        for (int i = 1; i < V; i++) {
             max = Math.max(max, logits[off + i]);
         }
         double sum = 0;
-        for (int i = 0; i < V; i++) {
+        for (int i = 1; i < V; i++) {
             p[i] = Math.exp((logits[off + i] - max) / decoding.temperature());
             sum += p[i];
-            order[i] = i;
+            order[i - 1] = i;
         }
-        int kept = V;
+        int kept = V - 1;
         if (decoding.topK() > 0 || decoding.topP() < 1) {
             // most likely first; ties by index, so the draw depends only on the seed
             java.util.Arrays.sort(order, (a, b) -> p[a] != p[b] ? Double.compare(p[b], p[a]) : Integer.compare(a, b));
