@@ -16,7 +16,7 @@ import org.rnn4j.nn.State;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
-import org.rnn4j.text.Corpus;
+import org.rnn4j.text.Encoded;
 import org.rnn4j.text.Preprocessing;
 import org.rnn4j.text.Vocab;
 import org.rnn4j.train.EpochReport;
@@ -30,9 +30,8 @@ class ReadmeExampleTest {
         int epochs = 2;
         List<EpochReport> reports = new ArrayList<>();
 
-        Corpus text = Corpus.load("timemachine", null, Preprocessing.LETTERS, 10_000);
-        Vocab vocab = Vocab.build(text.tokens(), 1);
-        int[] ids = vocab.encode(text.tokens());
+        Encoded text = Encoded.build(new Encoded.Source("timemachine", null, Preprocessing.LETTERS, 10_000, false), 1);
+        Vocab vocab = text.vocab();
         Kernels kernels = Kernels.best();
 
         // rnn_layer = nn.LSTM(len(vocab), 256); model = RNNModel(rnn_layer, len(vocab))
@@ -41,7 +40,7 @@ class ReadmeExampleTest {
 
         TrainConfig config = new TrainConfig(32, 35, epochs, Optimizer.Kind.ADAM, 1e-3, 0.01,
                 Sampler.Kind.CONSECUTIVE, false, 0);
-        new Trainer(model, ids, config, new Rng(1), new Rng(2), kernels).run(reports::add);
+        new Trainer(model, text.ids(), config, new Rng(1), new Rng(2), kernels).run(reports::add);
         String continuation = Greedy.continuation(model, vocab, "time traveller", 50);
 
         // by hand: X (B, T) in, outputs (T·B, V) out, the state (h, c) carried and reset

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnn4j.InputException;
 import org.rnn4j.data.Sampler;
+import org.rnn4j.data.TokenIds;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.nn.Init;
 import org.rnn4j.nn.LanguageModel;
@@ -19,9 +20,8 @@ import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
-import org.rnn4j.text.Corpus;
+import org.rnn4j.text.Encoded;
 import org.rnn4j.text.Preprocessing;
-import org.rnn4j.text.Vocab;
 import org.rnn4j.train.TrainConfig;
 import org.rnn4j.train.Trainer;
 import picocli.CommandLine.Command;
@@ -98,11 +98,10 @@ final class BenchCommand implements Callable<Integer> {
         int v;
         String data;
         if (corpus != null) {
-            Corpus text = Corpus.load(corpus, null,
-                    TrainCommand.parseEnum(Preprocessing.class, "--preprocess", preprocess), 10_000);
-            Vocab vocabulary = Vocab.build(text.tokens(), 1);
-            ids = vocabulary.encode(text.tokens());
-            v = vocabulary.size();
+            Encoded text = Encoded.build(new Encoded.Source(corpus, null,
+                    TrainCommand.parseEnum(Preprocessing.class, "--preprocess", preprocess), 10_000, false), 1);
+            ids = text.ids().toArray();
+            v = text.vocab().size();
             data = text.name();
         } else {
             Rng rng = new Rng(1);
@@ -166,7 +165,7 @@ final class BenchCommand implements Callable<Integer> {
         LanguageModel model = shape.build(v, rng.split(), kernels);
         TrainConfig config = new TrainConfig(b, steps, Integer.MAX_VALUE, Optimizer.Kind.SGD, 1.0, 1.0,
                 Sampler.Kind.CONSECUTIVE, false, 0);
-        Trainer trainer = new Trainer(model, ids, config, rng.split(), rng.split(), kernels);
+        Trainer trainer = new Trainer(model, TokenIds.of(ids), config, rng.split(), rng.split(), kernels);
         long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
         trainer.run(r -> { }, () -> System.nanoTime() > warmEnd);
         long[] tokens = {0};

@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.rnn4j.InputException;
+import org.rnn4j.data.TokenIds;
 import org.rnn4j.io.Checkpoint;
 import org.rnn4j.tensor.Kernels;
-import org.rnn4j.text.Corpus;
-import org.rnn4j.text.Vocab;
+import org.rnn4j.text.Encoded;
 import org.rnn4j.train.Evaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,6 +30,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--member", paramLabel = "NAME", description = "The zip member to read (when the zip has several text members).")
     String member;
 
+    @Option(names = "--replace-invalid", description = "Read bytes that are not UTF-8 as U+FFFD instead of stopping.")
+    boolean replaceInvalid;
+
     @Option(names = "--max-tokens", paramLabel = "N", description = "Read the first N tokens (default: 0, all).")
     int maxTokens;
 
@@ -45,17 +48,18 @@ final class EvalCommand implements Callable<Integer> {
         Flags.atLeast("--max-tokens", maxTokens, 0);
         Kernels kernels = threads == null ? Kernels.best() : Kernels.best(Flags.positive("--threads", threads));
         Checkpoint.Loaded loaded = Checkpoint.load(Path.of(model), kernels);
-        Corpus text = Corpus.load(corpus, member, loaded.data().preprocessing(), maxTokens);
-        int[] ids = loaded.vocab().encode(text.tokens());
-        if (ids.length < 2) {
-            throw new InputException(text.name() + ": " + ids.length + " tokens after " + TrainCommand.lower(
+        Encoded text = Encoded.with(new Encoded.Source(corpus, member, loaded.data().preprocessing(), maxTokens,
+                replaceInvalid), loaded.vocab());
+        TokenIds ids = text.ids();
+        if (ids.length() < 2) {
+            throw new InputException(text.name() + ": " + ids.length() + " tokens after " + TrainCommand.lower(
                     loaded.data().preprocessing()) + " preprocessing; perplexity needs at least 2");
         }
-        long unknown = java.util.Arrays.stream(ids).filter(i -> i == Vocab.UNK).count();
+        long unknown = text.unknown();
         double ppl = Evaluation.perplexity(loaded.model(), ids, loaded.training().steps());
         out.printf(Locale.ROOT, "%s: %,d tokens (%s preprocessing), %,d unknown to the model (%.2f%%, counted as <unk>)%n",
-                text.name(), ids.length, TrainCommand.lower(loaded.data().preprocessing()), unknown,
-                100.0 * unknown / ids.length);
+                text.name(), ids.length(), TrainCommand.lower(loaded.data().preprocessing()), unknown,
+                100.0 * unknown / ids.length());
         out.printf(Locale.ROOT, "perplexity %.6f%n", ppl);
         return 0;
     }

@@ -12,6 +12,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import org.rnn4j.InputException;
 import org.rnn4j.data.Sampler;
+import org.rnn4j.data.TokenIds;
 import org.rnn4j.generate.Greedy;
 import org.rnn4j.io.Checkpoint;
 import org.rnn4j.io.Checkpoint.Metrics;
@@ -25,6 +26,7 @@ import org.rnn4j.optim.Optimizer;
 import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
 import org.rnn4j.text.Corpus;
+import org.rnn4j.text.Encoded;
 import org.rnn4j.text.Preprocessing;
 import org.rnn4j.text.Vocab;
 import org.rnn4j.train.DivergenceException;
@@ -58,6 +60,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--max-tokens", paramLabel = "N", description = "Keep the first N tokens (0: all).")
     Integer maxTokens;
+
+    @Option(names = "--replace-invalid", description = "Read bytes that are not UTF-8 as U+FFFD instead of stopping.")
+    boolean replaceInvalid;
 
     @Option(names = "--min-freq", paramLabel = "N", description = "Tokens seen fewer times map to <unk> (default: 1).")
     int minFreq = 1;
@@ -148,7 +153,7 @@ final class TrainCommand implements Callable<Integer> {
     /** Settings a resumed run takes from its checkpoint: giving one is an error, not a silent change. */
     private static final List<String> FIXED_ON_RESUME = List.of("--preset", "--member", "--preprocess", "--max-tokens",
             "--min-freq", "--cell", "--hidden", "--layers", "--dropout", "--init", "--optimizer", "--lr", "--clip",
-            "--batch", "--steps", "--sampling", "--random-offset", "--seed", "--val-fraction");
+            "--batch", "--steps", "--sampling", "--random-offset", "--seed", "--val-fraction", "--replace-invalid");
 
     @Override
     public Integer call() {
@@ -188,7 +193,7 @@ final class TrainCommand implements Callable<Integer> {
             shape = resumed.modelConfig();
             DataConfig d = resumed.data();
             data = corpus == null ? d : new DataConfig(corpus, d.member(), d.preprocessing(), d.maxTokens(), d.minFreq(),
-                    d.valFraction());
+                    d.valFraction(), d.replaceInvalid());
             TrainConfig t = resumed.training();
             int total = epochs != null ? Flags.positive("--epochs", epochs) : t.epochs();
             config = new TrainConfig(t.batch(), t.steps(), total, t.optimizer(), t.lr(), t.clip(), t.sampling(),
@@ -199,7 +204,7 @@ final class TrainCommand implements Callable<Integer> {
                     preprocess != null ? parseEnum(Preprocessing.class, "--preprocess", preprocess) : p.preprocessing,
                     Flags.atLeast("--max-tokens", maxTokens != null ? maxTokens : p.maxTokens, 0),
                     Flags.atLeast("--min-freq", minFreq, 1),
-                    Flags.range("--val-fraction", valFraction != null ? valFraction : 0, 0, 0.5));
+                    Flags.range("--val-fraction", valFraction != null ? valFraction : 0, 0, 0.5), replaceInvalid);
             shape = new ModelConfig(
                     cell != null ? parseEnum(CellType.class, "--cell", cell) : p.model.cell(),
                     Flags.positive("--hidden", hidden != null ? hidden : p.model.hidden()),
@@ -219,23 +224,27 @@ final class TrainCommand implements Callable<Integer> {
         int length = Flags.atLeast("--predict-length", predictLength != null ? predictLength : p.predictLength, 0);
         List<String> pre = prefixes != null ? prefixes : p.prefixes;
 
-        Corpus text = Corpus.load(data.corpus(), data.member(), data.preprocessing(), data.maxTokens());
-        Vocab vocab = Vocab.build(text.tokens(), data.minFreq());
+        Encoded text = Encoded.build(data.source(), data.minFreq());
+        Vocab vocab = text.vocab();
         if (resumed != null && !Arrays.equals(vocab.tokens(), resumed.vocab().tokens())) {
             throw new InputException(text.name() + ": this text gives another vocabulary than the one " + resume
                     + " was trained on; resume with the same corpus (--corpus FILE)");
         }
-        int[] all = vocab.encode(text.tokens());
-        int valTokens = (int) Math.round(all.length * data.valFraction());
+        TokenIds all = text.ids();
+        if (all.length() == 0) {
+            throw new InputException(text.name() + ": the corpus is empty after " + lower(data.preprocessing())
+                    + " preprocessing; give a text with some content, or another --preprocess");
+        }
+        int valTokens = (int) Math.round(all.length() * data.valFraction());
         if (data.valFraction() > 0 && valTokens < 2) {
-            throw new InputException("--val-fraction " + data.valFraction() + ": " + valTokens + " of " + all.length
+            throw new InputException("--val-fraction " + data.valFraction() + ": " + valTokens + " of " + all.length()
                     + " tokens is too few to validate on; raise it or use a longer corpus");
         }
-        int[] ids = Arrays.copyOf(all, all.length - valTokens);
-        int[] valIds = valTokens > 0 ? Arrays.copyOfRange(all, all.length - valTokens, all.length) : null;
+        TokenIds ids = all.slice(0, all.length() - valTokens);
+        TokenIds valIds = valTokens > 0 ? all.slice(all.length() - valTokens, all.length()) : null;
         int needed = Sampler.minimumTokens(config.batch(), config.steps());
-        if (ids.length < needed) {
-            throw new InputException(text.name() + ": " + ids.length + " tokens" + (valIds != null ? " for training" : "")
+        if (ids.length() < needed) {
+            throw new InputException(text.name() + ": " + ids.length() + " tokens" + (valIds != null ? " for training" : "")
                     + " is too short for one minibatch of --batch " + config.batch() + " × --steps " + config.steps()
                     + ": it needs at least " + needed + " tokens; use a longer corpus or smaller --batch/--steps");
         }
@@ -258,8 +267,8 @@ final class TrainCommand implements Callable<Integer> {
             history.addAll(resumed.metrics());
         }
         out.printf(Locale.ROOT, "corpus %s: %,d tokens%s, vocabulary %d; %s H %d%s, B %d, T %d, %s lr %s, clip %s, "
-                        + "%s sampling, kernels %s%n", text.name(), ids.length,
-                valIds != null ? String.format(Locale.ROOT, " (+ %,d for validation)", valIds.length) : "",
+                        + "%s sampling, kernels %s%n", text.name(), ids.length(),
+                valIds != null ? String.format(Locale.ROOT, " (+ %,d for validation)", valIds.length()) : "",
                 vocab.size(), lower(shape.cell()), shape.hidden(), shape.layers() == 1 ? ""
                         : String.format(Locale.ROOT, " × %d layers, dropout %s", shape.layers(), shape.dropout()),
                 config.batch(), config.steps(), lower(config.optimizer()), config.lr(), config.clip(),

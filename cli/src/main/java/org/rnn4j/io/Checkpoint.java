@@ -217,6 +217,7 @@ public final class Checkpoint {
         o.addProperty("max_tokens", d.maxTokens());
         o.addProperty("min_freq", d.minFreq());
         o.addProperty("val_fraction", d.valFraction());
+        o.addProperty("replace_invalid", d.replaceInvalid());
         return o;
     }
 
@@ -224,7 +225,8 @@ public final class Checkpoint {
         return new DataConfig(o.get("corpus").getAsString(),
                 o.has("member") && !o.get("member").isJsonNull() ? o.get("member").getAsString() : null,
                 Preprocessing.valueOf(o.get("preprocess").getAsString().toUpperCase(Locale.ROOT)),
-                o.get("max_tokens").getAsInt(), o.get("min_freq").getAsInt(), o.get("val_fraction").getAsDouble());
+                o.get("max_tokens").getAsInt(), o.get("min_freq").getAsInt(), o.get("val_fraction").getAsDouble(),
+                o.get("replace_invalid").getAsBoolean());
     }
 
     private static JsonObject trainingJson(TrainConfig t) {

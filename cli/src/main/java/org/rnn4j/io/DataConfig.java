@@ -1,5 +1,6 @@
 package org.rnn4j.io;
 
+import org.rnn4j.text.Encoded;
 import org.rnn4j.text.Preprocessing;
 
 /**
@@ -12,7 +13,12 @@ import org.rnn4j.text.Preprocessing;
  * @param maxTokens     the first N tokens (0: all)
  * @param minFreq       rarer tokens map to {@code <unk>}
  * @param valFraction   the share of the tokens, at the end, held out for validation
+ * @param replaceInvalid read bytes that are not UTF-8 as U+FFFD instead of stopping
  */
 public record DataConfig(String corpus, String member, Preprocessing preprocessing, int maxTokens, int minFreq,
-                         double valFraction) {
+                         double valFraction, boolean replaceInvalid) {
+    /** How to read the corpus. */
+    public Encoded.Source source() {
+        return new Encoded.Source(corpus, member, preprocessing, maxTokens, replaceInvalid);
+    }
 }

@@ -43,7 +43,7 @@ class CheckpointTest {
     private final ModelConfig shape = new ModelConfig(CellType.LSTM, 3, 2, 0.1, Init.UNIFORM);
     private final TrainConfig training = new TrainConfig(2, 4, 9, Optimizer.Kind.ADAM, 0.01, 1, Sampler.Kind.RANDOM,
             true, -5L);
-    private final DataConfig data = new DataConfig("lyrics.zip", "a.txt", Preprocessing.SPACES, 0, 1, 0.1);
+    private final DataConfig data = new DataConfig("lyrics.zip", "a.txt", Preprocessing.SPACES, 0, 1, 0.1, true);
 
     private Path save(LanguageModel model, Optimizer optimizer) {
         Path file = dir.resolve("m.safetensors");

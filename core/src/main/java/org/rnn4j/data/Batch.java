@@ -18,8 +18,8 @@ public final class Batch {
     }
 
     /** Row {@code b} of X and Y is the window of {@code steps} tokens starting at {@code start}. */
-    void fillRow(int b, int[] corpus, int start) {
-        System.arraycopy(corpus, start, x, b * steps, steps);
-        System.arraycopy(corpus, start + 1, y, b * steps, steps);
+    void fillRow(int b, TokenIds corpus, int start) {
+        corpus.copyTo(start, x, b * steps, steps);
+        corpus.copyTo(start + 1, y, b * steps, steps);
     }
 }

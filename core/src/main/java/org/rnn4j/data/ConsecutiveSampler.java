@@ -10,7 +10,7 @@ import org.rnn4j.tensor.Rng;
  * tokens in [0, T].
  */
 public final class ConsecutiveSampler implements Sampler {
-    private final int[] corpus;
+    private final TokenIds corpus;
     private final int batch;
     private final int steps;
     private final boolean randomOffset;
@@ -19,7 +19,7 @@ public final class ConsecutiveSampler implements Sampler {
     private int batches;
     private int cursor;
 
-    public ConsecutiveSampler(int[] corpus, int batch, int steps, boolean randomOffset) {
+    public ConsecutiveSampler(TokenIds corpus, int batch, int steps, boolean randomOffset) {
         this.corpus = corpus;
         this.batch = batch;
         this.steps = steps;
@@ -37,15 +37,15 @@ public final class ConsecutiveSampler implements Sampler {
     }
 
     private int batchesAt(int start) {
-        int len = (corpus.length - start) / batch;
+        int len = (corpus.length() - start) / batch;
         return len < 1 ? 0 : (len - 1) / steps;
     }
 
     @Override
     public void startEpoch(Rng rng) {
-        int maxOffset = Math.min(steps, corpus.length - Sampler.minimumTokens(batch, steps));
+        int maxOffset = Math.min(steps, corpus.length() - Sampler.minimumTokens(batch, steps));
         offset = randomOffset && maxOffset > 0 ? rng.nextInt(maxOffset + 1) : 0;
-        rowLength = (corpus.length - offset) / batch;
+        rowLength = (corpus.length() - offset) / batch;
         batches = batchesAt(offset);
         cursor = 0;
     }

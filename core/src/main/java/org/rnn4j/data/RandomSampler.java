@@ -9,7 +9,7 @@ import org.rnn4j.tensor.Rng;
  * number of leading tokens in [0, T).
  */
 public final class RandomSampler implements Sampler {
-    private final int[] corpus;
+    private final TokenIds corpus;
     private final int batch;
     private final int steps;
     private final boolean randomOffset;
@@ -18,12 +18,12 @@ public final class RandomSampler implements Sampler {
     private int offset;
     private int cursor;
 
-    public RandomSampler(int[] corpus, int batch, int steps, boolean randomOffset) {
+    public RandomSampler(TokenIds corpus, int batch, int steps, boolean randomOffset) {
         this.corpus = corpus;
         this.batch = batch;
         this.steps = steps;
         this.randomOffset = randomOffset;
-        this.order = new int[Math.max(0, (corpus.length - 1) / steps)];
+        this.order = new int[Math.max(0, (corpus.length() - 1) / steps)];
     }
 
     @Override
@@ -33,13 +33,13 @@ public final class RandomSampler implements Sampler {
 
     @Override
     public int batchesPerEpoch() {
-        return Math.max(0, (corpus.length - 1) / steps / batch);
+        return Math.max(0, (corpus.length() - 1) / steps / batch);
     }
 
     @Override
     public void startEpoch(Rng rng) {
         offset = randomOffset ? rng.nextInt(steps) : 0;
-        windows = (corpus.length - offset - 1) / steps;
+        windows = (corpus.length() - offset - 1) / steps;
         for (int i = 0; i < windows; i++) {
             order[i] = i;
         }

@@ -11,7 +11,7 @@ public interface Sampler {
         /** Row i of a minibatch continues row i of the previous one: the state is carried, detached. */
         CONSECUTIVE;
 
-        public Sampler create(int[] corpus, int batch, int steps, boolean randomOffset) {
+        public Sampler create(TokenIds corpus, int batch, int steps, boolean randomOffset) {
             return this == RANDOM
                     ? new RandomSampler(corpus, batch, steps, randomOffset)
                     : new ConsecutiveSampler(corpus, batch, steps, randomOffset);

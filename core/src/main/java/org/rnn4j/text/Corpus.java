@@ -1,15 +1,14 @@
 package org.rnn4j.text;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.nio.charset.CharacterCodingException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -18,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.IntConsumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.rnn4j.InputException;
@@ -39,7 +39,8 @@ public record Corpus(String name, int[] tokens) {
     }
 
     /**
-     * Loads a corpus.
+     * Loads a corpus into memory, stopping at invalid UTF-8. For large texts, {@link Encoded} reads
+     * straight into compact ids instead.
      *
      * @param source    {@link #BUILT_IN}, a text file, or a zip archive
      * @param member    the zip member to read, or null to pick the only text member
@@ -47,28 +48,46 @@ public record Corpus(String name, int[] tokens) {
      * @param maxTokens keep at most this many tokens (0 or negative: all)
      */
     public static Corpus load(String source, String member, Preprocessing mode, int maxTokens) {
+        TokenBuffer buffer = new TokenBuffer();
+        String name = read(source, member, mode, maxTokens, false, buffer);
+        return new Corpus(name, buffer.toArray());
+    }
+
+    /**
+     * Streams a corpus: its code points, after preprocessing, go to {@code sink} one at a time, and
+     * nothing is held but a read buffer. Returns the corpus's name for messages.
+     *
+     * @param replaceInvalid read bytes that are not UTF-8 as U+FFFD instead of stopping with an error
+     */
+    public static String read(String source, String member, Preprocessing mode, int maxTokens, boolean replaceInvalid,
+                              IntConsumer sink) {
+        Limit limited = new Limit(sink, maxTokens);
+        IntConsumer filter = mode.filter(limited);
         if (source == null || source.equals(BUILT_IN)) {
-            return loadBuiltIn(mode, maxTokens);
+            readBuiltIn(filter, limited);
+            return BUILT_IN;
         }
         Path path = Path.of(source);
         if (Files.isDirectory(path)) {
             throw new InputException(source + ": is a directory; --corpus takes a text file or a zip archive");
         }
-        if (source.toLowerCase().endsWith(".zip")) {
-            return loadZipMember(path, member, mode, maxTokens);
-        }
-        try (InputStream in = Files.newInputStream(path)) {
-            return new Corpus(source, decode(in, source, mode, maxTokens));
-        } catch (NoSuchFileException e) {
+        if (!Files.exists(path)) {
             throw new InputException(source + ": no such file; give --corpus an existing text or zip file,"
                     + " or leave it out for the built-in Time Machine");
+        }
+        if (source.toLowerCase().endsWith(".zip")) {
+            return readZipMember(path, member, replaceInvalid, filter, limited);
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            decode(in, source, replaceInvalid, filter, limited);
+            return source;
         } catch (IOException e) {
             throw new InputException(source + ": cannot read (" + e.getMessage() + ")", e);
         }
     }
 
     /** The built-in Time Machine, checked against its published SHA-1 as it is read. */
-    static Corpus loadBuiltIn(Preprocessing mode, int maxTokens) {
+    private static void readBuiltIn(IntConsumer filter, Limit limited) {
         MessageDigest sha1;
         try {
             sha1 = MessageDigest.getInstance("SHA-1");
@@ -80,23 +99,20 @@ public record Corpus(String name, int[] tokens) {
                 throw new IllegalStateException("the built-in corpus is missing from the jar");
             }
             DigestInputStream in = new DigestInputStream(raw, sha1);
-            int[] tokens = decode(in, BUILT_IN, mode, maxTokens);
+            decode(in, BUILT_IN, false, filter, limited);
             in.transferTo(java.io.OutputStream.nullOutputStream()); // the digest covers the whole file, not the part kept
             String digest = HexFormat.of().formatHex(sha1.digest());
             if (!digest.equals(BUILT_IN_SHA1)) {
                 throw new IllegalStateException("the built-in corpus is damaged: SHA-1 " + digest
                         + ", expected " + BUILT_IN_SHA1);
             }
-            return new Corpus(BUILT_IN, tokens);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the built-in corpus", e);
         }
     }
 
-    private static Corpus loadZipMember(Path path, String member, Preprocessing mode, int maxTokens) {
-        if (!Files.exists(path)) {
-            throw new InputException(path + ": no such file; give --corpus an existing text or zip file");
-        }
+    private static String readZipMember(Path path, String member, boolean replaceInvalid, IntConsumer filter,
+                                        Limit limited) {
         try (ZipFile zip = new ZipFile(path.toFile(), StandardCharsets.UTF_8)) {
             ZipEntry entry;
             if (member != null) {
@@ -108,8 +124,8 @@ public record Corpus(String name, int[] tokens) {
             } else {
                 List<ZipEntry> texts = textMembers(zip);
                 if (texts.isEmpty()) {
-                    throw new InputException(path + ": the zip has no text member; members: "
-                            + String.join(", ", memberNames(zip)));
+                    throw new InputException(path + ": the zip has no text member (*.txt); members: "
+                            + String.join(", ", memberNames(zip)) + "; choose one with --member");
                 }
                 if (texts.size() > 1) {
                     throw new InputException(path + ": the zip has several text members; choose one with --member: "
@@ -119,8 +135,9 @@ public record Corpus(String name, int[] tokens) {
             }
             String name = path + "!" + entry.getName();
             try (InputStream in = zip.getInputStream(entry)) {
-                return new Corpus(name, decode(in, name, mode, maxTokens));
+                decode(in, name, replaceInvalid, filter, limited);
             }
+            return name;
         } catch (java.util.zip.ZipException e) {
             throw new InputException(path + ": not a readable zip archive (" + e.getMessage() + ")", e);
         } catch (IOException e) {
@@ -142,58 +159,98 @@ public record Corpus(String name, int[] tokens) {
         return out;
     }
 
-    /** Decodes strict UTF-8 into preprocessed code points, stopping after {@code maxTokens}. */
-    static int[] decode(InputStream in, String name, Preprocessing mode, int maxTokens) throws IOException {
-        TokenBuffer buffer = new TokenBuffer(maxTokens);
-        var filter = mode.filter(buffer);
-        Reader reader = new InputStreamReader(new BufferedInputStream(in, 1 << 16),
-                StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT));
-        char[] chunk = new char[1 << 14];
-        int high = -1; // a high surrogate waiting for its low half across chunk borders
-        try {
-            int n;
-            while (!buffer.full() && (n = reader.read(chunk)) > 0) {
-                for (int i = 0; i < n && !buffer.full(); i++) {
-                    char c = chunk[i];
-                    if (high >= 0) {
-                        filter.accept(Character.toCodePoint((char) high, c));
-                        high = -1;
-                    } else if (Character.isHighSurrogate(c)) {
-                        high = c;
-                    } else {
-                        filter.accept(c);
-                    }
+    /**
+     * Decodes UTF-8 into code points for {@code filter}, stopping once {@code limited} is full. Bytes
+     * that are not UTF-8 stop it with an error naming their offset, or read as U+FFFD.
+     */
+    static void decode(InputStream in, String name, boolean replaceInvalid, IntConsumer filter, Limit limited)
+            throws IOException {
+        CodingErrorAction onError = replaceInvalid ? CodingErrorAction.REPLACE : CodingErrorAction.REPORT;
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(onError)
+                .onUnmappableCharacter(onError);
+        ByteBuffer bytes = ByteBuffer.allocate(1 << 16);
+        CharBuffer chars = CharBuffer.allocate(1 << 16);
+        long consumed = 0; // bytes decoded before the buffer's start
+        int high = -1; // a high surrogate waiting for its low half across buffer borders
+        boolean end = false;
+        while (!limited.full()) {
+            int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+            if (n < 0) {
+                end = true;
+            } else {
+                bytes.position(bytes.position() + n);
+            }
+            bytes.flip();
+            CoderResult result = decoder.decode(bytes, chars, end);
+            if (result.isError()) {
+                long at = consumed + bytes.position();
+                StringBuilder seen = new StringBuilder();
+                for (int i = 0; i < result.length(); i++) {
+                    seen.append(String.format(" %02X", bytes.get(bytes.position() + i) & 0xFF));
+                }
+                throw new InputException(name + ": is not valid UTF-8 at byte " + at + " (bytes" + seen
+                        + "); save the text as UTF-8, or pass --replace-invalid to read such bytes as U+FFFD");
+            }
+            if (end) {
+                decoder.flush(chars);
+            }
+            chars.flip();
+            while (chars.hasRemaining() && !limited.full()) {
+                char c = chars.get();
+                if (high >= 0) {
+                    filter.accept(Character.toCodePoint((char) high, c));
+                    high = -1;
+                } else if (Character.isHighSurrogate(c)) {
+                    high = c;
+                } else {
+                    filter.accept(c);
                 }
             }
-        } catch (CharacterCodingException e) {
-            throw new InputException(name + ": is not valid UTF-8 text (" + e.getMessage() + ")", e);
+            chars.clear();
+            consumed += bytes.position();
+            bytes.compact();
+            if (end) {
+                break;
+            }
         }
-        return buffer.toArray();
     }
 
-    /** A growable int array that stops taking tokens at its limit. */
-    private static final class TokenBuffer implements java.util.function.IntConsumer {
-        private final int limit;
-        private int[] data = new int[1 << 12];
-        private int size;
+    /** Passes tokens on until it has passed {@code limit} of them (0 or negative: no limit). */
+    static final class Limit implements IntConsumer {
+        private final IntConsumer out;
+        private final long limit;
+        private long count;
 
-        TokenBuffer(int limit) {
-            this.limit = limit > 0 ? limit : Integer.MAX_VALUE;
+        Limit(IntConsumer out, int limit) {
+            this.out = out;
+            this.limit = limit > 0 ? limit : Long.MAX_VALUE;
         }
 
         boolean full() {
-            return size >= limit;
+            return count >= limit;
         }
 
         @Override
         public void accept(int token) {
-            if (size >= limit) {
-                return;
+            if (count < limit) {
+                count++;
+                out.accept(token);
             }
+        }
+    }
+
+    /** A growable int array. */
+    private static final class TokenBuffer implements IntConsumer {
+        private int[] data = new int[1 << 12];
+        private int size;
+
+        @Override
+        public void accept(int token) {
             if (size == data.length) {
-                data = Arrays.copyOf(data, Math.min(Integer.MAX_VALUE - 8, data.length * 2));
+                if (size >= Integer.MAX_VALUE - 8) {
+                    throw new InputException("more than " + size + " tokens: too many to hold as code points");
+                }
+                data = Arrays.copyOf(data, (int) Math.min(Integer.MAX_VALUE - 8, data.length * 2L));
             }
             data[size++] = token;
         }

@@ -1,6 +1,8 @@
 package org.rnn4j.text;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,24 +27,40 @@ public final class Vocab {
 
     /** Builds the vocabulary of a token sequence. */
     public static Vocab build(int[] tokens, int minFreq) {
-        Map<Integer, int[]> stats = new HashMap<>(); // token -> {count, first position}
-        for (int i = 0; i < tokens.length; i++) {
-            int[] s = stats.computeIfAbsent(tokens[i], k -> new int[] {0, 0});
-            if (s[0]++ == 0) {
-                s[1] = i;
+        Map<Integer, Integer> first = new HashMap<>(); // token -> its rank of first appearance
+        List<Integer> order = new ArrayList<>();
+        List<Long> counts = new ArrayList<>();
+        for (int t : tokens) {
+            Integer rank = first.get(t);
+            if (rank == null) {
+                rank = order.size();
+                first.put(t, rank);
+                order.add(t);
+                counts.add(0L);
             }
+            counts.set(rank, counts.get(rank) + 1);
         }
-        int[] kept = stats.entrySet().stream()
-                .filter(e -> e.getValue()[0] >= minFreq)
-                .sorted((a, b) -> a.getValue()[0] != b.getValue()[0]
-                        ? Integer.compare(b.getValue()[0], a.getValue()[0])
-                        : Integer.compare(a.getValue()[1], b.getValue()[1]))
-                .mapToInt(Map.Entry::getKey)
-                .toArray();
-        int[] idxToToken = new int[kept.length + 1];
-        idxToToken[UNK] = -1;
-        System.arraycopy(kept, 0, idxToToken, 1, kept.length);
-        return new Vocab(idxToToken);
+        return fromCounts(order.stream().mapToInt(Integer::intValue).toArray(),
+                counts.stream().mapToLong(Long::longValue).toArray(), minFreq);
+    }
+
+    /**
+     * The vocabulary of tokens listed in order of first appearance, with their counts: by descending
+     * count, ties by first appearance, those counted fewer than {@code minFreq} times left out.
+     */
+    public static Vocab fromCounts(int[] tokensByFirstAppearance, long[] counts, int minFreq) {
+        Integer[] ranks = new Integer[tokensByFirstAppearance.length];
+        for (int i = 0; i < ranks.length; i++) {
+            ranks[i] = i;
+        }
+        java.util.Arrays.sort(ranks, (a, b) -> counts[a] != counts[b] ? Long.compare(counts[b], counts[a])
+                : Integer.compare(a, b));
+        int[] idxToToken = java.util.Arrays.stream(ranks).filter(r -> counts[r] >= minFreq)
+                .mapToInt(r -> tokensByFirstAppearance[r]).toArray();
+        int[] withUnk = new int[idxToToken.length + 1];
+        withUnk[UNK] = -1;
+        System.arraycopy(idxToToken, 0, withUnk, 1, idxToToken.length);
+        return new Vocab(withUnk);
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.rnn4j.train;
 
+import org.rnn4j.data.TokenIds;
 import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.nn.State;
 
@@ -13,11 +14,11 @@ public final class Evaluation {
     }
 
     /** exp(mean cross-entropy) over the {@code ids.length − 1} predictions; needs at least 2 ids. */
-    public static double perplexity(LanguageModel model, int[] ids, int steps) {
-        if (ids.length < 2) {
-            throw new IllegalArgumentException("perplexity needs at least 2 tokens, got " + ids.length);
+    public static double perplexity(LanguageModel model, TokenIds ids, int steps) {
+        if (ids.length() < 2) {
+            throw new IllegalArgumentException("perplexity needs at least 2 tokens, got " + ids.length());
         }
-        int predictions = ids.length - 1;
+        int predictions = ids.length() - 1;
         int full = predictions / steps, rest = predictions % steps;
         State state = model.newState(1);
         double loss = 0;
@@ -30,14 +31,14 @@ public final class Evaluation {
         return Math.exp(loss / predictions);
     }
 
-    private static double windows(LanguageModel model, LanguageModel.Workspace ws, int[] ids, int from, int count,
+    private static double windows(LanguageModel model, LanguageModel.Workspace ws, TokenIds ids, int from, int count,
                                   int steps, State state) {
         int[] x = new int[steps], y = new int[steps];
         double loss = 0;
         for (int w = 0; w < count; w++) {
             int start = from + w * steps;
-            System.arraycopy(ids, start, x, 0, steps);
-            System.arraycopy(ids, start + 1, y, 0, steps);
+            ids.copyTo(start, x, 0, steps);
+            ids.copyTo(start + 1, y, 0, steps);
             model.forward(ws, x, state, null);
             loss += model.loss(ws, y);
         }

@@ -4,6 +4,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.rnn4j.data.Batch;
 import org.rnn4j.data.Sampler;
+import org.rnn4j.data.TokenIds;
 import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.nn.State;
 import org.rnn4j.optim.GradientClipping;
@@ -31,7 +32,7 @@ public final class Trainer {
      * @param sampleRng  drives the window order and offsets (split from the run's seed)
      * @param dropoutRng draws the dropout masks (another split)
      */
-    public Trainer(LanguageModel model, int[] ids, TrainConfig config, Rng sampleRng, Rng dropoutRng,
+    public Trainer(LanguageModel model, TokenIds ids, TrainConfig config, Rng sampleRng, Rng dropoutRng,
                    Kernels kernels) {
         this.model = model;
         this.config = config;
@@ -41,7 +42,7 @@ public final class Trainer {
         this.kernels = kernels;
         this.optimizer = config.optimizer().create(config.lr(), model.params, kernels);
         if (sampler.batchesPerEpoch() == 0) {
-            throw new IllegalArgumentException("the corpus (" + ids.length + " tokens) is too short for one minibatch of "
+            throw new IllegalArgumentException("the corpus (" + ids.length() + " tokens) is too short for one minibatch of "
                     + config.batch() + " × " + config.steps() + "; it needs at least "
                     + Sampler.minimumTokens(config.batch(), config.steps()) + " tokens");
         }

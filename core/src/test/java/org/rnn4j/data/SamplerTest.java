@@ -25,7 +25,7 @@ class SamplerTest {
 
     @Test
     void consecutiveReproducesTheSeed() {
-        ConsecutiveSampler s = new ConsecutiveSampler(SEQ, 2, 6, false);
+        ConsecutiveSampler s = new ConsecutiveSampler(TokenIds.of(SEQ), 2, 6, false);
         assertEquals(2, s.batchesPerEpoch());
         s.startEpoch(new Rng(1));
         Batch b = new Batch(2, 6);
@@ -41,7 +41,7 @@ class SamplerTest {
     @Test
     void randomReproducesTheSeedForItsShuffle() {
         // the seed's shuffle put the windows in the order 0, 1, 3, 2 (windows start at 0, 6, 12, 18)
-        RandomSampler s = new RandomSampler(SEQ, 2, 6, false);
+        RandomSampler s = new RandomSampler(TokenIds.of(SEQ), 2, 6, false);
         assertEquals(2, s.batchesPerEpoch());
         s.startEpoch(new int[] {0, 1, 3, 2}, 0);
         Batch b = new Batch(2, 6);
@@ -57,7 +57,7 @@ class SamplerTest {
     @Test
     void randomVisitsEveryWindowOnceInASeededOrder() {
         int[] corpus = range(0, 1000);
-        RandomSampler s = new RandomSampler(corpus, 4, 7, false);
+        RandomSampler s = new RandomSampler(TokenIds.of(corpus), 4, 7, false);
         int[] first = windowStarts(s, new Rng(42));
         assertArrayEquals(first, windowStarts(s, new Rng(42)), "same seed, same order");
         assertFalse(java.util.Arrays.equals(first, windowStarts(s, new Rng(43))), "another seed, another order");
@@ -89,8 +89,8 @@ class SamplerTest {
         int[] corpus = range(0, 500);
         Rng rng = new Rng(7);
         Set<Integer> offsets = new HashSet<>();
-        ConsecutiveSampler c = new ConsecutiveSampler(corpus, 3, 5, true);
-        RandomSampler r = new RandomSampler(corpus, 3, 5, true);
+        ConsecutiveSampler c = new ConsecutiveSampler(TokenIds.of(corpus), 3, 5, true);
+        RandomSampler r = new RandomSampler(TokenIds.of(corpus), 3, 5, true);
         Batch b = new Batch(3, 5);
         for (int epoch = 0; epoch < 200; epoch++) {
             c.startEpoch(rng);
@@ -115,8 +115,8 @@ class SamplerTest {
     @Test
     void tooShortCorporaGiveNoMinibatch() {
         int needed = Sampler.minimumTokens(2, 6);
-        assertEquals(1, new ConsecutiveSampler(range(0, needed), 2, 6, false).batchesPerEpoch());
-        assertEquals(0, new ConsecutiveSampler(range(0, needed - 1), 2, 6, false).batchesPerEpoch());
-        assertTrue(new RandomSampler(range(0, needed), 2, 6, false).batchesPerEpoch() >= 1);
+        assertEquals(1, new ConsecutiveSampler(TokenIds.of(range(0, needed)), 2, 6, false).batchesPerEpoch());
+        assertEquals(0, new ConsecutiveSampler(TokenIds.of(range(0, needed - 1)), 2, 6, false).batchesPerEpoch());
+        assertTrue(new RandomSampler(TokenIds.of(range(0, needed)), 2, 6, false).batchesPerEpoch() >= 1);
     }
 }

@@ -21,8 +21,10 @@ class CorpusTest {
     Path dir;
 
     private static String apply(Preprocessing mode, String text) throws IOException {
-        int[] cps = Corpus.decode(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "t", mode, 0);
-        return new String(cps, 0, cps.length);
+        StringBuilder sb = new StringBuilder();
+        Corpus.Limit all = new Corpus.Limit(sb::appendCodePoint, 0);
+        Corpus.decode(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "t", false, mode.filter(all), all);
+        return sb.toString();
     }
 
     @Test
@@ -79,7 +81,27 @@ class CorpusTest {
         Path f = dir.resolve("latin1.txt");
         Files.write(f, new byte[] {'a', (byte) 0xE9, 'b'});
         InputException e = assertThrows(InputException.class, () -> Corpus.load(f.toString(), null, Preprocessing.RAW, 0));
-        assertTrue(e.getMessage().contains("latin1.txt") && e.getMessage().contains("UTF-8"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(f + ": is not valid UTF-8 at byte 1 (bytes E9); save the text as UTF-8, "
+                + "or pass --replace-invalid"), e.getMessage());
+        StringBuilder replaced = new StringBuilder();
+        Corpus.read(f.toString(), null, Preprocessing.RAW, 0, true, replaced::appendCodePoint);
+        assertEquals("a\uFFFDb", replaced.toString());
+    }
+
+    /** The offset counts bytes across read buffers (64 KiB), not characters. */
+    @Test
+    void invalidUtf8FarIntoTheFileNamesItsByteOffset() throws IOException {
+        Path f = dir.resolve("long.txt");
+        byte[] text = ("héllo wörld ".repeat(20_000)).getBytes(StandardCharsets.UTF_8);
+        byte[] bad = java.util.Arrays.copyOf(text, text.length + 3);
+        bad[text.length] = (byte) 0xC3; // a lead byte followed by ASCII: malformed
+        bad[text.length + 1] = 'x';
+        bad[text.length + 2] = 'y';
+        InputException e = assertThrows(InputException.class, () -> Corpus.load(f.toString(), null, Preprocessing.RAW, 0));
+        assertTrue(e.getMessage().contains("no such file"), e.getMessage());
+        Files.write(f, bad);
+        e = assertThrows(InputException.class, () -> Corpus.load(f.toString(), null, Preprocessing.RAW, 0));
+        assertTrue(e.getMessage().contains("is not valid UTF-8 at byte " + text.length + " (bytes C3)"), e.getMessage());
     }
 
     @Test

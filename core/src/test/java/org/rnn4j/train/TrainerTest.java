@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.rnn4j.data.Sampler;
+import org.rnn4j.data.TokenIds;
 import org.rnn4j.generate.Greedy;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.nn.Init;
@@ -23,7 +24,7 @@ import org.rnn4j.text.Vocab;
 class TrainerTest {
     private static final Corpus TIME_MACHINE = Corpus.load(null, null, Preprocessing.LETTERS, 10_000);
     private static final Vocab VOCAB = Vocab.build(TIME_MACHINE.tokens(), 1);
-    private static final int[] IDS = VOCAB.encode(TIME_MACHINE.tokens());
+    private static final TokenIds IDS = TokenIds.of(VOCAB.encode(TIME_MACHINE.tokens()));
 
     private static List<EpochReport> train(Sampler.Kind kind, int epochs, long seed, LanguageModel[] modelOut) {
         return train(ModelConfig.of(CellType.RNN, 128), Optimizer.Kind.SGD, 1.0, kind, epochs, seed, modelOut);

@@ -1,0 +1,95 @@
+package org.rnn4j.text;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.rnn4j.data.TokenIds;
+
+/**
+ * A corpus read straight into compact token ids: the text is streamed, never held as a String or
+ * as code points, so a 200 MB corpus needs about 200 MB of ids with a small vocabulary.
+ *
+ * @param name    where the text came from, for messages
+ * @param vocab   the vocabulary the ids index
+ * @param ids     the token ids
+ * @param unknown how many tokens are {@code <unk>}: rarer than the minimum frequency, or missing
+ *                from a given vocabulary
+ */
+public record Encoded(String name, Vocab vocab, TokenIds ids, long unknown) {
+    /** The source of a corpus and how to read it; see {@link Corpus#read}. */
+    public record Source(String source, String member, Preprocessing mode, int maxTokens, boolean replaceInvalid) {
+    }
+
+    /**
+     * Reads a corpus and builds its vocabulary on the way: ids are first numbered by first
+     * appearance (1, 2, …, so the final numbering never needs wider storage), counted, then
+     * renumbered in place by the vocabulary's order.
+     */
+    public static Encoded build(Source s, int minFreq) {
+        FirstAppearance seen = new FirstAppearance();
+        TokenIds.Builder ids = new TokenIds.Builder();
+        String name = Corpus.read(s.source(), s.member(), s.mode(), s.maxTokens(), s.replaceInvalid(),
+                cp -> ids.add(seen.rank(cp)));
+        int distinct = seen.size();
+        int[] tokens = Arrays.copyOf(seen.tokens, distinct);
+        long[] counts = new long[distinct];
+        TokenIds provisional = ids.build();
+        for (int i = 0; i < provisional.length(); i++) {
+            counts[provisional.get(i) - 1]++;
+        }
+        Vocab vocab = Vocab.fromCounts(tokens, counts, minFreq);
+        int[] map = new int[distinct + 1];
+        long unknown = 0;
+        for (int r = 0; r < distinct; r++) {
+            map[r + 1] = vocab.index(tokens[r]);
+            if (map[r + 1] == Vocab.UNK) {
+                unknown += counts[r];
+            }
+        }
+        ids.map(map);
+        return new Encoded(name, vocab, ids.build(), unknown);
+    }
+
+    /** Reads a corpus with a given vocabulary (a trained model's): unknown characters become {@code <unk>}. */
+    public static Encoded with(Source s, Vocab vocab) {
+        TokenIds.Builder ids = new TokenIds.Builder();
+        long[] unknown = {0};
+        String name = Corpus.read(s.source(), s.member(), s.mode(), s.maxTokens(), s.replaceInvalid(), cp -> {
+            int id = vocab.index(cp);
+            if (id == Vocab.UNK) {
+                unknown[0]++;
+            }
+            ids.add(id);
+        });
+        return new Encoded(name, vocab, ids.build(), unknown[0]);
+    }
+
+    /** Code point → rank of first appearance (from 1): an array for the Basic Multilingual Plane, a map beyond. */
+    private static final class FirstAppearance {
+        private final int[] bmp = new int[0x10000];
+        private final Map<Integer, Integer> beyond = new HashMap<>();
+        int[] tokens = new int[256];
+        private int size;
+
+        int size() {
+            return size;
+        }
+
+        int rank(int cp) {
+            int r = cp < bmp.length ? bmp[cp] : beyond.getOrDefault(cp, 0);
+            if (r == 0) {
+                if (size == tokens.length) {
+                    tokens = Arrays.copyOf(tokens, size * 2);
+                }
+                tokens[size++] = cp;
+                r = size;
+                if (cp < bmp.length) {
+                    bmp[cp] = r;
+                } else {
+                    beyond.put(cp, r);
+                }
+            }
+            return r;
+        }
+    }
+}

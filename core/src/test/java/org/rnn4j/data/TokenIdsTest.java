@@ -1,0 +1,44 @@
+package org.rnn4j.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class TokenIdsTest {
+    @Test
+    void storageWidensOnlyWhenAnIdNeedsIt() {
+        TokenIds.Builder b = new TokenIds.Builder();
+        for (int i = 0; i < 10_000; i++) {
+            b.add(i % 200);
+        }
+        assertEquals(1, b.build().bytesPerToken());
+        b.add(300);
+        assertEquals(2, b.build().bytesPerToken());
+        b.add(70_000);
+        TokenIds ids = b.build();
+        assertEquals(4, ids.bytesPerToken());
+        assertEquals(10_002, ids.length());
+        assertEquals(199, ids.get(9_999));
+        assertEquals(300, ids.get(10_000));
+        assertEquals(70_000, ids.get(10_001));
+    }
+
+    @Test
+    void mapRenumbersInPlaceAndSlicesShareStorage() {
+        TokenIds.Builder b = new TokenIds.Builder();
+        for (int id : new int[] {1, 2, 3, 2, 1}) {
+            b.add(id);
+        }
+        b.map(new int[] {0, 3, 1, 2});
+        TokenIds ids = b.build();
+        assertArrayEquals(new int[] {3, 1, 2, 1, 3}, ids.toArray());
+        TokenIds mid = ids.slice(1, 4);
+        assertArrayEquals(new int[] {1, 2, 1}, mid.toArray());
+        int[] dst = new int[4];
+        mid.copyTo(1, dst, 2, 2);
+        assertArrayEquals(new int[] {0, 0, 2, 1}, dst);
+        assertThrows(IndexOutOfBoundsException.class, () -> ids.slice(2, 6));
+    }
+}
