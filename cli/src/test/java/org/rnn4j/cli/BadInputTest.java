@@ -1,0 +1,129 @@
+package org.rnn4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rnn4j.cli.TrainCommandTest.run;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Every bad input the command line can meet: one line naming the file or flag and the fix, exit code 2. */
+class BadInputTest {
+    @TempDir
+    Path dir;
+
+    private void fails(String expected, String... args) {
+        TrainCommandTest.Run r = run(args);
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().startsWith("rnn4j: ") && r.err().contains(expected), r.err());
+        assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+        assertFalse(r.out().contains("epoch"), "no work started: " + r.out());
+    }
+
+    /** Flags out of range are refused before any work starts. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--batch|0|--batch must be a positive whole number, got 0",
+        "--steps|-1|--steps must be a positive whole number, got -1",
+        "--epochs|0|--epochs must be a positive whole number, got 0",
+        "--hidden|-5|--hidden must be a positive whole number, got -5",
+        "--layers|0|--layers must be a positive whole number, got 0",
+        "--lr|0|--lr must be a positive finite number, got 0.0",
+        "--lr|NaN|--lr must be a positive finite number, got NaN",
+        "--clip|-1|--clip must be a positive finite number, got -1.0",
+        "--dropout|1.5|--dropout must be in [0, 1), got 1.5",
+        "--val-fraction|0.9|--val-fraction must be in [0.0, 0.5], got 0.9",
+        "--save-every|0|--save-every must be a positive whole number, got 0",
+        "--threads|0|--threads must be a positive whole number, got 0",
+        "--cell|transformer|--cell: unknown value 'transformer'; allowed: rnn, gru, lstm",
+        "--preset|shakespeare|--preset: unknown value 'shakespeare'; allowed: timemachine, jaychou, jaychou-concise",
+        "--optimizer|rmsprop|--optimizer: unknown value 'rmsprop'; allowed: sgd, adam",
+        "--sampling|shuffled|--sampling: unknown value 'shuffled'; allowed: random, consecutive",
+    })
+    void trainFlagsOutOfRange(String flag, String value, String expected) {
+        fails(expected, "train", flag, value);
+    }
+
+    @Test
+    void generateFlagsOutOfRange() {
+        fails("--top-p must be in (0, 1], got 1.5", "generate", "--model", "m", "--top-p", "1.5");
+        fails("--top-p must be in (0, 1], got 0.0", "generate", "--model", "m", "--top-p", "0");
+        fails("--top-k must be at least 0, got -2", "generate", "--model", "m", "--top-k", "-2");
+        fails("--temperature must be a finite number ≥ 0, got -0.5", "generate", "--model", "m", "--temperature", "-0.5");
+        fails("--samples must be a positive whole number, got 0", "generate", "--model", "m", "--samples", "0");
+    }
+
+    @Test
+    void corpusFiles() throws IOException {
+        fails("no-such.txt: no such file; give --corpus an existing text or zip file",
+                "train", "--corpus", dir.resolve("no-such.txt").toString());
+        fails(": is a directory; --corpus takes a text file or a zip archive", "train", "--corpus", dir.toString());
+        Path empty = Files.createFile(dir.resolve("empty.txt"));
+        fails("empty.txt: the corpus is empty after letters preprocessing", "train", "--corpus", empty.toString());
+        Path digits = Files.writeString(dir.resolve("digits.txt"), "1234 5678\n");
+        fails("digits.txt: the corpus is empty after letters preprocessing", "train", "--corpus", digits.toString());
+        Path small = Files.writeString(dir.resolve("small.txt"), "time traveller ".repeat(20));
+        fails("small.txt: 299 tokens is too short for one minibatch of --batch 32 × --steps 35: it needs at least 1152 "
+                + "tokens; use a longer corpus or smaller --batch/--steps", "train", "--corpus", small.toString());
+        Path latin1 = dir.resolve("latin1.txt");
+        Files.write(latin1, "caf\u00e9 ".repeat(400).getBytes(StandardCharsets.ISO_8859_1));
+        fails("latin1.txt: is not valid UTF-8 at byte 3 (bytes E9); save the text as UTF-8, or pass --replace-invalid",
+                "train", "--corpus", latin1.toString());
+        TrainCommandTest.Run replaced = run("train", "--corpus", latin1.toString(), "--replace-invalid", "--preprocess",
+                "raw", "--batch", "4", "--steps", "5", "--epochs", "1", "--hidden", "8", "--predict-length", "0");
+        assertEquals(0, replaced.code(), replaced.err());
+        assertTrue(replaced.out().contains("vocabulary 6"), "c a f U+FFFD space and <unk>: " + replaced.out());
+    }
+
+    @Test
+    void zipArchives() throws IOException {
+        Path none = zip("none.zip", "notes.md", "# not text", "data.bin", "x");
+        fails("none.zip: the zip has no text member (*.txt); members: notes.md, data.bin; choose one with --member",
+                "train", "--corpus", none.toString());
+        Path two = zip("two.zip", "a.txt", "aaa", "b.txt", "bbb");
+        fails("two.zip: the zip has several text members; choose one with --member: a.txt, b.txt",
+                "train", "--corpus", two.toString());
+        fails("two.zip: has no member 'c.txt'; members: a.txt, b.txt",
+                "train", "--corpus", two.toString(), "--member", "c.txt");
+        Path broken = Files.write(dir.resolve("broken.zip"), "PK not really a zip".getBytes(StandardCharsets.US_ASCII));
+        fails("broken.zip: not a readable zip archive", "train", "--corpus", broken.toString());
+    }
+
+    /** A model file that is damaged, of another version or of another model: one line, exit 2, from every command. */
+    @Test
+    void damagedModelFiles() throws IOException {
+        Path model = dir.resolve("m.safetensors");
+        assertEquals(0, run("train", "--hidden", "16", "--epochs", "1", "--out", model.toString(), "--predict-length", "0")
+                .code());
+        byte[] bytes = Files.readAllBytes(model);
+        Path cut = Files.write(dir.resolve("cut.safetensors"), Arrays.copyOf(bytes, bytes.length / 2));
+        fails("cut.safetensors: tensor '", "generate", "--model", cut.toString(), "--prefix", "a");
+        fails("the file is truncated", "eval", "--model", cut.toString(), "--corpus", "timemachine");
+        fails("the file is truncated", "train", "--resume", cut.toString());
+        Path text = Files.writeString(dir.resolve("notes.txt"), "not a model at all");
+        fails("notes.txt: not a checkpoint", "generate", "--model", text.toString(), "--prefix", "a");
+    }
+
+    private Path zip(String name, String... entries) throws IOException {
+        Path zip = dir.resolve(name);
+        try (OutputStream os = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(os)) {
+            for (int i = 0; i < entries.length; i += 2) {
+                z.putNextEntry(new ZipEntry(entries[i]));
+                z.write(entries[i + 1].getBytes(StandardCharsets.UTF_8));
+                z.closeEntry();
+            }
+        }
+        return zip;
+    }
+}

@@ -1,0 +1,73 @@
+package org.rnn4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rnn4j.cli.TrainCommandTest.run;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnn4j.io.Checkpoint;
+import org.rnn4j.tensor.Kernels;
+import org.rnn4j.tensor.Rng;
+
+/** Crashes and load: what a user's machine does to a long run. */
+class FaultTest {
+    @TempDir
+    Path dir;
+
+    /**
+     * A run saving after every epoch, killed with SIGKILL at random moments (most of them during a
+     * save, which is most of what it does): the checkpoint on disk always loads whole.
+     */
+    @Test
+    void aCrashDuringASaveLeavesTheCheckpointWhole() throws Exception {
+        Path checkpoint = dir.resolve("m.safetensors");
+        Rng rng = new Rng(5);
+        int kills = 0;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                    "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                    Main.class.getName(), "train", "--hidden", "256", "--batch", "2", "--steps", "5", "--epochs", "100000",
+                    "--max-tokens", "200", "--print-every", "100000", "--save-every", "1", "--out", checkpoint.toString()));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("run.log").toFile()).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(checkpoint) && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(50 + rng.nextInt(400));
+            if (p.isAlive()) {
+                kills++;
+            }
+            p.destroyForcibly();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            Checkpoint.Loaded loaded = Checkpoint.load(checkpoint, Kernels.reference());
+            assertTrue(loaded.state().epochsDone() >= 1);
+        }
+        assertEquals(5, kills, "every run was killed mid-way: " + Files.readString(dir.resolve("run.log")));
+    }
+
+    /** Another process keeps one core busy: training on two threads still finishes. */
+    @Test
+    void trainingBesideACpuHogCompletes() throws Exception {
+        Process hog = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
+        try {
+            assertTimeoutPreemptively(Duration.ofMinutes(3), () -> {
+                TrainCommandTest.Run r = run("train", "--hidden", "256", "--epochs", "20", "--threads", "2",
+                        "--print-every", "20", "--predict-length", "10");
+                assertEquals(0, r.code(), r.err());
+                assertTrue(r.out().contains("epoch 20, perplexity "), r.out());
+            });
+            assertTrue(hog.isAlive(), "the hog ran the whole time");
+        } finally {
+            hog.destroyForcibly();
+        }
+    }
+}
