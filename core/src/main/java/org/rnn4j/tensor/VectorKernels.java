@@ -54,14 +54,20 @@ final class VectorKernels extends Kernels {
     @Override
     public double fmaPeakGflops() {
         final int chunksPerThread = 4;
-        final long iterations = 5_000_000;
+        final long iterations = 1_000_000;
         int chunks = team.size() * chunksPerThread;
         float[] sink = new float[chunks];
-        team.run(chunks, c -> sink[c] = fmaChains(iterations / 10));
-        long start = System.nanoTime();
-        team.run(chunks, c -> sink[c] = fmaChains(iterations));
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return 12.0 * 2 * L * iterations * chunks / seconds / 1e9;
+        for (int warm = 0; warm < 20; warm++) { // until the JIT has compiled the chains: interpreted, they crawl
+            team.run(chunks, c -> sink[c] += fmaChains(20_000));
+        }
+        double best = 0;
+        for (int round = 0; round < 3; round++) { // the best of three: a busy moment only lowers one
+            long start = System.nanoTime();
+            team.run(chunks, c -> sink[c] += fmaChains(iterations));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            best = Math.max(best, 12.0 * 2 * L * iterations * chunks / seconds / 1e9);
+        }
+        return sink[0] == 42f ? best + 1e-9 : best;
     }
 
     private static float fmaChains(long iterations) {
