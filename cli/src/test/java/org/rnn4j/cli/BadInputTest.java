@@ -115,6 +115,29 @@ class BadInputTest {
         fails("notes.txt: not a checkpoint", "generate", "--model", text.toString(), "--prefix", "a");
     }
 
+    /** Prefix characters outside the vocabulary: a warning each, read as <unk>, and training goes on; an empty prefix too. */
+    @Test
+    void unknownPrefixCharactersWarnAndTrainingGoesOn() {
+        TrainCommandTest.Run r = run("train", "--hidden", "16", "--epochs", "1", "--prefix", "Time Traveller 7",
+                "--prefix", "", "--predict-length", "10");
+        assertEquals(0, r.code(), r.err());
+        for (String c : new String[] {"T", "7"}) {
+            assertTrue(r.err().contains("rnn4j: warning: the prefix 'Time Traveller 7' has '" + c
+                    + "', which is not in the vocabulary: it reads as <unk>"), r.err());
+        }
+        assertTrue(r.out().contains(" - Time Traveller 7"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith(" - ") && l.length() == 3 + 10), "the empty prefix: " + r.out());
+    }
+
+    /** A file the user may not read (only checkable when the tests do not run as root, who reads everything). */
+    @Test
+    void unreadableCorpus() throws IOException {
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "time traveller ".repeat(200));
+        org.junit.jupiter.api.Assumptions.assumeTrue(secret.toFile().setReadable(false, false) && !Files.isReadable(secret),
+                "running as root: every file is readable");
+        fails("secret.txt: cannot read", "train", "--corpus", secret.toString());
+    }
+
     private Path zip(String name, String... entries) throws IOException {
         Path zip = dir.resolve(name);
         try (OutputStream os = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(os)) {
