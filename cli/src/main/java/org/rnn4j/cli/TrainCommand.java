@@ -297,6 +297,9 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 boolean improved = run.track(val);
                 if (r.epoch() % every == 0 || r.epoch() == config.epochs()) {
+                    if (bar != null) {
+                        out.print("\r\033[K"); // the report takes the bar's line; the bar redraws below it
+                    }
                     out.printf(Locale.ROOT, "epoch %d, perplexity %.6f%s, time %.2f sec, %,.0f tokens/s%n",
                             r.epoch(), r.perplexity(), Double.isNaN(val) ? ""
                                     : String.format(Locale.ROOT, ", validation perplexity %.6f", val),
