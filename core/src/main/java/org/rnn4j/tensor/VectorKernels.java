@@ -378,27 +378,30 @@ final class VectorKernels extends Kernels {
     }
 
     /**
-     * A 4 × 4L block of C (=|+=) A · B. The accumulators start from C, cleared first unless
-     * accumulating, so no vector value merges across a branch: with the branch (an add of C after
-     * the loop), C2 sometimes gave up intrinsifying the later products of this long method and
-     * fell back to the allocating Java versions of the vector operations.
+     * A 4 × 4L block of C (=|+=) A · B. Each accumulator starts at C or at zero: with the former
+     * shape (the loop from zero, then C added under a branch) C2 sometimes gave up intrinsifying the
+     * later products of this long method and fell back to the allocating Java vector operations.
      */
     private static void tile4x4(int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
                                 float[] c, int cOff, int ldc, boolean accumulate) {
         int o0 = cOff, o1 = cOff + ldc, o2 = cOff + 2 * ldc, o3 = cOff + 3 * ldc;
-        if (!accumulate) {
-            for (int r = 0; r < 4; r++) {
-                java.util.Arrays.fill(c, cOff + r * ldc, cOff + r * ldc + 4 * L, 0f);
-            }
-        }
-        FloatVector c00 = FloatVector.fromArray(S, c, o0), c01 = FloatVector.fromArray(S, c, o0 + L);
-        FloatVector c02 = FloatVector.fromArray(S, c, o0 + 2 * L), c03 = FloatVector.fromArray(S, c, o0 + 3 * L);
-        FloatVector c10 = FloatVector.fromArray(S, c, o1), c11 = FloatVector.fromArray(S, c, o1 + L);
-        FloatVector c12 = FloatVector.fromArray(S, c, o1 + 2 * L), c13 = FloatVector.fromArray(S, c, o1 + 3 * L);
-        FloatVector c20 = FloatVector.fromArray(S, c, o2), c21 = FloatVector.fromArray(S, c, o2 + L);
-        FloatVector c22 = FloatVector.fromArray(S, c, o2 + 2 * L), c23 = FloatVector.fromArray(S, c, o2 + 3 * L);
-        FloatVector c30 = FloatVector.fromArray(S, c, o3), c31 = FloatVector.fromArray(S, c, o3 + L);
-        FloatVector c32 = FloatVector.fromArray(S, c, o3 + 2 * L), c33 = FloatVector.fromArray(S, c, o3 + 3 * L);
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = accumulate ? FloatVector.fromArray(S, c, o0) : z;
+        FloatVector c01 = accumulate ? FloatVector.fromArray(S, c, o0 + L) : z;
+        FloatVector c02 = accumulate ? FloatVector.fromArray(S, c, o0 + 2 * L) : z;
+        FloatVector c03 = accumulate ? FloatVector.fromArray(S, c, o0 + 3 * L) : z;
+        FloatVector c10 = accumulate ? FloatVector.fromArray(S, c, o1) : z;
+        FloatVector c11 = accumulate ? FloatVector.fromArray(S, c, o1 + L) : z;
+        FloatVector c12 = accumulate ? FloatVector.fromArray(S, c, o1 + 2 * L) : z;
+        FloatVector c13 = accumulate ? FloatVector.fromArray(S, c, o1 + 3 * L) : z;
+        FloatVector c20 = accumulate ? FloatVector.fromArray(S, c, o2) : z;
+        FloatVector c21 = accumulate ? FloatVector.fromArray(S, c, o2 + L) : z;
+        FloatVector c22 = accumulate ? FloatVector.fromArray(S, c, o2 + 2 * L) : z;
+        FloatVector c23 = accumulate ? FloatVector.fromArray(S, c, o2 + 3 * L) : z;
+        FloatVector c30 = accumulate ? FloatVector.fromArray(S, c, o3) : z;
+        FloatVector c31 = accumulate ? FloatVector.fromArray(S, c, o3 + L) : z;
+        FloatVector c32 = accumulate ? FloatVector.fromArray(S, c, o3 + 2 * L) : z;
+        FloatVector c33 = accumulate ? FloatVector.fromArray(S, c, o3 + 3 * L) : z;
         int a0 = aOff, a1 = aOff + aRow, a2 = aOff + 2 * aRow, a3 = aOff + 3 * aRow;
         for (int kk = 0; kk < k; kk++) {
             int bk = bOff + kk * ldb;
