@@ -277,7 +277,10 @@ final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "resuming %s after epoch %d of %d%n", resume, trainer.epochsDone(), config.epochs());
         }
 
-        Run run = new Run(model, shape, vocab, data, config, trainer, p, checkpointPath, history);
+        Run run = new Run(model, shape, vocab, data, config, trainer, p, history);
+        if (resumed != null && checkpointPath.equals(Path.of(resume))) {
+            run.lastSaved = trainer.epochsDone(); // the file resumed from is the last good checkpoint so far
+        }
         long[] total = {0, 0}; // tokens, nanoseconds
         try (MetricsLog log = metricsFile != null ? new MetricsLog(Path.of(metricsFile), history) : null;
              ProgressBar bar = progressBar(trainer.epochsDone(), config.epochs())) {
@@ -358,7 +361,7 @@ final class TrainCommand implements Callable<Integer> {
         int lastSaved;
 
         Run(LanguageModel model, ModelConfig shape, Vocab vocab, DataConfig data, TrainConfig config, Trainer trainer,
-            Preset preset, Path checkpoint, List<Metrics> history) {
+            Preset preset, List<Metrics> history) {
             this.model = model;
             this.shape = shape;
             this.vocab = vocab;
