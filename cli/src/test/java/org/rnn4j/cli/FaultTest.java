@@ -52,6 +52,10 @@ class FaultTest {
             assertTrue(loaded.state().epochsDone() >= 1);
         }
         assertEquals(5, kills, "every run was killed mid-way: " + Files.readString(dir.resolve("run.log")));
+        try (var files = Files.list(dir)) {
+            assertTrue(files.filter(f -> f.getFileName().toString().endsWith(".tmp")).count() <= 1,
+                    "each save removes what a killed one left");
+        }
     }
 
     /** Another process keeps one core busy: training on two threads still finishes. */
