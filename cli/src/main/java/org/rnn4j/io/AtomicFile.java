@@ -23,7 +23,9 @@ public final class AtomicFile {
         Path dir = target.toAbsolutePath().getParent();
         String prefix = "." + target.getFileName();
         // a process killed in the middle of an earlier write left its temporary file: remove it
-        try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, prefix + "*.tmp")) {
+        DirectoryStream.Filter<Path> leftOver = p -> p.getFileName().toString().startsWith(prefix)
+                && p.getFileName().toString().endsWith(".tmp"); // not a glob: names may hold glob characters
+        try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, leftOver)) {
             for (Path p : stale) {
                 Files.deleteIfExists(p);
             }
