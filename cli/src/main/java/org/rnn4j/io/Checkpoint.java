@@ -179,8 +179,10 @@ public final class Checkpoint {
             }
             return new Loaded(model, vocab, modelConfig, data, training, field(meta, "preset", file), state, adamM, adamV,
                     metrics);
-        } catch (JsonParseException | IllegalStateException | IllegalArgumentException | NullPointerException
-                 | UnsupportedOperationException e) {
+        } catch (NullPointerException | UnsupportedOperationException | IllegalStateException e) {
+            throw new InputException(file + ": the checkpoint's metadata is damaged (a field is missing or holds the "
+                    + "wrong kind of value); train again or use another checkpoint");
+        } catch (JsonParseException | IllegalArgumentException e) {
             throw new InputException(file + ": the checkpoint's metadata is damaged (" + e.getMessage()
                     + "); train again or use another checkpoint");
         }
@@ -226,7 +228,7 @@ public final class Checkpoint {
                 o.has("member") && !o.get("member").isJsonNull() ? o.get("member").getAsString() : null,
                 Preprocessing.valueOf(o.get("preprocess").getAsString().toUpperCase(Locale.ROOT)),
                 o.get("max_tokens").getAsInt(), o.get("min_freq").getAsInt(), o.get("val_fraction").getAsDouble(),
-                o.get("replace_invalid").getAsBoolean());
+                o.has("replace_invalid") && o.get("replace_invalid").getAsBoolean());
     }
 
     private static JsonObject trainingJson(TrainConfig t) {

@@ -180,6 +180,11 @@ class CheckpointTest {
                 .replace("\\\"hidden\\\":3", "\\\"hidden\\\":4").getBytes(StandardCharsets.ISO_8859_1));
         assertMessage(other, "written by a different model");
 
+        Path field = dir.resolve("missing-field");
+        Files.write(field, new String(bytes, StandardCharsets.ISO_8859_1)
+                .replace("\\\"epochs_done\\\"", "\\\"epochs_gone\\\"").getBytes(StandardCharsets.ISO_8859_1));
+        assertMessage(field, "the checkpoint's metadata is damaged (a field is missing or holds the wrong kind of value)");
+
         assertMessage(dir.resolve("missing"), "no such model file");
     }
 
