@@ -81,11 +81,16 @@ public final class LanguageModel {
     }
 
     /**
-     * A workspace for generation, one token at a time for each of {@code batch} sequences: it reads
-     * the weights as they are at its first use and must not be used after they change.
+     * A workspace for evaluation and generation (forward passes only): it reads the weights as they
+     * are at its first use, packed once, and must not be used after they change.
      */
+    public Workspace inferenceWorkspace(int batch, int steps) {
+        return new Workspace(batch, steps, true);
+    }
+
+    /** An {@link #inferenceWorkspace} for generation, one token at a time for each of {@code batch} sequences. */
     public Workspace generationWorkspace(int batch) {
-        return new Workspace(batch, 1, true);
+        return inferenceWorkspace(batch, 1);
     }
 
     /** A zero state for {@code batch} sequences. */

@@ -23,10 +23,10 @@ public final class Evaluation {
         State state = model.newState(1);
         double loss = 0;
         if (full > 0) {
-            loss += windows(model, model.workspace(1, steps), ids, 0, full, steps, state);
+            loss += windows(model, model.inferenceWorkspace(1, steps), ids, 0, full, steps, state);
         }
         if (rest > 0) {
-            loss += windows(model, model.workspace(1, rest), ids, full * steps, 1, rest, state);
+            loss += windows(model, model.inferenceWorkspace(1, rest), ids, full * steps, 1, rest, state);
         }
         return Math.exp(loss / predictions);
     }
