@@ -82,7 +82,8 @@ public record Corpus(String name, int[] tokens) {
             decode(in, source, replaceInvalid, filter, limited);
             return source;
         } catch (IOException e) {
-            throw new InputException(source + ": cannot read (" + e.getMessage() + ")", e);
+            throw new InputException(source + ": cannot read (" + e.getMessage() + "); check that it is a readable "
+                    + "text file you may open", e);
         }
     }
 
