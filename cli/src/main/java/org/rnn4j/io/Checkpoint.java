@@ -166,6 +166,10 @@ public final class Checkpoint {
                         o.has("val_perplexity") ? o.get("val_perplexity").getAsDouble() : Double.NaN,
                         o.get("seconds").getAsDouble(), o.get("tokens_per_second").getAsDouble()));
             }
+            // the sizes in the metadata must match the tensors before they size any allocation
+            int width = modelConfig.cell().gates * modelConfig.hidden();
+            c.tensor("W_hh", new int[] {modelConfig.hidden(), width}, "the model");
+            c.tensor("W_xh", new int[] {vocab.size(), width}, "the model");
             LanguageModel model = modelConfig.build(vocab.size(), new Rng(0), kernels);
             for (Parameters.View v : model.params.views()) {
                 float[] values = c.tensor(v.name(), v.rows() == 1 ? new int[] {v.cols()} : new int[] {v.rows(), v.cols()},
@@ -179,7 +183,7 @@ public final class Checkpoint {
             }
             return new Loaded(model, vocab, modelConfig, data, training, field(meta, "preset", file), state, adamM, adamV,
                     metrics);
-        } catch (NullPointerException | UnsupportedOperationException | IllegalStateException e) {
+        } catch (NullPointerException | UnsupportedOperationException | IllegalStateException | ArithmeticException e) {
             throw new InputException(file + ": the checkpoint's metadata is damaged (a field is missing or holds the "
                     + "wrong kind of value); train again or use another checkpoint");
         } catch (JsonParseException | IllegalArgumentException e) {
