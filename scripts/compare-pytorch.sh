@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # rnn4j against the PyTorch reference, back to back on this machine, and the ratio of their tokens/s.
 # Needs: apt-get install -y python3-torch libopenblas0-openmp
-# Usage: scripts/compare-pytorch.sh [timemachine|jaychou] [scratch|concise|lstm] [epochs]
+# Usage: [ROUNDS=N] scripts/compare-pytorch.sh [timemachine|jaychou] [scratch|concise|lstm] [epochs]
+# With ROUNDS > 1 the two alternate N times (the VM's speed drifts) and the median ratio is printed too.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 shared="${SHARED:-$root/../shared}"
-corpus="${1:-timemachine}"; mode="${2:-concise}"; epochs="${3:-30}"
+corpus="${1:-timemachine}"; mode="${2:-concise}"; epochs="${3:-30}"; rounds="${ROUNDS:-1}"
 threads="$(nproc)"
 case "$corpus" in
   timemachine) data="$shared/data/timemachine.txt"; hidden=512; flags=(--corpus timemachine) ;;
@@ -14,9 +15,16 @@ case "$corpus" in
 esac
 [ "$mode" = lstm ] && flags+=(--cell lstm)
 json="$(mktemp)"; trap 'rm -f "$json"' EXIT
-"$root/rnn4j" bench "${flags[@]}" --hidden "$hidden" --threads "$threads" --seconds 10 --json "$json"
-ours=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["tokens_per_second"])' "$json")
-theirs=$(/usr/bin/python3 "$shared/reference/torch_rnn.py" "$mode" "$data" "$epochs" "$hidden" "$threads" \
-  | tee /dev/stderr | awk '/^epoch/ { t = $6 } END { print t }')
-python3 -c "import sys; o, t = float(sys.argv[1]), float(sys.argv[2]); print(f'rnn4j {o:,.0f} tokens/s, PyTorch ({sys.argv[3]}) {t:,.0f} tokens/s: {o / t:.2f}x')" \
-  "$ours" "$theirs" "$mode"
+ratios=()
+for ((r = 1; r <= rounds; r++)); do
+  "$root/rnn4j" bench "${flags[@]}" --hidden "$hidden" --threads "$threads" --seconds 10 --json "$json"
+  ours=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["tokens_per_second"])' "$json")
+  theirs=$(/usr/bin/python3 "$shared/reference/torch_rnn.py" "$mode" "$data" "$epochs" "$hidden" "$threads" \
+    | tee /dev/stderr | awk '/^epoch/ { t = $6 } END { print t }')
+  ratios+=("$(python3 -c "import sys; print(float(sys.argv[1]) / float(sys.argv[2]))" "$ours" "$theirs")")
+  python3 -c "import sys; o, t = float(sys.argv[1]), float(sys.argv[2]); print(f'rnn4j {o:,.0f} tokens/s, PyTorch ({sys.argv[3]}) {t:,.0f} tokens/s: {o / t:.2f}x')" \
+    "$ours" "$theirs" "$mode"
+done
+if ((rounds > 1)); then
+  python3 -c "import statistics, sys; r = sorted(map(float, sys.argv[1:])); print('ratios ' + ', '.join(f'{x:.2f}x' for x in r) + f'; median {statistics.median(r):.2f}x')" "${ratios[@]}"
+fi
