@@ -1,8 +1,5 @@
 package org.rnn4j.text;
 
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import org.rnn4j.data.TokenIds;
 
 /**
@@ -26,21 +23,16 @@ public record Encoded(String name, Vocab vocab, TokenIds ids, long unknown) {
      * renumbered in place by the vocabulary's order.
      */
     public static Encoded build(Source s, int minFreq) {
-        FirstAppearance seen = new FirstAppearance();
+        TokenCounts seen = new TokenCounts();
         TokenIds.Builder ids = new TokenIds.Builder();
         String name = Corpus.read(s.source(), s.member(), s.mode(), s.maxTokens(), s.replaceInvalid(),
-                cp -> ids.add(seen.rank(cp)));
-        int distinct = seen.size();
-        int[] tokens = Arrays.copyOf(seen.tokens, distinct);
-        long[] counts = new long[distinct];
-        TokenIds provisional = ids.build();
-        for (int i = 0; i < provisional.length(); i++) {
-            counts[provisional.get(i) - 1]++;
-        }
+                cp -> ids.add(seen.add(cp)));
+        int[] tokens = seen.tokens();
+        long[] counts = seen.counts();
         Vocab vocab = Vocab.fromCounts(tokens, counts, minFreq);
-        int[] map = new int[distinct + 1];
+        int[] map = new int[tokens.length + 1];
         long unknown = 0;
-        for (int r = 0; r < distinct; r++) {
+        for (int r = 0; r < tokens.length; r++) {
             map[r + 1] = vocab.index(tokens[r]);
             if (map[r + 1] == Vocab.UNK) {
                 unknown += counts[r];
@@ -62,34 +54,5 @@ public record Encoded(String name, Vocab vocab, TokenIds ids, long unknown) {
             ids.add(id);
         });
         return new Encoded(name, vocab, ids.build(), unknown[0]);
-    }
-
-    /** Code point → rank of first appearance (from 1): an array for the Basic Multilingual Plane, a map beyond. */
-    private static final class FirstAppearance {
-        private final int[] bmp = new int[0x10000];
-        private final Map<Integer, Integer> beyond = new HashMap<>();
-        int[] tokens = new int[256];
-        private int size;
-
-        int size() {
-            return size;
-        }
-
-        int rank(int cp) {
-            int r = cp < bmp.length ? bmp[cp] : beyond.getOrDefault(cp, 0);
-            if (r == 0) {
-                if (size == tokens.length) {
-                    tokens = Arrays.copyOf(tokens, size * 2);
-                }
-                tokens[size++] = cp;
-                r = size;
-                if (cp < bmp.length) {
-                    bmp[cp] = r;
-                } else {
-                    beyond.put(cp, r);
-                }
-            }
-            return r;
-        }
     }
 }

@@ -1,8 +1,6 @@
 package org.rnn4j.text;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,21 +25,11 @@ public final class Vocab {
 
     /** Builds the vocabulary of a token sequence. */
     public static Vocab build(int[] tokens, int minFreq) {
-        Map<Integer, Integer> first = new HashMap<>(); // token -> its rank of first appearance
-        List<Integer> order = new ArrayList<>();
-        List<Long> counts = new ArrayList<>();
+        TokenCounts seen = new TokenCounts();
         for (int t : tokens) {
-            Integer rank = first.get(t);
-            if (rank == null) {
-                rank = order.size();
-                first.put(t, rank);
-                order.add(t);
-                counts.add(0L);
-            }
-            counts.set(rank, counts.get(rank) + 1);
+            seen.add(t);
         }
-        return fromCounts(order.stream().mapToInt(Integer::intValue).toArray(),
-                counts.stream().mapToLong(Long::longValue).toArray(), minFreq);
+        return fromCounts(seen.tokens(), seen.counts(), minFreq);
     }
 
     /**
