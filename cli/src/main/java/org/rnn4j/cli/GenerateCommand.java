@@ -60,12 +60,11 @@ final class GenerateCommand implements Callable<Integer> {
         Flags.atLeast("--length", length, 0);
         Flags.positive("--samples", samples);
         Flags.positive("--threads", threads);
-        Flags.atLeast("--top-k", topK, 0);
-        if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-            throw new InputException("--temperature must be a finite number ≥ 0, got " + temperature);
-        }
-        if (!(topP > 0 && topP <= 1)) {
-            throw new InputException("--top-p must be in (0, 1], got " + topP);
+        Decoding decoding;
+        try {
+            decoding = new Decoding(temperature, topK, topP);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--" + e.getMessage(), e);
         }
         Checkpoint.Loaded loaded = Checkpoint.load(Path.of(model), Kernels.best(threads));
         prefix.codePoints().filter(c -> !loaded.vocab().contains(c)).distinct().forEach(c -> err.printf(
@@ -76,7 +75,7 @@ final class GenerateCommand implements Callable<Integer> {
             if (s > 0) {
                 out.println();
             }
-            TokenSampler sampler = new TokenSampler(new Decoding(temperature, topK, topP), rng.split(), loaded.vocab().size());
+            TokenSampler sampler = new TokenSampler(decoding, rng.split(), loaded.vocab().size());
             out.print(prefix);
             out.flush();
             Generator.continuation(loaded.model(), loaded.vocab(), prefix, length, sampler, id -> {
