@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -278,6 +279,7 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         Run run = new Run(model, shape, vocab, data, config, trainer, p, history);
+        BooleanSupplier stopEarly = () -> earlyStop != null && run.epochsSinceBest >= earlyStop;
         if (resumed != null && checkpointPath.equals(Path.of(resume))) {
             run.lastSaved = trainer.epochsDone(); // the file resumed from is the last good checkpoint so far
         }
@@ -315,13 +317,12 @@ final class TrainCommand implements Callable<Integer> {
                     if (improved) {
                         run.save(bestPath(checkpointPath));
                     }
-                    boolean stopping = earlyStop != null && run.epochsSinceBest >= earlyStop;
-                    if (r.epoch() % saveEvery == 0 || r.epoch() == config.epochs() || stopping) {
+                    if (r.epoch() % saveEvery == 0 || r.epoch() == config.epochs() || stopEarly.getAsBoolean()) {
                         run.save(checkpointPath);
                         run.lastSaved = r.epoch();
                     }
                 }
-            }, () -> earlyStop != null && run.epochsSinceBest >= earlyStop);
+            }, stopEarly);
         } catch (java.io.IOException e) {
             throw new InputException("--metrics " + metricsFile + ": cannot close (" + e.getMessage() + ")", e);
         } catch (DivergenceException e) {
@@ -331,7 +332,7 @@ final class TrainCommand implements Callable<Integer> {
                     : "no checkpoint was kept (--out FILE keeps one)"));
             return 3;
         }
-        if (earlyStop != null && run.epochsSinceBest >= earlyStop) {
+        if (stopEarly.getAsBoolean()) {
             out.printf(Locale.ROOT, "stopped early after epoch %d: no better validation perplexity for %d epochs "
                     + "(best %.6f)%n", trainer.epochsDone(), earlyStop, run.best);
         }
