@@ -11,6 +11,7 @@ import org.rnn4j.tensor.Kernels;
 import org.rnn4j.text.Encoded;
 import org.rnn4j.train.Evaluation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,8 +37,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--max-tokens", paramLabel = "N", description = "Read the first N tokens (default: 0, all).")
     int maxTokens;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the matrix products (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Spec
     CommandSpec spec;
@@ -46,7 +47,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Flags.atLeast("--max-tokens", maxTokens, 0);
-        Kernels kernels = threads == null ? Kernels.best() : Kernels.best(Flags.positive("--threads", threads));
+        Kernels kernels = threads.kernels();
         Checkpoint.Loaded loaded = Checkpoint.load(Path.of(model), kernels);
         Encoded text = Encoded.with(new Encoded.Source(corpus, member, loaded.data().preprocessing(), maxTokens,
                 replaceInvalid), loaded.vocab());

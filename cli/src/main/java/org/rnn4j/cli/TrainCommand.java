@@ -35,6 +35,7 @@ import org.rnn4j.train.Evaluation;
 import org.rnn4j.train.TrainConfig;
 import org.rnn4j.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
@@ -120,8 +121,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation and sampling (default: 0).")
     long seed;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the matrix products (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--val-fraction", paramLabel = "F",
             description = "Hold out the last F of the tokens, in [0, 0.5], to report validation perplexity (default: 0).")
@@ -161,9 +162,6 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Flags.positive("--save-every", saveEvery);
-        if (threads != null) {
-            Flags.positive("--threads", threads);
-        }
         if (earlyStop != null) {
             Flags.positive("--early-stop", earlyStop);
         }
@@ -174,7 +172,7 @@ final class TrainCommand implements Callable<Integer> {
         if (plotBase != null) {
             OutputFiles.checkFolder(Path.of(plotBase), "--plot");
         }
-        Kernels kernels = threads == null ? Kernels.best() : Kernels.best(threads);
+        Kernels kernels = threads.kernels();
 
         Checkpoint.Loaded resumed = null;
         Preset p;
