@@ -168,8 +168,8 @@ public final class Checkpoint {
             }
             // the sizes in the metadata must match the tensors before they size any allocation
             int width = modelConfig.cell().gates * modelConfig.hidden();
-            c.tensor("W_hh", new int[] {modelConfig.hidden(), width}, "the model");
-            c.tensor("W_xh", new int[] {vocab.size(), width}, "the model");
+            c.entry("W_hh", new int[] {modelConfig.hidden(), width}, "the model");
+            c.entry("W_xh", new int[] {vocab.size(), width}, "the model");
             LanguageModel model = modelConfig.build(vocab.size(), new Rng(0), kernels);
             for (Parameters.View v : model.params.views()) {
                 float[] values = c.tensor(v.name(), v.rows() == 1 ? new int[] {v.cols()} : new int[] {v.rows(), v.cols()},

@@ -71,6 +71,15 @@ final class Safetensors {
     record Contents(String file, Map<String, String> metadata, Map<String, Entry> tensors, byte[] bytes, int dataStart) {
         /** The values of tensor {@code name}, which must have {@code shape}. */
         float[] tensor(String name, int[] shape, String what) {
+            Entry e = entry(name, shape, what);
+            float[] values = new float[(int) ((e.end() - e.begin()) / 4)];
+            ByteBuffer.wrap(bytes, dataStart + (int) e.begin(), values.length * 4).order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer().get(values);
+            return values;
+        }
+
+        /** Tensor {@code name}'s place, after checking that it exists with {@code shape}. */
+        Entry entry(String name, int[] shape, String what) {
             Entry e = tensors.get(name);
             if (e == null) {
                 throw new InputException(file + ": no tensor '" + name + "' (" + what
@@ -81,10 +90,7 @@ final class Safetensors {
                         + " where this model needs " + Arrays.toString(shape)
                         + ": the checkpoint was written by a different model");
             }
-            float[] values = new float[(int) ((e.end() - e.begin()) / 4)];
-            ByteBuffer.wrap(bytes, dataStart + (int) e.begin(), values.length * 4).order(ByteOrder.LITTLE_ENDIAN)
-                    .asFloatBuffer().get(values);
-            return values;
+            return e;
         }
     }
 
