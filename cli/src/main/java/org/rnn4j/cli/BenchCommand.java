@@ -94,21 +94,22 @@ final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
 
-        int[] ids;
+        TokenIds ids;
         int v;
         String data;
         if (corpus != null) {
             Encoded text = Encoded.build(new Encoded.Source(corpus, null,
                     TrainCommand.parseEnum(Preprocessing.class, "--preprocess", preprocess), 10_000, false), 1);
-            ids = text.ids().toArray();
+            ids = text.ids();
             v = text.vocab().size();
             data = text.name();
         } else {
             Rng rng = new Rng(1);
-            ids = new int[10_000];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = rng.nextInt(vocab);
+            int[] random = new int[10_000];
+            for (int i = 0; i < random.length; i++) {
+                random[i] = rng.nextInt(vocab);
             }
+            ids = TokenIds.of(random);
             v = vocab;
             data = "random tokens";
         }
@@ -128,9 +129,9 @@ final class BenchCommand implements Callable<Integer> {
             for (int b : batch) {
                 for (int t : threads) {
                     int needed = Sampler.minimumTokens(b, steps);
-                    if (ids.length < needed) {
+                    if (ids.length() < needed) {
                         throw new InputException("--batch " + b + " × --steps " + steps + " needs " + needed
-                                + " tokens; the benchmark data has " + ids.length);
+                                + " tokens; the benchmark data has " + ids.length());
                     }
                     Map<String, Object> row = measure(ids, v, new ModelConfig(cellType, h, layers, 0, Init.NORMAL), b,
                             teams.get(t), peaks.get(t));
@@ -160,12 +161,12 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, Object> measure(int[] ids, int v, ModelConfig shape, int b, Kernels kernels, double peak) {
+    private Map<String, Object> measure(TokenIds ids, int v, ModelConfig shape, int b, Kernels kernels, double peak) {
         Rng rng = new Rng(0);
         LanguageModel model = shape.build(v, rng.split(), kernels);
         TrainConfig config = new TrainConfig(b, steps, Integer.MAX_VALUE, Optimizer.Kind.SGD, 1.0, 1.0,
                 Sampler.Kind.CONSECUTIVE, false, 0);
-        Trainer trainer = new Trainer(model, TokenIds.of(ids), config, rng.split(), rng.split(), kernels);
+        Trainer trainer = new Trainer(model, ids, config, rng.split(), rng.split(), kernels);
         long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
         trainer.run(r -> { }, () -> System.nanoTime() > warmEnd);
         long[] tokens = {0};
