@@ -266,10 +266,6 @@ public final class Checkpoint {
     }
 
     private static void writeAtomically(Path target, byte[] bytes) {
-        if (!Files.isDirectory(target.toAbsolutePath().getParent())) {
-            throw new InputException(target + ": the folder " + target.toAbsolutePath().getParent()
-                    + " does not exist; create it or choose another --out");
-        }
         try {
             AtomicFile.write(target, bytes);
         } catch (IOException e) {
