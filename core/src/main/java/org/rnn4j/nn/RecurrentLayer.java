@@ -99,7 +99,10 @@ public final class RecurrentLayer {
     /** Activations and scratch for one (B, T) shape, allocated once. */
     final class Buffers {
         final int batch, steps;
-        /** Weights read as packed once at the first forward pass and never again: for generation. */
+        /**
+         * Weights read as packed once at the first forward pass and never again, and no room for a
+         * backward pass: for evaluation and generation.
+         */
         final boolean frozen;
         boolean packed;
         /** Per layer, H_0 … H_T, each (B, H): H_{t-1} of all steps is rows [0, T·B), H_t rows [B, (T+1)·B). */
@@ -137,10 +140,10 @@ public final class RecurrentLayer {
             whPacked = new float[layers][Kernels.packedSize(H, GH)];
             wTPacked = frozen ? null : new float[Kernels.packedSize(GH, H)];
             dzPacked = frozen ? null : new float[Kernels.packedSize(N, GH)];
-            dh = new float[N * H];
+            dh = frozen ? null : new float[N * H];
             dhSpare = frozen ? null : new float[N * H];
-            dhNext = new float[batch * H];
-            dc = new float[batch * H];
+            dhNext = frozen ? null : new float[batch * H];
+            dc = frozen || cell != CellType.LSTM ? null : new float[batch * H];
             inputs = new int[N];
         }
 
