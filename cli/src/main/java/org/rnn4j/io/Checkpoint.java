@@ -97,7 +97,7 @@ public final class Checkpoint {
             float[] values = new float[v.size()];
             System.arraycopy(p.data, v.offset(), values, 0, v.size());
             tensors.put(v.name(), values);
-            shapes.put(v.name(), v.rows() == 1 ? new int[] {v.cols()} : new int[] {v.rows(), v.cols()});
+            shapes.put(v.name(), shape(v));
         }
         if (optimizer instanceof Adam adam) {
             tensors.put("optimizer.m", adam.m);
@@ -147,9 +147,9 @@ public final class Checkpoint {
             Vocab vocab = Vocab.of(GSON.fromJson(field(meta, "vocab", file), int[].class));
             JsonObject m = object(meta, "model", file);
             ModelConfig modelConfig = new ModelConfig(
-                    CellType.valueOf(m.get("cell").getAsString().toUpperCase(Locale.ROOT)),
+                    constant(CellType.class, m, "cell"),
                     m.get("hidden").getAsInt(), m.get("layers").getAsInt(), m.get("dropout").getAsDouble(),
-                    Init.valueOf(m.get("init").getAsString().toUpperCase(Locale.ROOT)));
+                    constant(Init.class, m, "init"));
             if (m.get("vocab").getAsInt() != vocab.size()) {
                 throw new InputException(file + ": the model reads " + m.get("vocab").getAsInt()
                         + " tokens but the vocabulary has " + vocab.size() + ": the file is corrupted");
@@ -172,7 +172,7 @@ public final class Checkpoint {
             c.entry("W_xh", new int[] {vocab.size(), width}, "the model");
             LanguageModel model = modelConfig.build(vocab.size(), new Rng(0), kernels);
             for (Parameters.View v : model.params.views()) {
-                float[] values = c.tensor(v.name(), v.rows() == 1 ? new int[] {v.cols()} : new int[] {v.rows(), v.cols()},
+                float[] values = c.tensor(v.name(), shape(v),
                         "the model");
                 System.arraycopy(values, 0, model.params.data, v.offset(), v.size());
             }
@@ -204,14 +204,28 @@ public final class Checkpoint {
         return JsonParser.parseString(field(meta, key, file)).getAsJsonObject();
     }
 
+    /** A tensor's stored shape: a bias (one row) is one-dimensional, as in PyTorch. */
+    private static int[] shape(Parameters.View v) {
+        return v.rows() == 1 ? new int[] {v.cols()} : new int[] {v.rows(), v.cols()};
+    }
+
+    /** An enum constant as stored: its name in lower case. */
+    private static String name(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static <E extends Enum<E>> E constant(Class<E> type, JsonObject o, String key) {
+        return Enum.valueOf(type, o.get(key).getAsString().toUpperCase(Locale.ROOT));
+    }
+
     private static JsonObject modelJson(ModelConfig m, int vocab) {
         JsonObject o = new JsonObject();
-        o.addProperty("cell", m.cell().name().toLowerCase(Locale.ROOT));
+        o.addProperty("cell", name(m.cell()));
         o.addProperty("vocab", vocab);
         o.addProperty("hidden", m.hidden());
         o.addProperty("layers", m.layers());
         o.addProperty("dropout", m.dropout());
-        o.addProperty("init", m.init().name().toLowerCase(Locale.ROOT));
+        o.addProperty("init", name(m.init()));
         return o;
     }
 
@@ -219,7 +233,7 @@ public final class Checkpoint {
         JsonObject o = new JsonObject();
         o.addProperty("corpus", d.corpus());
         o.addProperty("member", d.member());
-        o.addProperty("preprocess", d.preprocessing().name().toLowerCase(Locale.ROOT));
+        o.addProperty("preprocess", name(d.preprocessing()));
         o.addProperty("max_tokens", d.maxTokens());
         o.addProperty("min_freq", d.minFreq());
         o.addProperty("val_fraction", d.valFraction());
@@ -230,7 +244,7 @@ public final class Checkpoint {
     private static DataConfig data(JsonObject o) {
         return new DataConfig(o.get("corpus").getAsString(),
                 o.has("member") && !o.get("member").isJsonNull() ? o.get("member").getAsString() : null,
-                Preprocessing.valueOf(o.get("preprocess").getAsString().toUpperCase(Locale.ROOT)),
+                constant(Preprocessing.class, o, "preprocess"),
                 o.get("max_tokens").getAsInt(), o.get("min_freq").getAsInt(), o.get("val_fraction").getAsDouble(),
                 o.has("replace_invalid") && o.get("replace_invalid").getAsBoolean());
     }
@@ -240,10 +254,10 @@ public final class Checkpoint {
         o.addProperty("batch", t.batch());
         o.addProperty("steps", t.steps());
         o.addProperty("epochs", t.epochs());
-        o.addProperty("optimizer", t.optimizer().name().toLowerCase(Locale.ROOT));
+        o.addProperty("optimizer", name(t.optimizer()));
         o.addProperty("lr", t.lr());
         o.addProperty("clip", t.clip());
-        o.addProperty("sampling", t.sampling().name().toLowerCase(Locale.ROOT));
+        o.addProperty("sampling", name(t.sampling()));
         o.addProperty("random_offset", t.randomOffset());
         o.addProperty("seed", Long.toString(t.seed()));
         return o;
@@ -251,9 +265,9 @@ public final class Checkpoint {
 
     private static TrainConfig training(JsonObject o) {
         return new TrainConfig(o.get("batch").getAsInt(), o.get("steps").getAsInt(), o.get("epochs").getAsInt(),
-                Optimizer.Kind.valueOf(o.get("optimizer").getAsString().toUpperCase(Locale.ROOT)),
+                constant(Optimizer.Kind.class, o, "optimizer"),
                 o.get("lr").getAsDouble(), o.get("clip").getAsDouble(),
-                Sampler.Kind.valueOf(o.get("sampling").getAsString().toUpperCase(Locale.ROOT)),
+                constant(Sampler.Kind.class, o, "sampling"),
                 o.get("random_offset").getAsBoolean(), Long.parseLong(o.get("seed").getAsString()));
     }
 
