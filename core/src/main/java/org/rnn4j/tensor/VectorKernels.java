@@ -57,8 +57,11 @@ final class VectorKernels extends Kernels {
         final long iterations = 1_000_000;
         int chunks = team.size() * chunksPerThread;
         float[] sink = new float[chunks];
-        for (int warm = 0; warm < 20; warm++) { // until the JIT has compiled the chains: interpreted, they crawl
-            team.run(chunks, c -> sink[c] += fmaChains(20_000));
+        // thousands of short calls, so that the JIT compiles the chains as a method (a few long calls
+        // leave it to on-stack replacement, which a busy JIT, under a profiler say, may not reach in time:
+        // every measured round then crawls alike and the peak comes out at a few GFLOPS)
+        for (int warm = 0; warm < 2_000; warm++) {
+            team.run(chunks, c -> sink[c] += fmaChains(1_000));
         }
         // rounds until three in a row bring no gain of 2 %: the JIT may still be compiling the chains
         // for the first ones, and a busy moment only lowers a round
