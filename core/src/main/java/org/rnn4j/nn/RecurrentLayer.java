@@ -253,11 +253,10 @@ public final class RecurrentLayer {
             float[] dzx, dzh;
             switch (cell) {
                 case RNN -> { // dZ_t = (dH_t + dZ_{t+1} W_hhᵀ) ⊙ (1 − H_t²), in place of dH_t
-                    for (int t = T - 1; t >= 0; t--) {
-                        k.tanhBackward(dh, t * BH, ws.dhNext, 0, hs, (t + 1) * BH, BH);
-                        if (t > 0) {
-                            k.matmulPacked(B, H, H, dh, t * BH, H, ws.wTPacked, ws.dhNext, 0, H, false);
-                        }
+                    k.tanhBackward(dh, (T - 1) * BH, ws.dhNext, 0, hs, T * BH, BH);
+                    for (int t = T - 1; t > 0; t--) {
+                        k.matmulPackedTanhBackward(B, H, H, dh, t * BH, H, ws.wTPacked, ws.dhNext, 0,
+                                dh, (t - 1) * BH, hs, t * BH);
                     }
                     dzx = dzh = dh;
                 }

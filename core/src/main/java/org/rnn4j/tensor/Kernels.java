@@ -161,7 +161,7 @@ public class Kernels {
     /** {@code C (=|+=) A · B} with A (m, k) as stored and B packed by {@link #pack}. */
     public final void matmulPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packed,
                                    float[] c, int cOff, int ldc, boolean accumulate) {
-        gemmPacked(m, n, k, a, aOff, lda, 1, packed, c, cOff, ldc, accumulate, false);
+        gemmPacked(m, n, k, a, aOff, lda, 1, packed, c, cOff, ldc, accumulate, Epilogue.NONE, null, 0, null, 0);
     }
 
     /**
@@ -170,25 +170,51 @@ public class Kernels {
      */
     public final void matmulPackedAddTanh(int m, int n, int k, float[] a, int aOff, int lda, float[] packed,
                                           float[] c, int cOff, int ldc) {
-        gemmPacked(m, n, k, a, aOff, lda, 1, packed, c, cOff, ldc, true, true);
+        gemmPacked(m, n, k, a, aOff, lda, 1, packed, c, cOff, ldc, true, Epilogue.TANH, null, 0, null, 0);
+    }
+
+    /**
+     * {@code C = A · B} with B packed, then {@link #tanhBackward}{@code (G, C, Y)} on each block of C
+     * as it is finished: one step back through a tanh recurrence, dZ_{t-1} = (dH_{t-1} + dZ_t W_hhᵀ)
+     * ⊙ (1 − H_{t-1}²), in one hand-off to the team instead of two. C, G and Y are (m, n), contiguous.
+     */
+    public final void matmulPackedTanhBackward(int m, int n, int k, float[] a, int aOff, int lda, float[] packed,
+                                               float[] c, int cOff, float[] g, int gOff, float[] y, int yOff) {
+        gemmPacked(m, n, k, a, aOff, lda, 1, packed, c, cOff, n, false, Epilogue.TANH_BACKWARD, g, gOff, y, yOff);
     }
 
     /** {@code C (=|+=) Aᵀ · B} with A stored as (k, m) and B packed by {@link #pack}. */
     public final void matmulTNPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packed,
                                      float[] c, int cOff, int ldc, boolean accumulate) {
-        gemmPacked(m, n, k, a, aOff, 1, lda, packed, c, cOff, ldc, accumulate, false);
+        gemmPacked(m, n, k, a, aOff, 1, lda, packed, c, cOff, ldc, accumulate, Epilogue.NONE, null, 0, null, 0);
     }
 
-    /** {@link #gemm} with B packed by {@link #pack}, then tanh on C when {@code tanh}. */
+    /** What a packed product does to each block of C once it is computed. */
+    protected enum Epilogue { NONE, TANH, TANH_BACKWARD }
+
+    /**
+     * {@link #gemm} with B packed by {@link #pack}, each panel followed by its epilogue; G and Y, with
+     * C's row stride, serve {@link Epilogue#TANH_BACKWARD} alone.
+     */
     protected void gemmPacked(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] packed,
-                              float[] c, int cOff, int ldc, boolean accumulate, boolean tanh) {
+                              float[] c, int cOff, int ldc, boolean accumulate,
+                              Epilogue epilogue, float[] g, int gOff, float[] y, int yOff) {
         for (int j0 = 0, p = 0; j0 < n; j0 += PANEL, p++) {
             int width = Math.min(PANEL, n - j0);
             gemm(m, width, k, a, aOff, aRow, aCol, packed, p * k * PANEL, PANEL, c, cOff + j0, ldc, accumulate);
-            if (tanh) {
-                for (int i = 0; i < m; i++) {
-                    tanh(c, cOff + i * ldc + j0, width);
-                }
+            epilogue(epilogue, m, j0, width, c, cOff, ldc, g, gOff, y, yOff);
+        }
+    }
+
+    /** The epilogue of columns [j0, j0 + width) of C, row by row. */
+    protected final void epilogue(Epilogue epilogue, int m, int j0, int width, float[] c, int cOff, int ldc,
+                                  float[] g, int gOff, float[] y, int yOff) {
+        for (int i = 0; i < m && epilogue != Epilogue.NONE; i++) {
+            int at = i * ldc + j0;
+            if (epilogue == Epilogue.TANH) {
+                tanh(c, cOff + at, width);
+            } else {
+                tanhBackward(g, gOff + at, c, cOff + at, y, yOff + at, width);
             }
         }
     }

@@ -100,11 +100,12 @@ final class VectorKernels extends Kernels {
                      float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc, boolean accumulate) {
         if (team.size() == 1 || (long) m * n * k < PARALLEL_WORK) {
-            gemmBlock(m, n, k, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, accumulate);
+            gemmBlock(m, n, k, a, aOff, aRow, aCol, 4 * aRow, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
         GemmJob g = job;
         g.set(m, n, k, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, accumulate);
+        g.aTile = 4 * aRow;
         if (n >= 2 * PANEL) {
             g.rowsPerChunk = 0;
             g.panelStride = PANEL; // panel p starts p·PANEL columns into B
@@ -119,14 +120,28 @@ final class VectorKernels extends Kernels {
     /** A packed B is split by its panels, which are contiguous. */
     @Override
     protected void gemmPacked(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] packed,
-                              float[] c, int cOff, int ldc, boolean accumulate, boolean tanh) {
-        GemmJob g = job;
-        g.set(m, n, k, a, aOff, aRow, aCol, packed, 0, PANEL, c, cOff, ldc, accumulate);
-        g.rowsPerChunk = 0;
-        g.panelStride = k * PANEL; // packed panels lie one after another, k rows of PANEL each
-        g.tanh = tanh;
-        team.run(panels(n), g);
-        g.clear();
+                              float[] c, int cOff, int ldc, boolean accumulate,
+                              Epilogue epilogue, float[] g, int gOff, float[] y, int yOff) {
+        GemmJob j = job;
+        if (aRow == 1 && m % 4 == 0 && (long) m * n * k >= PARALLEL_WORK) {
+            // Aᵀ·B: a column of A is strided, so the tiles would read a cache line for each element;
+            // copied once into 4-row tiles instead, each tile's k × 4 elements are contiguous
+            a = packTiles(m, k, a, aOff, aCol);
+            j.set(m, n, k, a, 0, 1, 4, packed, 0, PANEL, c, cOff, ldc, accumulate);
+            j.aTile = 4 * k;
+        } else {
+            j.set(m, n, k, a, aOff, aRow, aCol, packed, 0, PANEL, c, cOff, ldc, accumulate);
+            j.aTile = 4 * aRow;
+        }
+        j.rowsPerChunk = 0;
+        j.panelStride = k * PANEL; // packed panels lie one after another, k rows of PANEL each
+        j.epilogue = epilogue;
+        j.g = g;
+        j.gOff = gOff;
+        j.y = y;
+        j.yOff = yOff;
+        team.run(panels(n), j);
+        j.clear();
     }
 
     @Override
@@ -141,6 +156,50 @@ final class VectorKernels extends Kernels {
         p.packed = packed;
         team.run(panels(n), p);
         p.b = p.packed = null;
+    }
+
+    /** Room for A copied into tiles; grown, never shrunk, so the steady state allocates nothing. */
+    private float[] tiles = new float[0];
+    private final TileJob tileJob = new TileJob();
+
+    /**
+     * Copies the (m, k) matrix A with element (i, kk) at {@code a[aOff + kk * aCol + i]} into blocks
+     * of 4 rows, block by block, each block k groups of 4: element (i, kk) lands at
+     * {@code (i / 4) · 4k + 4·kk + i % 4}. Split over the team by ranges of kk.
+     */
+    private float[] packTiles(int m, int k, float[] a, int aOff, int aCol) {
+        if (tiles.length < m * k) {
+            tiles = new float[m * k];
+        }
+        TileJob t = tileJob;
+        t.m = m;
+        t.k = k;
+        t.a = a;
+        t.aOff = aOff;
+        t.aCol = aCol;
+        t.perChunk = (k + ROW_CHUNKS - 1) / ROW_CHUNKS;
+        team.run((k + t.perChunk - 1) / t.perChunk, t);
+        t.a = null;
+        return tiles;
+    }
+
+    private final class TileJob implements WorkerTeam.Job {
+        int m, k, aOff, aCol, perChunk;
+        float[] a;
+
+        @Override
+        public void run(int chunk) {
+            float[] out = tiles;
+            for (int kk = chunk * perChunk, end = Math.min(k, kk + perChunk); kk < end; kk++) {
+                int src = aOff + kk * aCol, dst = 4 * kk;
+                for (int i = 0; i < m; i += 4, dst += 4 * k) {
+                    out[dst] = a[src + i];
+                    out[dst + 1] = a[src + i + 1];
+                    out[dst + 2] = a[src + i + 2];
+                    out[dst + 3] = a[src + i + 3];
+                }
+            }
+        }
     }
 
     /** Split over the team by blocks of rows. */
@@ -308,9 +367,12 @@ final class VectorKernels extends Kernels {
         int rowsPerChunk;
         /** With column panels: how far into B each panel starts from the previous one. */
         int panelStride;
-        int m, n, k, aOff, aRow, aCol, bOff, ldb, cOff, ldc;
-        float[] a, b, c;
-        boolean accumulate, tanh;
+        /** How far into A each block of 4 rows starts from the previous one. */
+        int aTile;
+        int m, n, k, aOff, aRow, aCol, bOff, ldb, cOff, ldc, gOff, yOff;
+        float[] a, b, c, g, y;
+        boolean accumulate;
+        Epilogue epilogue = Epilogue.NONE;
 
         void set(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
                  float[] c, int cOff, int ldc, boolean accumulate) {
@@ -321,31 +383,28 @@ final class VectorKernels extends Kernels {
         }
 
         void clear() {
-            a = b = c = null;
-            tanh = false;
+            a = b = c = g = y = null;
+            epilogue = Epilogue.NONE;
         }
 
         @Override
         public void run(int chunk) {
             if (rowsPerChunk == 0) {
                 int j = chunk * PANEL, width = Math.min(PANEL, n - j);
-                gemmBlock(m, width, k, a, aOff, aRow, aCol, b, bOff + chunk * panelStride, ldb, c, cOff + j, ldc,
+                gemmBlock(m, width, k, a, aOff, aRow, aCol, aTile, b, bOff + chunk * panelStride, ldb, c, cOff + j, ldc,
                         accumulate);
-                if (tanh) {
-                    for (int i = 0; i < m; i++) {
-                        VectorKernels.this.tanh(c, cOff + i * ldc + j, width);
-                    }
-                }
+                epilogue(epilogue, m, j, width, c, cOff, ldc, g, gOff, y, yOff);
             } else {
                 int i = chunk * rowsPerChunk, rows = Math.min(rowsPerChunk, m - i);
-                gemmBlock(rows, n, k, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, c, cOff + i * ldc, ldc, accumulate);
+                gemmBlock(rows, n, k, a, aOff + i * aRow, aRow, aCol, aTile, b, bOff, ldb, c, cOff + i * ldc, ldc,
+                        accumulate);
             }
         }
     }
 
     /** One thread's product. */
     private void gemmBlock(int m, int n, int k,
-                           float[] a, int aOff, int aRow, int aCol,
+                           float[] a, int aOff, int aRow, int aCol, int aTile,
                            float[] b, int bOff, int ldb,
                            float[] c, int cOff, int ldc, boolean accumulate) {
         // column panels outside, row blocks inside: a K × 4L panel of B stays in cache while every
@@ -354,7 +413,7 @@ final class VectorKernels extends Kernels {
         for (; j + 4 * L <= n; j += 4 * L) {
             int i = 0;
             for (; i + 4 <= m; i += 4) {
-                tile4x4(k, a, aOff + i * aRow, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, accumulate);
+                tile4x4(k, a, aOff + (i >> 2) * aTile, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, accumulate);
             }
             for (; i < m; i++) {
                 for (int jj = j; jj < j + 4 * L; jj += L) {
@@ -374,7 +433,7 @@ final class VectorKernels extends Kernels {
             float[] edge = width < L ? EDGE.get() : null;
             int i = 0;
             for (; i + 4 <= m; i += 4) {
-                tile4x1(k, a, aOff + i * aRow, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc,
+                tile4x1(k, a, aOff + (i >> 2) * aTile, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc,
                         accumulate, width, edge);
             }
             for (; i < m; i++) {

@@ -75,9 +75,10 @@ class KernelsTest {
 
     @Test
     void packedProductsMatchThePlainProduct() {
-        for (int n : new int[] {1, 17, 64, 65, 130, 200}) {
-            for (int k : new int[] {1, 9, 70}) {
-                int m = 7;
+        // m = 12 with the larger n and k: Aᵀ·B copies A into 4-row tiles first
+        for (int[] mn : new int[][] {{7, 1}, {7, 17}, {7, 64}, {7, 65}, {7, 130}, {7, 200}, {12, 130}, {12, 200}}) {
+            int m = mn[0], n = mn[1];
+            for (int k : new int[] {1, 9, 70, 300}) {
                 float[] a = random(m * k), b = random(k * n), bt = new float[n * k], c0 = random(m * n);
                 ref.transpose(k, n, b, 0, bt, 0);
                 float[] expected = c0.clone();
@@ -104,6 +105,15 @@ class KernelsTest {
                         float[] fused = c0.clone();
                         kernels.matmulPackedAddTanh(m, n, k, a, 0, k, packed, fused, 0, n);
                         assertClose(expectedTanh, fused, 1e-4 * Math.sqrt(k));
+                        // G = (G + A·B) ⊙ (1 − Y²), with A·B left in C; G and Y at offsets of their own
+                        float[] g = random(3 + m * n), y = random(5 + m * n), expectedG = g.clone();
+                        float[] product = c0.clone();
+                        ref.matmul(m, n, k, a, 0, k, b, 0, n, product, 0, n, false);
+                        ref.tanhBackward(expectedG, 3, product, 0, y, 5, m * n);
+                        float[] scratch = random(m * n), actualG = g.clone();
+                        kernels.matmulPackedTanhBackward(m, n, k, a, 0, k, packed, scratch, 0, actualG, 3, y, 5);
+                        assertClose(product, scratch, 1e-4 * Math.sqrt(k));
+                        assertClose(expectedG, actualG, 1e-4 * Math.sqrt(k));
                     }
                 }
             }
