@@ -19,8 +19,10 @@ ratios=()
 for ((r = 1; r <= rounds; r++)); do
   "$root/rnn4j" bench "${flags[@]}" --hidden "$hidden" --threads "$threads" --seconds 10 --json "$json"
   ours=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["tokens_per_second"])' "$json")
+  # PyTorch's lines go on to stderr through a pipe: `tee /dev/stderr` would reopen the file behind
+  # a `> log 2>&1` and truncate it
   theirs=$(/usr/bin/python3 "$shared/reference/torch_rnn.py" "$mode" "$data" "$epochs" "$hidden" "$threads" \
-    | tee /dev/stderr | awk '/^epoch/ { t = $6 } END { print t }')
+    | awk '{ print | "cat >&2" } /^epoch/ { t = $6 } END { close("cat >&2"); print t }')
   ratios+=("$(python3 -c "import sys; print(float(sys.argv[1]) / float(sys.argv[2]))" "$ours" "$theirs")")
   python3 -c "import sys; o, t = float(sys.argv[1]), float(sys.argv[2]); print(f'rnn4j {o:,.0f} tokens/s, PyTorch ({sys.argv[3]}) {t:,.0f} tokens/s: {o / t:.2f}x')" \
     "$ours" "$theirs" "$mode"
