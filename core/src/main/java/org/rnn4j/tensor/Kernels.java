@@ -224,12 +224,20 @@ public class Kernels {
      * and the writes stay within a few cache lines.
      */
     public void transpose(int rows, int cols, float[] src, int srcOff, float[] dst, int dstOff) {
-        final int blk = 32;
-        for (int i0 = 0; i0 < rows; i0 += blk) {
-            int i1 = Math.min(rows, i0 + blk);
-            for (int j0 = 0; j0 < cols; j0 += blk) {
-                int j1 = Math.min(cols, j0 + blk);
-                for (int i = i0; i < i1; i++) {
+        transposeRows(0, rows, rows, cols, src, srcOff, dst, dstOff);
+    }
+
+    /** Block size of {@link #transpose}. */
+    protected static final int TRANSPOSE_BLOCK = 32;
+
+    /** Rows [i0, i1) of {@link #transpose}; i0 a multiple of the block size. */
+    protected static void transposeRows(int i0, int i1, int rows, int cols, float[] src, int srcOff, float[] dst,
+                                        int dstOff) {
+        for (int b0 = i0; b0 < i1; b0 += TRANSPOSE_BLOCK) {
+            int b1 = Math.min(i1, b0 + TRANSPOSE_BLOCK);
+            for (int j0 = 0; j0 < cols; j0 += TRANSPOSE_BLOCK) {
+                int j1 = Math.min(cols, j0 + TRANSPOSE_BLOCK);
+                for (int i = b0; i < b1; i++) {
                     for (int j = j0; j < j1; j++) {
                         dst[dstOff + j * rows + i] = src[srcOff + i * cols + j];
                     }

@@ -105,7 +105,6 @@ final class VectorKernels extends Kernels {
         }
         GemmJob g = job;
         g.set(m, n, k, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, accumulate);
-        g.aTile = 4 * aRow;
         if (n >= 2 * PANEL) {
             g.rowsPerChunk = 0;
             g.panelStride = PANEL; // panel p starts p·PANEL columns into B
@@ -123,16 +122,7 @@ final class VectorKernels extends Kernels {
                               float[] c, int cOff, int ldc, boolean accumulate,
                               Epilogue epilogue, float[] g, int gOff, float[] y, int yOff) {
         GemmJob j = job;
-        if (aRow == 1 && m % 4 == 0 && (long) m * n * k >= PARALLEL_WORK) {
-            // Aᵀ·B: a column of A is strided, so the tiles would read a cache line for each element;
-            // copied once into 4-row tiles instead, each tile's k × 4 elements are contiguous
-            a = packTiles(m, k, a, aOff, aCol);
-            j.set(m, n, k, a, 0, 1, 4, packed, 0, PANEL, c, cOff, ldc, accumulate);
-            j.aTile = 4 * k;
-        } else {
-            j.set(m, n, k, a, aOff, aRow, aCol, packed, 0, PANEL, c, cOff, ldc, accumulate);
-            j.aTile = 4 * aRow;
-        }
+        j.set(m, n, k, a, aOff, aRow, aCol, packed, 0, PANEL, c, cOff, ldc, accumulate);
         j.rowsPerChunk = 0;
         j.panelStride = k * PANEL; // packed panels lie one after another, k rows of PANEL each
         j.epilogue = epilogue;
@@ -374,10 +364,18 @@ final class VectorKernels extends Kernels {
         boolean accumulate;
         Epilogue epilogue = Epilogue.NONE;
 
+        /**
+         * The product of a team: Aᵀ·B (A read transposed, aRow = 1) first copies A into 4-row tiles,
+         * as a column of A is strided and the tiles would read a cache line for each of its elements.
+         */
         void set(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
                  float[] c, int cOff, int ldc, boolean accumulate) {
             this.m = m; this.n = n; this.k = k;
-            this.a = a; this.aOff = aOff; this.aRow = aRow; this.aCol = aCol;
+            if (aRow == 1 && aCol != 1 && m % 4 == 0) {
+                this.a = packTiles(m, k, a, aOff, aCol); this.aOff = 0; this.aRow = 1; this.aCol = 4; aTile = 4 * k;
+            } else {
+                this.a = a; this.aOff = aOff; this.aRow = aRow; this.aCol = aCol; aTile = 4 * aRow;
+            }
             this.b = b; this.bOff = bOff; this.ldb = ldb;
             this.c = c; this.cOff = cOff; this.ldc = ldc; this.accumulate = accumulate;
         }
@@ -396,8 +394,8 @@ final class VectorKernels extends Kernels {
                 epilogue(epilogue, m, j, width, c, cOff, ldc, g, gOff, y, yOff);
             } else {
                 int i = chunk * rowsPerChunk, rows = Math.min(rowsPerChunk, m - i);
-                gemmBlock(rows, n, k, a, aOff + i * aRow, aRow, aCol, aTile, b, bOff, ldb, c, cOff + i * ldc, ldc,
-                        accumulate);
+                gemmBlock(rows, n, k, a, aOff + (i >> 2) * aTile, aRow, aCol, aTile, b, bOff, ldb, c, cOff + i * ldc,
+                        ldc, accumulate); // i is a multiple of 4
             }
         }
     }
@@ -427,7 +425,10 @@ final class VectorKernels extends Kernels {
             // a full-width load of B's last row must stay inside the array; lanes past n are computed
             // and never stored (masked loads in the inner loop are slow in JDK 17)
             if (width < L && bOff + (k - 1) * ldb + j + L > b.length) {
-                super.gemm(m, width, k, a, aOff, aRow, aCol, b, bOff + j, ldb, c, cOff + j, ldc, accumulate);
+                for (int i = 0; i < m; i += 4) { // by blocks of 4 rows, which A may hold as tiles
+                    super.gemm(Math.min(4, m - i), width, k, a, aOff + (i >> 2) * aTile, aRow, aCol, b, bOff + j, ldb,
+                            c, cOff + i * ldc + j, ldc, accumulate);
+                }
                 break;
             }
             float[] edge = width < L ? EDGE.get() : null;
@@ -873,13 +874,81 @@ final class VectorKernels extends Kernels {
         }
     }
 
+    /** Split over the team by ranges of columns, each column summed in row order as on one thread. */
     @Override
     public void columnSums(float[] x, int off, int rows, int cols, float[] out, int outOff, boolean accumulate) {
+        ColumnSumJob j = columnSums;
+        j.width = Math.max(4 * L, (cols / ROW_CHUNKS + L - 1) / L * L);
+        int chunks = (cols + j.width - 1) / j.width;
+        if (chunks == 1 || (long) rows * cols < PARALLEL_WORK) {
+            columnSums(x, off, rows, cols, 0, cols, out, outOff, accumulate);
+            return;
+        }
+        j.x = x;
+        j.off = off;
+        j.rows = rows;
+        j.cols = cols;
+        j.out = out;
+        j.outOff = outOff;
+        j.accumulate = accumulate;
+        team.run(chunks, j);
+        j.x = j.out = null;
+    }
+
+    /** Columns [j0, j1) of {@link #columnSums}. */
+    private void columnSums(float[] x, int off, int rows, int cols, int j0, int j1, float[] out, int outOff,
+                            boolean accumulate) {
         if (!accumulate) {
-            java.util.Arrays.fill(out, outOff, outOff + cols, 0f);
+            java.util.Arrays.fill(out, outOff + j0, outOff + j1, 0f);
         }
         for (int r = 0; r < rows; r++) {
-            axpy(1f, x, off + r * cols, out, outOff, cols);
+            axpy(1f, x, off + r * cols + j0, out, outOff + j0, j1 - j0);
+        }
+    }
+
+    private final ColumnSumJob columnSums = new ColumnSumJob();
+
+    private final class ColumnSumJob implements WorkerTeam.Job {
+        float[] x, out;
+        int off, rows, cols, outOff, width;
+        boolean accumulate;
+
+        @Override
+        public void run(int chunk) {
+            int j0 = chunk * width;
+            columnSums(x, off, rows, cols, j0, Math.min(cols, j0 + width), out, outOff, accumulate);
+        }
+    }
+
+    /** Split over the team by blocks of rows. */
+    @Override
+    public void transpose(int rows, int cols, float[] src, int srcOff, float[] dst, int dstOff) {
+        int chunks = (rows + TRANSPOSE_BLOCK - 1) / TRANSPOSE_BLOCK;
+        if (chunks == 1 || (long) rows * cols < PARALLEL_WORK / 4) {
+            super.transpose(rows, cols, src, srcOff, dst, dstOff);
+            return;
+        }
+        TransposeJob t = transposeJob;
+        t.rows = rows;
+        t.cols = cols;
+        t.src = src;
+        t.srcOff = srcOff;
+        t.dst = dst;
+        t.dstOff = dstOff;
+        team.run(chunks, t);
+        t.src = t.dst = null;
+    }
+
+    private final TransposeJob transposeJob = new TransposeJob();
+
+    private static final class TransposeJob implements WorkerTeam.Job {
+        float[] src, dst;
+        int rows, cols, srcOff, dstOff;
+
+        @Override
+        public void run(int chunk) {
+            int i0 = chunk * TRANSPOSE_BLOCK;
+            transposeRows(i0, Math.min(rows, i0 + TRANSPOSE_BLOCK), rows, cols, src, srcOff, dst, dstOff);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.rnn4j.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -175,6 +176,24 @@ class KernelsTest {
             ref.tanh(y1, 3, len);
             fast.tanh(y2, 3, len);
             assertClose(y1, y2, 2e-6);
+        }
+    }
+
+    @Test
+    void columnSumsAndTransposeSplitOverTheTeamMatchReference() {
+        for (int[] shape : new int[][] {{1120, 28}, {300, 1028}, {70, 1000}, {1000, 65}, {33, 17}}) {
+            int rows = shape[0], cols = shape[1];
+            float[] x = random(3 + rows * cols), out0 = random(1 + cols);
+            for (boolean accumulate : new boolean[] {false, true}) {
+                float[] expected = out0.clone(), actual = out0.clone();
+                ref.columnSums(x, 3, rows, cols, expected, 1, accumulate);
+                parallel.columnSums(x, 3, rows, cols, actual, 1, accumulate);
+                assertClose(expected, actual, 1e-4 * Math.sqrt(rows));
+            }
+            float[] expectedT = new float[2 + rows * cols], actualT = new float[2 + rows * cols];
+            ref.transpose(rows, cols, x, 3, expectedT, 2);
+            parallel.transpose(rows, cols, x, 3, actualT, 2);
+            assertArrayEquals(expectedT, actualT);
         }
     }
 
