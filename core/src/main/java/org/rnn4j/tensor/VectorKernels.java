@@ -34,6 +34,11 @@ final class VectorKernels extends Kernels {
     private final GatherJob gatherJob = new GatherJob();
     private final SoftmaxJob softmax = new SoftmaxJob();
     private final CellJob cells = new CellJob();
+    private final TileJob tileJob = new TileJob();
+    private final ColumnSumJob columnSumJob = new ColumnSumJob();
+    private final TransposeJob transposeJob = new TransposeJob();
+    /** Room for A copied into tiles; grown, never shrunk, so the steady state allocates nothing. */
+    private float[] tiles = new float[0];
 
     VectorKernels(int threads) {
         FloatVector.zero(S); // fails here, not later, when the module is absent
@@ -147,10 +152,6 @@ final class VectorKernels extends Kernels {
         team.run(panels(n), p);
         p.b = p.packed = null;
     }
-
-    /** Room for A copied into tiles; grown, never shrunk, so the steady state allocates nothing. */
-    private float[] tiles = new float[0];
-    private final TileJob tileJob = new TileJob();
 
     /**
      * Copies the (m, k) matrix A with element (i, kk) at {@code a[aOff + kk * aCol + i]} into blocks
@@ -877,7 +878,7 @@ final class VectorKernels extends Kernels {
     /** Split over the team by ranges of columns, each column summed in row order as on one thread. */
     @Override
     public void columnSums(float[] x, int off, int rows, int cols, float[] out, int outOff, boolean accumulate) {
-        ColumnSumJob j = columnSums;
+        ColumnSumJob j = columnSumJob;
         j.width = Math.max(4 * L, (cols / ROW_CHUNKS + L - 1) / L * L);
         int chunks = (cols + j.width - 1) / j.width;
         if (chunks == 1 || (long) rows * cols < PARALLEL_WORK) {
@@ -905,8 +906,6 @@ final class VectorKernels extends Kernels {
             axpy(1f, x, off + r * cols + j0, out, outOff + j0, j1 - j0);
         }
     }
-
-    private final ColumnSumJob columnSums = new ColumnSumJob();
 
     private final class ColumnSumJob implements WorkerTeam.Job {
         float[] x, out;
@@ -938,8 +937,6 @@ final class VectorKernels extends Kernels {
         team.run(chunks, t);
         t.src = t.dst = null;
     }
-
-    private final TransposeJob transposeJob = new TransposeJob();
 
     private static final class TransposeJob implements WorkerTeam.Job {
         float[] src, dst;
