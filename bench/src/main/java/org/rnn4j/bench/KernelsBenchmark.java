@@ -90,6 +90,13 @@ public class KernelsBenchmark {
         return dw[0];
     }
 
+    /** The output layer's logits O = H W_hq over all T·B rows: (T·B, H)·(H, V). */
+    @Benchmark
+    public float outputLogits() {
+        k.matmul(T * B, vocab, hidden, hs, 0, hidden, w, 0, vocab, logits, 0, vocab, false);
+        return logits[0];
+    }
+
     /** Packing W_hh transposed, as backward does once per minibatch. */
     @Benchmark
     public float packTransposed() {

@@ -421,6 +421,22 @@ final class VectorKernels extends Kernels {
                 }
             }
         }
+        // two vectors' worth or more left (the Time Machine's V 28, say): 8 accumulators instead of
+        // twice 4, whose chains of dependent multiply-adds are too short to keep the FMA units busy
+        for (; n - j > L && bOff + (k - 1) * ldb + j + 2 * L <= b.length; j += 2 * L) {
+            int width = Math.min(L, n - j - L);
+            float[] edge = width < L ? EDGE.get() : null;
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                tile4x2(k, a, aOff + (i >> 2) * aTile, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc,
+                        accumulate, width, edge);
+            }
+            for (; i < m; i++) {
+                tile1x1(k, a, aOff + i * aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, accumulate, L, null);
+                tile1x1(k, a, aOff + i * aRow, aCol, b, bOff + j + L, ldb, c, cOff + i * ldc + j + L, accumulate,
+                        width, edge);
+            }
+        }
         for (; j < n; j += L) {
             int width = Math.min(L, n - j);
             // a full-width load of B's last row must stay inside the array; lanes past n are computed
@@ -535,6 +551,56 @@ final class VectorKernels extends Kernels {
             c2.intoArray(edge, 2 * L);
             c3.intoArray(edge, 3 * L);
             storeEdge(edge, 4, width, c, cOff, ldc, accumulate);
+        }
+    }
+
+    /** A 4 × 2L block, its second vector {@code width} lanes wide ({@link #tile4x1} twice, in one pass). */
+    private static void tile4x2(int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
+                                float[] c, int cOff, int ldc, boolean accumulate, int width, float[] edge) {
+        FloatVector c00 = FloatVector.zero(S), c10 = c00, c20 = c00, c30 = c00;
+        FloatVector c01 = c00, c11 = c00, c21 = c00, c31 = c00;
+        int a0 = aOff, a1 = aOff + aRow, a2 = aOff + 2 * aRow, a3 = aOff + 3 * aRow;
+        for (int kk = 0; kk < k; kk++) {
+            int bk = bOff + kk * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + L);
+            int ak = kk * aCol;
+            FloatVector x = FloatVector.broadcast(S, a[a0 + ak]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + ak]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + ak]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + ak]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+        }
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(S, c, cOff));
+            c10 = c10.add(FloatVector.fromArray(S, c, cOff + ldc));
+            c20 = c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c30 = c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+        }
+        c00.intoArray(c, cOff);
+        c10.intoArray(c, cOff + ldc);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c30.intoArray(c, cOff + 3 * ldc);
+        if (width == L) {
+            if (accumulate) {
+                c01 = c01.add(FloatVector.fromArray(S, c, cOff + L));
+                c11 = c11.add(FloatVector.fromArray(S, c, cOff + ldc + L));
+                c21 = c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L));
+                c31 = c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L));
+            }
+            c01.intoArray(c, cOff + L);
+            c11.intoArray(c, cOff + ldc + L);
+            c21.intoArray(c, cOff + 2 * ldc + L);
+            c31.intoArray(c, cOff + 3 * ldc + L);
+        } else {
+            c01.intoArray(edge, 0);
+            c11.intoArray(edge, L);
+            c21.intoArray(edge, 2 * L);
+            c31.intoArray(edge, 3 * L);
+            storeEdge(edge, 4, width, c, cOff + L, ldc, accumulate);
         }
     }
 
