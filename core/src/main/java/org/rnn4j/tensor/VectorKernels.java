@@ -68,10 +68,13 @@ final class VectorKernels extends Kernels {
         for (int warm = 0; warm < 2_000; warm++) {
             team.run(chunks, c -> sink[c] += fmaChains(1_000));
         }
-        // rounds until three in a row bring no gain of 2 %: the JIT may still be compiling the chains
-        // for the first ones, and a busy moment only lowers a round
+        // rounds of ~15 ms for half a second at least, and until three in a row bring no gain of 2 %:
+        // the JIT may still be compiling the chains for the first ones, and this VM sometimes loses a
+        // core for a few tens of milliseconds, which a shorter measurement took for the peak
         double best = 0;
-        for (int round = 0, stale = 0; round < 40 && stale < 3; round++) {
+        long first = System.nanoTime();
+        for (int stale = 0; (stale < 3 || System.nanoTime() - first < 500_000_000L)
+                && System.nanoTime() - first < 3_000_000_000L; ) {
             long start = System.nanoTime();
             team.run(chunks, c -> sink[c] += fmaChains(iterations));
             double rate = 12.0 * 2 * L * iterations * chunks / ((System.nanoTime() - start) / 1e9) / 1e9;
