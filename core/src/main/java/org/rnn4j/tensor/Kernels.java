@@ -209,7 +209,10 @@ public class Kernels {
     /** The epilogue of columns [j0, j0 + width) of C, row by row. */
     protected final void epilogue(Epilogue epilogue, int m, int j0, int width, float[] c, int cOff, int ldc,
                                   float[] g, int gOff, float[] y, int yOff) {
-        for (int i = 0; i < m && epilogue != Epilogue.NONE; i++) {
+        if (epilogue == Epilogue.NONE) {
+            return;
+        }
+        for (int i = 0; i < m; i++) {
             int at = i * ldc + j0;
             if (epilogue == Epilogue.TANH) {
                 tanh(c, cOff + at, width);

@@ -100,14 +100,15 @@ final class VectorKernels extends Kernels {
 
     /**
      * Splits a product over the team: by column panels when C is wide enough (each thread then reads
-     * its own part of B), otherwise by blocks of rows.
+     * its own part of B), otherwise by blocks of rows. A team of one takes the same path, so that its
+     * Aᵀ·B products get A's tiles too.
      */
     @Override
     public void gemm(int m, int n, int k,
                      float[] a, int aOff, int aRow, int aCol,
                      float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc, boolean accumulate) {
-        if (team.size() == 1 || (long) m * n * k < PARALLEL_WORK) {
+        if ((long) m * n * k < PARALLEL_WORK) {
             gemmBlock(m, n, k, a, aOff, aRow, aCol, 4 * aRow, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
