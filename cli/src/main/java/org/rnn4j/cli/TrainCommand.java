@@ -281,7 +281,7 @@ final class TrainCommand implements Callable<Integer> {
         if (resumed != null && checkpointPath.equals(Path.of(resume))) {
             run.lastSaved = trainer.epochsDone(); // the file resumed from is the last good checkpoint so far
         }
-        long[] total = {0, 0}; // tokens, nanoseconds
+        long[] total = {0, 0, 0}; // tokens, nanoseconds and epochs, of this process's training
         try (MetricsLog log = metricsFile != null ? new MetricsLog(Path.of(metricsFile), history) : null;
              ProgressBar bar = progressBar(trainer.epochsDone(), config.epochs())) {
             trainer.run(r -> {
@@ -290,6 +290,7 @@ final class TrainCommand implements Callable<Integer> {
                 history.add(m);
                 total[0] += r.tokens();
                 total[1] += (long) (r.seconds() * 1e9);
+                total[2]++;
                 if (log != null) {
                     log.add(m);
                 }
@@ -339,7 +340,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (total[1] > 0) {
             out.printf(Locale.ROOT, "perplexity %.3f, %,.0f tokens/s over %d epochs%n",
-                    history.get(history.size() - 1).perplexity(), total[0] / (total[1] / 1e9), config.epochs());
+                    history.get(history.size() - 1).perplexity(), total[0] / (total[1] / 1e9), total[2]);
         }
         return 0;
     }
