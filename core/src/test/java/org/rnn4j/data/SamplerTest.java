@@ -84,11 +84,16 @@ class SamplerTest {
         return starts.build().toArray();
     }
 
+    /**
+     * With a random offset the consecutive sampler drops the first o ∈ [0, T] tokens and lays the rest out as B rows of
+     * ⌊(len − o) / B⌋ tokens: row b starts at o + b·⌊(len − o) / B⌋ and continues itself minibatch after minibatch. The
+     * random sampler's windows all start at o + k·T for one o ∈ [0, T) per epoch.
+     */
     @Test
     void randomOffsetsStayInRangeAndKeepRowsContiguous() {
         int[] corpus = range(0, 500);
         Rng rng = new Rng(7);
-        Set<Integer> offsets = new HashSet<>();
+        Set<Integer> offsets = new HashSet<>(), randomOffsets = new HashSet<>();
         ConsecutiveSampler c = new ConsecutiveSampler(TokenIds.of(corpus), 3, 5, true);
         RandomSampler r = new RandomSampler(TokenIds.of(corpus), 3, 5, true);
         Batch b = new Batch(3, 5);
@@ -98,18 +103,33 @@ class SamplerTest {
             int offset = b.x[0];
             assertTrue(offset >= 0 && offset <= 5, "offset " + offset);
             offsets.add(offset);
+            for (int row = 0; row < 3; row++) {
+                assertEquals(offset + row * ((500 - offset) / 3), b.x[row * 5], "row " + row + " at offset " + offset);
+            }
             int[] previous = b.x.clone();
+            int batches = 1;
             while (c.next(b)) {
+                batches++;
                 for (int row = 0; row < 3; row++) {
                     assertEquals(previous[row * 5 + 4] + 1, b.x[row * 5], "row " + row + " continues");
                 }
                 System.arraycopy(b.x, 0, previous, 0, b.x.length);
             }
+            assertEquals(((500 - offset) / 3 - 1) / 5, batches, "offset " + offset);
             r.startEpoch(rng);
-            assertTrue(r.next(b));
-            assertTrue(b.x[0] % 5 < 5 && b.y[b.y.length - 1] < 500);
+            int randomOffset = -1;
+            while (r.next(b)) {
+                for (int row = 0; row < 3; row++) {
+                    int start = b.x[row * 5];
+                    randomOffset = randomOffset < 0 ? start % 5 : randomOffset;
+                    assertEquals(randomOffset, start % 5, "every window of an epoch starts at its offset");
+                    assertTrue(b.y[row * 5 + 4] < 500);
+                }
+            }
+            randomOffsets.add(randomOffset);
         }
-        assertEquals(6, offsets.size(), "every offset in [0, T] occurs");
+        assertEquals(Set.of(0, 1, 2, 3, 4, 5), offsets, "every consecutive offset in [0, T] occurs");
+        assertEquals(Set.of(0, 1, 2, 3, 4), randomOffsets, "every random offset in [0, T) occurs");
     }
 
     @Test

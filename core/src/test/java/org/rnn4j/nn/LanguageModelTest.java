@@ -22,7 +22,7 @@ class LanguageModelTest {
         List<Arguments> cases = new ArrayList<>();
         for (CellType cell : CellType.values()) {
             for (int layers : new int[] {1, 2}) {
-                for (String kernels : new String[] {"reference", "best"}) {
+                for (String kernels : new String[] {"reference", "best", "best-wide"}) {
                     cases.add(Arguments.of(cell, layers, kernels));
                 }
             }
@@ -33,18 +33,21 @@ class LanguageModelTest {
     /**
      * Centred finite differences (five-point stencil) of the mean loss against the analytic gradient, for every element
      * of every tensor, from a non-zero initial state (so the path through H_0, and C_0, is used too).
-     * Two layers run with dropout, its masks drawn the same way for every forward pass.
+     * Two layers run with dropout, its masks drawn the same way for every forward pass. H = 4 runs the fast kernels'
+     * scalar tails only; "best-wide" has H = 33, more than two vectors of 16 lanes (AVX-512; 8 on AVX2) and one over,
+     * so their vector bodies and tails run too.
      */
     @ParameterizedTest(name = "{0} × {1} layers, {2} kernels")
     @MethodSource("cells")
     void gradientMatchesFiniteDifferences(CellType cell, int layers, String kernelName) {
-        final int V = 5, H = 4, B = 2, T = 3;
+        final int V = 5, H = kernelName.equals("best-wide") ? 33 : 4, B = 2, T = 3;
         Kernels k = kernelName.equals("reference") ? Kernels.reference() : Kernels.best();
         Rng rng = new Rng(11);
         double dropout = layers > 1 ? 0.3 : 0;
         LanguageModel model = new LanguageModel(new RecurrentLayer(cell, V, H, layers, dropout), V, Init.NORMAL, rng, k);
         for (Parameters.View v : model.params.views()) {
-            model.params.initNormal(v, 0.5, rng); // large enough that every gradient is well above float noise
+            // large enough that every gradient is well above float noise, small enough that tanh does not saturate
+            model.params.initNormal(v, 0.5 * Math.sqrt(4.0 / H), rng);
         }
         int[] x = {0, 3, 4, 1, 2, 2};
         int[] y = {3, 4, 1, 2, 0, 4};
@@ -62,7 +65,9 @@ class LanguageModelTest {
         float[] analytic = model.params.grad.clone();
 
         float[] w = model.params.data;
-        double eps = 4e-2;
+        // at H = 33 a float sum of 33 terms rounds more: a wider step and a bound of 4e-3 keep clear of that noise
+        // (a dropped term of the backward gives errors near 1)
+        double eps = H > 4 ? 8e-2 : 4e-2, tolerance = H > 4 ? 4e-3 : 2e-3;
         for (Parameters.View v : model.params.views()) {
             double worst = 0;
             for (int i = v.offset(); i < v.offset() + v.size(); i++) {
@@ -77,7 +82,7 @@ class LanguageModelTest {
                 double err = Math.abs(numeric - analytic[i]) / Math.max(1e-3, Math.abs(numeric) + Math.abs(analytic[i]));
                 worst = Math.max(worst, err);
             }
-            assertTrue(worst < 2e-3, v.name() + ": worst relative error " + worst);
+            assertTrue(worst < tolerance, v.name() + ": worst relative error " + worst);
         }
     }
 
@@ -175,6 +180,67 @@ class LanguageModelTest {
         assertEquals(0f, state.h(1)[0]);
     }
 
+    /**
+     * A minibatch of two sequences gives, for each, what that sequence gives alone: the outputs (stacked time-major),
+     * the loss, and the gradient (the mean of the two single-sequence gradients), from a different state per row.
+     */
+    @ParameterizedTest
+    @MethodSource("cellTypes")
+    void theRowsOfAMinibatchAreIndependentSequences(CellType cell) {
+        final int V = 6, T = 4;
+        LanguageModel model = new LanguageModel(new RecurrentLayer(cell, V, 9, 2, 0), V, Init.UNIFORM, new Rng(3),
+                Kernels.best());
+        int H = model.hidden;
+        int[][] rows = {{1, 4, 2, 5}, {3, 0, 3, 1}};
+        int[][] labels = {{4, 2, 5, 0}, {0, 3, 1, 1}};
+        Rng rng = new Rng(8);
+        State both = model.newState(2);
+        State[] alone = {model.newState(1), model.newState(1)};
+        for (int l = 0; l < 2; l++) {
+            fill(both.h(l), rng);
+            if (both.c(l) != null) {
+                fill(both.c(l), rng);
+            }
+            for (int b = 0; b < 2; b++) {
+                System.arraycopy(both.h(l), b * H, alone[b].h(l), 0, H);
+                if (both.c(l) != null) {
+                    System.arraycopy(both.c(l), b * H, alone[b].c(l), 0, H);
+                }
+            }
+        }
+        LanguageModel.Workspace ws2 = model.workspace(2, T);
+        model.forward(ws2, new int[] {1, 4, 2, 5, 3, 0, 3, 1}, both, null);
+        float[] outputs = ws2.outputs().clone();
+        double loss = model.loss(ws2, new int[] {4, 2, 5, 0, 0, 3, 1, 1});
+        model.backward(ws2);
+        float[] grad = model.params.grad.clone();
+
+        LanguageModel.Workspace ws1 = model.workspace(1, T);
+        double lossAlone = 0;
+        float[] gradMean = new float[grad.length];
+        for (int b = 0; b < 2; b++) {
+            model.forward(ws1, rows[b], alone[b], null);
+            for (int t = 0; t < T; t++) {
+                for (int j = 0; j < V; j++) {
+                    assertEquals(ws1.outputs()[t * V + j], outputs[(t * 2 + b) * V + j], 1e-6f,
+                            "sequence " + b + ", step " + t + ", output " + j);
+                }
+            }
+            lossAlone += model.loss(ws1, labels[b]);
+            model.backward(ws1);
+            for (int i = 0; i < grad.length; i++) {
+                gradMean[i] += model.params.grad[i] / 2;
+            }
+            for (int l = 0; l < 2; l++) {
+                for (int j = 0; j < H; j++) {
+                    assertEquals(alone[b].h(l)[j], both.h(l)[b * H + j], 1e-6f, "the state after the last step");
+                }
+            }
+        }
+        assertEquals(lossAlone, loss, 1e-5);
+        assertArrayEquals(gradMean, grad, 1e-6f);
+    }
+
     static Stream<CellType> cellTypes() {
         return Stream.of(CellType.values());
     }
@@ -193,20 +259,47 @@ class LanguageModelTest {
         assertNotEquals(eval[eval.length - 1], ws.outputs()[eval.length - 1], "training drops units");
     }
 
+    /** Inverted dropout between layers: each output is zeroed with probability p, the others scaled by 1 / (1 − p). */
+    @Test
+    void dropoutZeroesAShareOfPAndScalesTheRest() {
+        double p = 0.3;
+        LanguageModel model = new LanguageModel(new RecurrentLayer(CellType.GRU, 6, 50, 2, p), 6, Init.UNIFORM,
+                new Rng(3), Kernels.best());
+        int B = 20, T = 10, H = 50, N = B * T * H;
+        int[] x = new int[B * T];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i % 6;
+        }
+        LanguageModel.Workspace ws = model.workspace(B, T);
+        model.forward(ws, x, model.newState(B), new Rng(1));
+        float[] h1 = ws.rec.hs[0], layer2Input = ws.rec.dropped[0];
+        int zeros = 0;
+        for (int i = 0; i < N; i++) {
+            float h = h1[B * H + i]; // H_1 … H_T of the first layer
+            if (layer2Input[i] == 0f && h != 0f) {
+                zeros++;
+            } else {
+                assertEquals(h / (1 - p), layer2Input[i], 1e-6, "a kept output is scaled by 1 / (1 - p)");
+            }
+        }
+        assertEquals(p, zeros / (double) N, 4 * Math.sqrt(p * (1 - p) / N), "the share dropped");
+    }
+
     @Test
     void initialisationIsSmallGaussianWithZeroBiases() {
         LanguageModel model = ModelConfig.of(CellType.RNN, 512).build(28, new Rng(5), Kernels.best());
         float[] w = model.params.data;
-        Parameters.View whh = model.params.views().get(1), bh = model.params.views().get(2);
-        double sum = 0, sq = 0;
-        for (int i = whh.offset(); i < whh.offset() + whh.size(); i++) {
-            sum += w[i];
-            sq += w[i] * w[i];
+        for (Parameters.View matrix : List.of(model.params.views().get(0), model.params.views().get(1), model.whq)) {
+            double sum = 0, sq = 0;
+            for (int i = matrix.offset(); i < matrix.offset() + matrix.size(); i++) {
+                sum += w[i];
+                sq += w[i] * w[i];
+            }
+            int n = matrix.size();
+            assertEquals(0.0, sum / n, 4 * 0.01 / Math.sqrt(n), matrix.name());
+            assertEquals(0.01, Math.sqrt(sq / n), 4 * 0.01 / Math.sqrt(2 * n), matrix.name());
         }
-        int n = whh.size();
-        assertEquals(0.0, sum / n, 1e-4);
-        assertEquals(0.01, Math.sqrt(sq / n), 1e-4);
-        for (Parameters.View bias : new Parameters.View[] {bh, model.bq}) {
+        for (Parameters.View bias : new Parameters.View[] {model.params.views().get(2), model.bq}) {
             for (int i = bias.offset(); i < bias.offset() + bias.size(); i++) {
                 assertEquals(0f, w[i]);
             }

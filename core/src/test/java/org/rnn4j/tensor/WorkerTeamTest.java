@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
@@ -24,14 +26,32 @@ class WorkerTeamTest {
         }
     }
 
+    /**
+     * After the helper has parked, a job's chunks still reach it: a chunk on the calling thread waits until another
+     * thread has run one, so a helper that stays asleep leaves the wait to time out and the test to fail.
+     */
     @Test
     void helpersWakeUpAfterParking() throws InterruptedException {
         WorkerTeam team = new WorkerTeam(2);
-        AtomicIntegerArray runs = new AtomicIntegerArray(8);
-        Thread.sleep(20); // far past the spin time: the helper has parked
-        team.run(8, runs::incrementAndGet);
-        for (int c = 0; c < 8; c++) {
-            assertEquals(1, runs.get(c));
+        Thread caller = Thread.currentThread();
+        for (int round = 0; round < 3; round++) {
+            Thread.sleep(50); // a thousand times the spin time: the helper has parked
+            Thread[] ranBy = new Thread[2];
+            CountDownLatch helperRan = new CountDownLatch(1);
+            team.run(2, c -> {
+                ranBy[c] = Thread.currentThread();
+                if (ranBy[c] != caller) {
+                    helperRan.countDown();
+                } else {
+                    try {
+                        helperRan.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            assertTrue(ranBy[0] != caller || ranBy[1] != caller, "round " + round + ": a helper ran a chunk");
+            assertTrue(ranBy[0] != null && ranBy[1] != null);
         }
     }
 
@@ -46,6 +66,8 @@ class WorkerTeamTest {
         assertEquals("chunk 5", e.getMessage());
         AtomicIntegerArray runs = new AtomicIntegerArray(4);
         team.run(4, runs::incrementAndGet);
-        assertTrue(runs.get(0) == 1 && runs.get(3) == 1);
+        for (int c = 0; c < 4; c++) {
+            assertEquals(1, runs.get(c), "chunk " + c);
+        }
     }
 }
