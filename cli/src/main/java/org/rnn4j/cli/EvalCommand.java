@@ -48,7 +48,7 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Flags.atLeast("--max-tokens", maxTokens, 0);
         Kernels kernels = threads.kernels();
-        Checkpoint.Loaded loaded = Checkpoint.load(Path.of(model), kernels);
+        Checkpoint.Loaded loaded = Checkpoint.load(Path.of(model), kernels, Main.notes(spec.commandLine().getErr()));
         Encoded text = Encoded.with(new Encoded.Source(corpus, member, loaded.data().preprocessing(), maxTokens,
                 replaceInvalid), loaded.vocab());
         TokenIds ids = text.ids();

@@ -66,7 +66,7 @@ final class GenerateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new InputException("--" + e.getMessage(), e);
         }
-        Checkpoint.Loaded loaded = Checkpoint.load(Path.of(model), Kernels.best(threads));
+        Checkpoint.Loaded loaded = Checkpoint.load(Path.of(model), Kernels.best(threads), Main.notes(err));
         prefix.codePoints().filter(c -> !loaded.vocab().contains(c)).distinct().forEach(c -> err.printf(
                 "rnn4j: warning: the prefix has '%s', which is not in the model's vocabulary: it reads as <unk>%n",
                 Character.toString(c)));

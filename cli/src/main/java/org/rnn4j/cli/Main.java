@@ -3,6 +3,7 @@ package org.rnn4j.cli;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 import org.rnn4j.InputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,6 +28,11 @@ public final class Main implements Runnable {
         cl.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
         System.exit(cl.execute(args));
+    }
+
+    /** Where a command's notes go: one line each on its error stream, after "rnn4j: note: ". */
+    static Consumer<String> notes(PrintWriter err) {
+        return note -> err.println("rnn4j: note: " + note);
     }
 
     /** The command line with rnn4j's error handling: bad input is one clear line and exit code 2. */

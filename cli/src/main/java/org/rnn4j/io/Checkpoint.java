@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.rnn4j.InputException;
 import org.rnn4j.data.Sampler;
 import org.rnn4j.nn.CellType;
@@ -125,6 +126,14 @@ public final class Checkpoint {
 
     /** Reads a checkpoint; any defect is an {@link InputException} naming the file and what is wrong. */
     public static Loaded load(Path file, Kernels kernels) {
+        return load(file, kernels, note -> { });
+    }
+
+    /**
+     * Reads a checkpoint, as {@link #load(Path, Kernels)}, and hands what a user should know but that does not stop
+     * the load (a file from before checksums) to {@code notes}.
+     */
+    public static Loaded load(Path file, Kernels kernels, Consumer<String> notes) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -134,6 +143,10 @@ public final class Checkpoint {
             throw new InputException(file + ": cannot read the model file (" + e.getMessage() + ")");
         }
         Safetensors.Contents c = Safetensors.decode(bytes, file.toString());
+        if (!c.checksummed()) {
+            notes.accept(file + " has no checksum of its tensor data (an older rnn4j wrote it), so damage to the "
+                    + "weights cannot be told; it gets one when it is saved again");
+        }
         Map<String, String> meta = c.metadata();
         if (!FORMAT.equals(meta.get("format"))) {
             throw new InputException(file + ": a safetensors file, but not an rnn4j checkpoint (no format '"

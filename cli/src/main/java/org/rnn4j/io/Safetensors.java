@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.CRC32C;
 import org.rnn4j.InputException;
 
 /**
@@ -27,10 +28,26 @@ final class Safetensors {
     private Safetensors() {
     }
 
+    /**
+     * The metadata key of the CRC32C of the data section (8 hex digits): any one changed byte, and any burst of up to
+     * 32, changes it. Readers that do not know it see one more string.
+     */
+    static final String CHECKSUM = "data_crc32c";
+
     static byte[] encode(Map<String, float[]> tensors, Map<String, int[]> shapes, Map<String, String> metadata) {
+        long size = 0;
+        for (float[] values : tensors.values()) {
+            size += 4L * values.length;
+        }
+        ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
+        for (float[] values : tensors.values()) {
+            data.asFloatBuffer().put(values);
+            data.position(data.position() + 4 * values.length);
+        }
         JsonObject header = new JsonObject();
         JsonObject meta = new JsonObject();
         metadata.forEach(meta::addProperty);
+        meta.addProperty(CHECKSUM, crc32c(data.array(), 0, data.capacity()));
         header.add("__metadata__", meta);
         long offset = 0;
         for (Map.Entry<String, float[]> t : tensors.entrySet()) {
@@ -56,19 +73,26 @@ final class Safetensors {
         for (int i = json.length; i < padded; i++) {
             out.put((byte) ' ');
         }
-        for (float[] values : tensors.values()) {
-            out.asFloatBuffer().put(values);
-            out.position(out.position() + 4 * values.length);
-        }
+        out.put(data.array());
         return out.array();
+    }
+
+    private static String crc32c(byte[] bytes, int from, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, from, length);
+        return String.format("%08x", crc.getValue());
     }
 
     /** A tensor's place in the data section. */
     record Entry(int[] shape, long begin, long end) {
     }
 
-    /** A decoded file: its metadata and where each tensor's bytes lie. */
-    record Contents(String file, Map<String, String> metadata, Map<String, Entry> tensors, byte[] bytes, int dataStart) {
+    /**
+     * A decoded file: its metadata and where each tensor's bytes lie. {@code checksummed}: the data section carried a
+     * checksum, and it matched (a file without one was written before rnn4j wrote them).
+     */
+    record Contents(String file, Map<String, String> metadata, Map<String, Entry> tensors, byte[] bytes, int dataStart,
+                    boolean checksummed) {
         /** The values of tensor {@code name}, which must have {@code shape}. */
         float[] tensor(String name, int[] shape, String what) {
             Entry e = entry(name, shape, what);
@@ -153,6 +177,14 @@ final class Safetensors {
             throw new InputException(file + ": the checkpoint's header is damaged (an entry lacks its dtype, shape or "
                     + "data_offsets, or holds the wrong kind of value)");
         }
-        return new Contents(file, metadata, tensors, bytes, dataStart);
+        String stored = metadata.get(CHECKSUM);
+        if (stored != null) {
+            String actual = crc32c(bytes, dataStart, bytes.length - dataStart);
+            if (!stored.equals(actual)) {
+                throw new InputException(file + ": the tensor data does not match its checksum (CRC32C " + actual
+                        + ", the header says " + stored + "): the file is damaged; train again or use another checkpoint");
+            }
+        }
+        return new Contents(file, metadata, tensors, bytes, dataStart, stored != null);
     }
 }

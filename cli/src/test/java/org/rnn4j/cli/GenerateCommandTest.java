@@ -78,6 +78,25 @@ class GenerateCommandTest {
         assertTrue(r.err().contains("no such model file"), r.err());
     }
 
+    /** One byte of W_xh's data changed: generate and eval refuse the file in one line, with exit code 2. */
+    @Test
+    void aDamagedModelIsRefused() throws Exception {
+        byte[] bytes = Files.readAllBytes(model);
+        long headerLength = java.nio.ByteBuffer.wrap(bytes, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        bytes[(int) (8 + headerLength + 17)] ^= 0x10; // W_xh comes first
+        Path damaged = dir.resolve("damaged.safetensors");
+        Files.write(damaged, bytes);
+        for (String[] command : new String[][] {{"generate", "--prefix", "time"}, {"eval", "--corpus", "timemachine"}}) {
+            String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of(command),
+                    java.util.stream.Stream.of("--model", damaged.toString())).toArray(String[]::new);
+            TrainCommandTest.Run r = run(args);
+            assertEquals(2, r.code(), command[0] + ": " + r.out() + r.err());
+            assertEquals("rnn4j: " + damaged + ": the tensor data does not match its checksum", r.err().split(" \\(")[0]);
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertEquals("", r.out());
+        }
+    }
+
     /** No prefix: the first token comes from the model's distribution at a zero state with no input. */
     @Test
     void anEmptyPrefixStartsATextFromNothing() {

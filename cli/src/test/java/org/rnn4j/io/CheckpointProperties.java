@@ -1,5 +1,6 @@
 package org.rnn4j.io;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -70,6 +71,23 @@ class CheckpointProperties {
         byte[] bytes = VALID.clone();
         bytes[where % bytes.length] = value;
         loadsOrFailsClearly(bytes);
+    }
+
+    /** Any one byte of the tensor data changed, to any other value: refused, naming the file and the checksum. */
+    @Property(tries = 300)
+    void aChangedByteOfTensorDataIsRefused(@ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int where,
+                                           @ForAll @IntRange(min = 1, max = 255) int flip) throws IOException {
+        int dataStart = 8 + (int) java.nio.ByteBuffer.wrap(VALID, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        byte[] bytes = VALID.clone();
+        bytes[dataStart + where % (bytes.length - dataStart)] ^= (byte) flip;
+        Path f = Files.createTempFile("rnn4j", ".safetensors");
+        try {
+            Files.write(f, bytes);
+            InputException e = assertThrows(InputException.class, () -> Checkpoint.load(f, Kernels.reference()));
+            assertTrue(e.getMessage().startsWith(f + ": the tensor data does not match its checksum"), e.getMessage());
+        } finally {
+            Files.delete(f);
+        }
     }
 
     @Property(tries = 200)

@@ -188,6 +188,33 @@ class CheckpointTest {
         assertMessage(dir.resolve("missing"), "no such model file");
     }
 
+    /** A file from before checksums (the same file without its data_crc32c) loads whole, with a note that says so. */
+    @Test
+    void aFileWithoutAChecksumLoadsWithANote() throws IOException {
+        LanguageModel model = model();
+        byte[] bytes = Files.readAllBytes(save(model, adam(model)));
+        int n = (int) ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        JsonObject header = JsonParser.parseString(new String(bytes, 8, n, StandardCharsets.UTF_8)).getAsJsonObject();
+        assertTrue(header.getAsJsonObject("__metadata__").remove("data_crc32c") != null);
+        byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer old = ByteBuffer.allocate(8 + json.length + bytes.length - 8 - n).order(ByteOrder.LITTLE_ENDIAN);
+        old.putLong(json.length).put(json).put(bytes, 8 + n, bytes.length - 8 - n);
+        Path file = dir.resolve("old.safetensors");
+        Files.write(file, old.array());
+        List<String> notes = new java.util.ArrayList<>();
+        Checkpoint.Loaded back = Checkpoint.load(file, Kernels.reference(), notes::add);
+        assertArrayEquals(model.params.data, back.model().params.data);
+        assertEquals(List.of(file + " has no checksum of its tensor data (an older rnn4j wrote it), so damage to the "
+                + "weights cannot be told; it gets one when it is saved again"), notes);
+        assertEquals(List.of(), noteOf(save(model, adam(model))), "a new file loads without a note");
+    }
+
+    private static List<String> noteOf(Path file) {
+        List<String> notes = new java.util.ArrayList<>();
+        Checkpoint.load(file, Kernels.reference(), notes::add);
+        return notes;
+    }
+
     private static void assertMessage(Path file, String expected) {
         InputException e = assertThrows(InputException.class, () -> Checkpoint.load(file, Kernels.reference()));
         assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains(expected), e.getMessage());
