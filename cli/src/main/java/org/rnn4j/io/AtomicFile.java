@@ -16,8 +16,8 @@ public final class AtomicFile {
     }
 
     /**
-     * Writes to a temporary file beside {@code target}, forces it to disk, then renames it over the
-     * target: a crash at any point leaves the previous file as it was.
+     * Writes to a temporary file beside {@code target}, forces it to disk, renames it over the target and forces the
+     * folder: a crash at any point leaves the previous file as it was, or the new one whole.
      */
     public static void write(Path target, byte[] bytes) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
@@ -44,8 +44,18 @@ public final class AtomicFile {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            forceFolder(dir);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** A rename is on disk only once its folder is: until then a power cut can bring the previous file back. */
+    private static void forceFolder(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // some systems (Windows) cannot open a folder: the rename stands, and reaches the disk in its own time
         }
     }
 }
