@@ -187,7 +187,7 @@ final class TrainCommand implements Callable<Integer> {
                             + "printing, --metrics and --plot flags may change)");
                 }
             }
-            resumed = Checkpoint.load(Path.of(resume), kernels);
+            resumed = Checkpoint.load(Path.of(resume), kernels, Main.notes(err));
             p = parsePreset(resumed.preset());
             shape = resumed.modelConfig();
             DataConfig d = resumed.data();
@@ -301,8 +301,9 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 boolean improved = run.track(val);
                 if (r.epoch() % every == 0 || r.epoch() == config.epochs()) {
-                    if (bar != null) {
-                        out.print("\r\033[K"); // the report takes the bar's line; the bar redraws below it
+                    if (bar != null) { // the report takes the bar's line (the bar is on standard error); it redraws below
+                        System.err.print("\r\033[K");
+                        System.err.flush();
                     }
                     out.printf(Locale.ROOT, "epoch %d, perplexity %.6f%s, time %.2f sec, %,.0f tokens/s%n",
                             r.epoch(), r.perplexity(), Double.isNaN(val) ? ""
@@ -406,9 +407,9 @@ final class TrainCommand implements Callable<Integer> {
         return checkpoint.resolveSibling(best);
     }
 
-    /** A progress bar on the terminal; none when the output is not one (a pipe, a file, a test). */
+    /** A progress bar on the terminal; none when standard error is not one (a pipe, a file, a test). */
     private static ProgressBar progressBar(int done, int total) {
-        if (System.console() == null) {
+        if (!Terminal.standardErrorIsTerminal()) {
             return null;
         }
         return new ProgressBarBuilder().setTaskName("train").setInitialMax(total).setUnit(" epochs", 1)
