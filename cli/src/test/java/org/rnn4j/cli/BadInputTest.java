@@ -50,6 +50,13 @@ class BadInputTest {
         "--preset|shakespeare|--preset: unknown value 'shakespeare'; allowed: timemachine, jaychou, jaychou-concise",
         "--optimizer|rmsprop|--optimizer: unknown value 'rmsprop'; allowed: sgd, adam",
         "--sampling|shuffled|--sampling: unknown value 'shuffled'; allowed: random, consecutive",
+        "--max-tokens|-1|--max-tokens must be at least 0, got -1",
+        "--min-freq|0|--min-freq must be at least 1, got 0",
+        "--print-every|0|--print-every must be a positive whole number, got 0",
+        "--predict-length|-1|--predict-length must be at least 0, got -1",
+        "--early-stop|0|--early-stop must be a positive whole number, got 0",
+        "--init|xavier|--init: unknown value 'xavier'; allowed: normal, uniform",
+        "--preprocess|lower|--preprocess: unknown value 'lower'; allowed: letters, spaces, raw",
     })
     void trainFlagsOutOfRange(String flag, String value, String expected) {
         fails(expected, "train", flag, value);
@@ -62,6 +69,7 @@ class BadInputTest {
         fails("--top-k must be at least 0, got -2", "generate", "--model", "m", "--top-k", "-2");
         fails("--temperature must be a finite number ≥ 0, got -0.5", "generate", "--model", "m", "--temperature", "-0.5");
         fails("--samples must be a positive whole number, got 0", "generate", "--model", "m", "--samples", "0");
+        fails("--length must be at least 0, got -1", "generate", "--model", "m", "--length", "-1");
     }
 
     @Test

@@ -10,6 +10,11 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rnn4j.data.TokenIds;
+import org.rnn4j.io.Checkpoint;
+import org.rnn4j.tensor.Kernels;
+import org.rnn4j.text.Encoded;
+import org.rnn4j.train.Evaluation;
 import picocli.CommandLine;
 
 class TrainCommandTest {
@@ -39,6 +44,30 @@ class TrainCommandTest {
         assertTrue(r.out().contains("epoch 4, perplexity "), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith(" - time traveller") && l.length() == 3 + 14 + 10), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith(" - traveller")), r.out());
+    }
+
+    /**
+     * The Vector API kernels when the JVM has jdk.incubator.vector; the reference ones without it, or when
+     * -Drnn4j.kernels=reference asks for them. Each in a JVM of its own, as the choice is made once per process.
+     */
+    @Test
+    void theKernelsFollowTheModuleAndTheProperty() throws Exception {
+        assertTrue(header(List.of("--add-modules", "jdk.incubator.vector")).contains(", kernels vector-"));
+        assertTrue(header(List.of()).endsWith(", kernels reference"), "without the module");
+        assertTrue(header(List.of("--add-modules", "jdk.incubator.vector", "-Drnn4j.kernels=reference"))
+                .endsWith(", kernels reference"), "forced");
+    }
+
+    /** The first line of a one-epoch run in a JVM started with {@code options}. */
+    private String header(List<String> options) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(options);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "--epochs", "1",
+                "--hidden", "8", "--predict-length", "1"));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out.lines().findFirst().orElse("");
     }
 
     @Test
@@ -136,22 +165,85 @@ class TrainCommandTest {
         assertTrue(jsonl.get(1).startsWith("{\"epoch\":2,\"perplexity\":"), jsonl.get(1));
     }
 
-    /** A learning rate far too high for Adam: validation gets no better, and the run stops after N epochs of it. */
+    /**
+     * Early stop and the best model: the run stops N epochs after its best validation perplexity, and the best model
+     * beside the checkpoint is that epoch's, its perplexity on the held-out tokens the one the metrics report.
+     */
     @Test
-    void earlyStopAfterEpochsWithoutImprovement() {
-        Run r = run("train", "--hidden", "32", "--epochs", "40", "--val-fraction", "0.1", "--early-stop", "2",
-                "--optimizer", "adam", "--lr", "5", "--predict-length", "5", "--print-every", "100");
+    void earlyStopAfterEpochsWithoutImprovementKeepsTheBestEpochsModel() throws Exception {
+        Path out = dir.resolve("m.safetensors"), csv = dir.resolve("m.csv");
+        Run r = run("train", "--hidden", "64", "--epochs", "60", "--val-fraction", "0.1", "--early-stop", "3",
+                "--optimizer", "adam", "--lr", "0.02", "--predict-length", "5", "--print-every", "100",
+                "--out", out.toString(), "--metrics", csv.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("stopped early after epoch "), r.out());
+        List<String[]> rows = Files.readAllLines(csv).stream().skip(1).map(l -> l.split(",")).toList();
+        int best = 0;
+        for (int e = 1; e < rows.size(); e++) {
+            if (Double.parseDouble(rows.get(e)[2]) < Double.parseDouble(rows.get(best)[2])) {
+                best = e;
+            }
+        }
+        int bestEpoch = Integer.parseInt(rows.get(best)[0]), lastEpoch = Integer.parseInt(rows.get(rows.size() - 1)[0]);
+        assertTrue(lastEpoch < 60, "the run stopped early: " + r.out());
+        assertEquals(bestEpoch + 3, lastEpoch, "stopped 3 epochs after the best, epoch " + bestEpoch);
+        assertTrue(r.out().contains("stopped early after epoch " + lastEpoch + ": no better validation perplexity for 3 "
+                + "epochs (best " + rows.get(best)[2] + ")"), r.out());
+        Checkpoint.Loaded bestModel = Checkpoint.load(TrainCommand.bestPath(out), Kernels.reference());
+        assertEquals(bestEpoch, bestModel.state().epochsDone());
+        assertEquals(lastEpoch, Checkpoint.load(out, Kernels.reference()).state().epochsDone());
+        TokenIds all = Encoded.build(bestModel.data().source(), 1).ids();
+        double val = Evaluation.perplexity(bestModel.model(), all.slice(9_000, 10_000), 35);
+        assertEquals(Double.parseDouble(rows.get(best)[2]), val, 1e-5, "the best model's validation perplexity");
+    }
+
+    /**
+     * Resuming with a larger --epochs continues to the new total, and a run of two layers with dropout, random
+     * sampling and random offsets, stopped after 3 epochs and resumed to 6, prints what the run of 6 prints.
+     */
+    @Test
+    void aResumedRunWithDropoutAndOffsetsContinuesToALargerTotal() throws Exception {
+        List<String> settings = List.of("train", "--cell", "lstm", "--layers", "2", "--dropout", "0.3", "--hidden", "24",
+                "--sampling", "random", "--random-offset", "--optimizer", "adam", "--lr", "0.01", "--seed", "7",
+                "--print-every", "1", "--predict-length", "20");
+        Path out = dir.resolve("r.safetensors");
+        List<String> first = new java.util.ArrayList<>(settings);
+        first.addAll(List.of("--epochs", "3", "--out", out.toString()));
+        assertEquals(0, run(first.toArray(String[]::new)).code());
+        Run resumed = run("train", "--resume", out.toString(), "--epochs", "6", "--print-every", "1",
+                "--predict-length", "20");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("resuming " + out + " after epoch 3 of 6"), resumed.out());
+        List<String> whole = new java.util.ArrayList<>(settings);
+        whole.addAll(List.of("--epochs", "6"));
+        Run straight = run(whole.toArray(String[]::new));
+        assertEquals(reports(straight.out(), 4), reports(resumed.out(), 4));
+        assertEquals(6, Checkpoint.load(out, Kernels.reference()).state().epochsDone());
+    }
+
+    /** The report lines of epochs {@code from} on, without their timing, and the continuations. */
+    private static List<String> reports(String out, int from) {
+        return out.lines().dropWhile(l -> !l.startsWith("epoch " + from + ","))
+                .filter(l -> l.startsWith("epoch ") || l.startsWith(" - ")).map(l -> l.replaceAll(", time .*", "")).toList();
     }
 
     @Test
     void aResumedRunKeepsItsSettings() throws Exception {
         Path out = dir.resolve("r.safetensors");
         assertEquals(0, run("train", "--hidden", "16", "--epochs", "1", "--out", out.toString()).code());
-        Run r = run("train", "--resume", out.toString(), "--hidden", "32");
-        assertEquals(2, r.code());
-        assertTrue(r.err().contains("--hidden: a resumed run keeps the settings it started with"), r.err());
+        String[][] changes = {{"--preset", "jaychou"}, {"--member", "a.txt"}, {"--preprocess", "raw"},
+                {"--max-tokens", "5000"}, {"--min-freq", "2"}, {"--cell", "gru"}, {"--hidden", "32"}, {"--layers", "2"},
+                {"--dropout", "0.1"}, {"--init", "uniform"}, {"--optimizer", "adam"}, {"--lr", "0.5"}, {"--clip", "2"},
+                {"--batch", "4"}, {"--steps", "5"}, {"--sampling", "random"}, {"--random-offset"}, {"--seed", "3"},
+                {"--val-fraction", "0.1"}, {"--replace-invalid"}};
+        for (String[] change : changes) {
+            List<String> args = new java.util.ArrayList<>(List.of("train", "--resume", out.toString()));
+            args.addAll(List.of(change));
+            Run refused = run(args.toArray(String[]::new));
+            assertEquals(2, refused.code(), change[0]);
+            assertTrue(refused.err().startsWith("rnn4j: " + change[0] + ": a resumed run keeps the settings it started "
+                    + "with; drop " + change[0]), refused.err());
+        }
+        Run r;
         Path other = dir.resolve("other.txt");
         Files.writeString(other, "only a few letters here ".repeat(100));
         r = run("train", "--resume", out.toString(), "--corpus", other.toString());

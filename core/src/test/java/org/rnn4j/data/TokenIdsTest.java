@@ -25,6 +25,26 @@ class TokenIdsTest {
         assertEquals(70_000, ids.get(10_001));
     }
 
+    /** One byte up to id 255, two up to 65,535, four above; the ids kept so far read back the same after widening. */
+    @Test
+    void theWidthsChangeExactlyAtTheirBoundaries() {
+        int[][] cases = {{255, 1}, {256, 2}, {65_535, 2}, {65_536, 4}};
+        for (int[] c : cases) {
+            TokenIds.Builder b = new TokenIds.Builder();
+            b.add(255);
+            b.add(c[0]);
+            b.add(0);
+            TokenIds ids = b.build();
+            assertEquals(c[1], ids.bytesPerToken(), "largest id " + c[0]);
+            assertArrayEquals(new int[] {255, c[0], 0}, ids.toArray());
+        }
+        TokenIds.Builder b = new TokenIds.Builder();
+        for (int id : new int[] {255, 65_535, 65_536, 7}) {
+            b.add(id);
+        }
+        assertArrayEquals(new int[] {255, 65_535, 65_536, 7}, b.build().toArray(), "one byte, then two, then four");
+    }
+
     @Test
     void mapRenumbersInPlaceAndSlicesShareStorage() {
         TokenIds.Builder b = new TokenIds.Builder();

@@ -42,15 +42,30 @@ class TokenSamplerTest {
         }
     }
 
+    /** The kept tokens are drawn in proportion to their own probabilities, renormalised over the kept ones. */
     @Test
     void topKAndTopPKeepTheMostLikelyTokens() {
-        int[] k2 = counts(new Decoding(1, 2, 1), 10_000);
+        int n = 100_000;
+        double kept2 = Math.exp(3) / (Math.exp(3) + Math.exp(2)); // 0.731: tokens 2 and 3 alone
+        int[] k2 = counts(new Decoding(1, 2, 1), n);
         assertEquals(0, k2[1] + k2[4] + k2[0]);
-        assertTrue(k2[2] > k2[3] && k2[3] > 0);
+        assertEquals(kept2, (double) k2[2] / n, 0.01);
+        assertEquals(1 - kept2, (double) k2[3] / n, 0.01);
         // probabilities ≈ 0.64 (token 2), 0.24 (token 3), 0.09, 0.03: top-p 0.8 keeps tokens 2 and 3
-        int[] p8 = counts(new Decoding(1, 0, 0.8), 10_000);
+        int[] p8 = counts(new Decoding(1, 0, 0.8), n);
         assertEquals(0, p8[1] + p8[4] + p8[0]);
-        assertTrue(p8[3] > 0);
+        assertEquals(kept2, (double) p8[2] / n, 0.01);
+        // top-p 0.9 keeps token 1 as well (0.64 + 0.24 < 0.9)
+        int[] p9 = counts(new Decoding(1, 0, 0.9), n);
+        double z3 = Math.exp(3) + Math.exp(2) + Math.exp(1);
+        assertEquals(0, p9[4] + p9[0]);
+        assertEquals(Math.exp(1) / z3, (double) p9[1] / n, 0.01);
+        // at temperature 2 the top 3 are drawn from softmax(logits / 2) over those three
+        int[] k3 = counts(new Decoding(2, 3, 1), n);
+        double zt = Math.exp(1.5) + Math.exp(1) + Math.exp(0.5);
+        assertEquals(0, k3[4] + k3[0]);
+        assertEquals(Math.exp(1.5) / zt, (double) k3[2] / n, 0.01);
+        assertEquals(Math.exp(0.5) / zt, (double) k3[1] / n, 0.01);
     }
 
     @Test

@@ -27,6 +27,37 @@ class CorpusTest {
         return sb.toString();
     }
 
+    /**
+     * The built-in corpus is checked against its SHA-1 as it is read: rnn4j's classes loaded again, from a class path
+     * whose first entry holds another timemachine.txt (one letter changed), refuse it.
+     */
+    @Test
+    void aDamagedBuiltInCorpusIsRefused() throws Exception {
+        byte[] text;
+        try (var in = Corpus.class.getResourceAsStream(Corpus.BUILT_IN_RESOURCE)) {
+            text = in.readAllBytes();
+        }
+        assertEquals(Corpus.BUILT_IN_SHA1, java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-1").digest(text)), "the bundled file is d2l's");
+        text[1000] ^= 0x20; // a letter's case
+        Path altered = dir.resolve("altered");
+        Path resource = altered.resolve("org/rnn4j/text/" + Corpus.BUILT_IN_RESOURCE);
+        Files.createDirectories(resource.getParent());
+        Files.write(resource, text);
+        java.net.URL classes = Corpus.class.getProtectionDomain().getCodeSource().getLocation();
+        try (var loader = new java.net.URLClassLoader(new java.net.URL[] {altered.toUri().toURL(), classes},
+                ClassLoader.getPlatformClassLoader())) {
+            Class<?> corpus = loader.loadClass(Corpus.class.getName());
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            Object letters = Enum.valueOf((Class) loader.loadClass(Preprocessing.class.getName()), "LETTERS");
+            var load = corpus.getMethod("load", String.class, String.class, letters.getClass(), int.class);
+            var e = assertThrows(java.lang.reflect.InvocationTargetException.class,
+                    () -> load.invoke(null, null, null, letters, 100));
+            assertTrue(e.getCause() instanceof IllegalStateException
+                    && e.getCause().getMessage().startsWith("the built-in corpus is damaged: SHA-1 "), e.getCause().toString());
+        }
+    }
+
     @Test
     void lettersRuleIsTheTimeMachineRule() throws IOException {
         // per line: runs of non-letters -> one space, strip, lower; lines joined with no separator

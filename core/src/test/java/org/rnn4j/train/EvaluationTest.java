@@ -1,0 +1,51 @@
+package org.rnn4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import org.rnn4j.data.TokenIds;
+import org.rnn4j.nn.CellType;
+import org.rnn4j.nn.Init;
+import org.rnn4j.nn.LanguageModel;
+import org.rnn4j.nn.ModelConfig;
+import org.rnn4j.nn.State;
+import org.rnn4j.tensor.Kernels;
+import org.rnn4j.tensor.Rng;
+
+class EvaluationTest {
+    /**
+     * Perplexity as its definition reads: one token at a time from a zero state, exp of the mean of −log p(next) over
+     * the n − 1 predictions, the softmax written out here in double. 47 tokens in windows of 10 leave a tail of 6.
+     */
+    @Test
+    void perplexityIsTheExpOfTheMeanNegativeLogLikelihood() {
+        int V = 7;
+        LanguageModel model = new ModelConfig(CellType.GRU, 12, 2, 0, Init.UNIFORM).build(V, new Rng(4), Kernels.reference());
+        Rng rng = new Rng(9);
+        int[] text = new int[47];
+        for (int i = 0; i < text.length; i++) {
+            text[i] = rng.nextInt(V);
+        }
+        LanguageModel.Workspace ws = model.generationWorkspace(1);
+        State state = model.newState(1);
+        double nll = 0;
+        for (int t = 0; t + 1 < text.length; t++) {
+            model.forward(ws, new int[] {text[t]}, state, null);
+            float[] o = ws.outputs();
+            double max = Double.NEGATIVE_INFINITY, z = 0;
+            for (float v : o) {
+                max = Math.max(max, v);
+            }
+            for (float v : o) {
+                z += Math.exp(v - max);
+            }
+            nll -= o[text[t + 1]] - max - Math.log(z);
+        }
+        double expected = Math.exp(nll / (text.length - 1));
+        for (int steps : new int[] {10, 46, 100}) {
+            assertEquals(expected, Evaluation.perplexity(model, TokenIds.of(text), steps), 1e-5 * expected, "steps " + steps);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Evaluation.perplexity(model, TokenIds.of(new int[] {1}), 10));
+    }
+}
