@@ -138,5 +138,34 @@ class SamplerTest {
         assertEquals(1, new ConsecutiveSampler(TokenIds.of(range(0, needed)), 2, 6, false).batchesPerEpoch());
         assertEquals(0, new ConsecutiveSampler(TokenIds.of(range(0, needed - 1)), 2, 6, false).batchesPerEpoch());
         assertTrue(new RandomSampler(TokenIds.of(range(0, needed)), 2, 6, false).batchesPerEpoch() >= 1);
+        // random windows need T + 1 tokens each: B·T + 1 give one minibatch, B·T none
+        assertEquals(1, new RandomSampler(TokenIds.of(range(0, 13)), 2, 6, false).batchesPerEpoch());
+        assertEquals(0, new RandomSampler(TokenIds.of(range(0, 12)), 2, 6, false).batchesPerEpoch());
+    }
+
+    /** A corpus two tokens longer than one minibatch needs: the consecutive offset stays in [0, 2], so it always fits. */
+    @Test
+    void theOffsetOfAShortCorpusLeavesRoomForAMinibatch() {
+        int length = Sampler.minimumTokens(2, 6) + 2;
+        ConsecutiveSampler c = new ConsecutiveSampler(TokenIds.of(range(0, length)), 2, 6, true);
+        Rng rng = new Rng(3);
+        Set<Integer> offsets = new HashSet<>();
+        Batch b = new Batch(2, 6);
+        for (int epoch = 0; epoch < 100; epoch++) {
+            c.startEpoch(rng);
+            assertTrue(c.next(b), "epoch " + epoch);
+            offsets.add(b.x[0]);
+        }
+        assertEquals(Set.of(0, 1, 2), offsets);
+    }
+
+    @Test
+    void eachKindMakesItsSampler() {
+        TokenIds ids = TokenIds.of(SEQ);
+        Sampler random = Sampler.Kind.RANDOM.create(ids, 2, 6, false);
+        Sampler consecutive = Sampler.Kind.CONSECUTIVE.create(ids, 2, 6, false);
+        assertTrue(random instanceof RandomSampler && consecutive instanceof ConsecutiveSampler);
+        assertEquals(Sampler.Kind.RANDOM, random.kind());
+        assertEquals(Sampler.Kind.CONSECUTIVE, consecutive.kind());
     }
 }

@@ -45,6 +45,53 @@ class TokenIdsTest {
         assertArrayEquals(new int[] {255, 65_535, 65_536, 7}, b.build().toArray(), "one byte, then two, then four");
     }
 
+    /**
+     * Widening and growing at a full buffer (4,096 ids of two bytes, then one of four), and every width read back with
+     * get, copyTo and map, ids above 127 included (a byte is signed in Java).
+     */
+    @Test
+    void everyWidthReadsBackWhenFullAndMapped() {
+        for (int[] c : new int[][] {{200, 250}, {300, 65_535}, {300, 70_000}, {70_000, 70_000}}) {
+            int wide = c[0], last = c[1];
+            TokenIds.Builder b = new TokenIds.Builder();
+            for (int i = 0; i < 4096; i++) {
+                b.add(i % 2 == 0 ? wide : 1);
+            }
+            assertEquals(4096, b.size());
+            b.add(last);
+            b.add(7);
+            assertEquals(4098, b.size());
+            TokenIds ids = b.build();
+            assertEquals(wide, ids.get(0));
+            assertEquals(1, ids.get(4095));
+            assertEquals(last, ids.get(4096));
+            int[] all = ids.toArray();
+            assertEquals(wide, all[4094]);
+            assertEquals(7, all[4097]);
+            int[] map = new int[70_001];
+            for (int i = 0; i < map.length; i++) {
+                map[i] = i % 256;
+            }
+            map[wide] = 3;
+            b.map(map);
+            TokenIds mapped = b.build();
+            assertEquals(3, mapped.get(0));
+            assertEquals(1, mapped.get(1));
+            assertEquals(7, mapped.get(4097));
+        }
+    }
+
+    @Test
+    void slicesMayBeEmptyOrWholeButNotOutside() {
+        TokenIds ids = TokenIds.of(new int[] {4, 5, 6});
+        assertEquals(3, ids.slice(0, 3).length());
+        assertEquals(0, ids.slice(3, 3).length());
+        assertEquals(0, ids.slice(0, 0).length());
+        assertThrows(IndexOutOfBoundsException.class, () -> ids.slice(-1, 2));
+        assertThrows(IndexOutOfBoundsException.class, () -> ids.slice(0, 4));
+        assertThrows(IndexOutOfBoundsException.class, () -> ids.slice(2, 1));
+    }
+
     @Test
     void mapRenumbersInPlaceAndSlicesShareStorage() {
         TokenIds.Builder b = new TokenIds.Builder();

@@ -68,6 +68,38 @@ class TokenSamplerTest {
         assertEquals(Math.exp(0.5) / zt, (double) k3[1] / n, 0.01);
     }
 
+    /**
+     * Top-p keeps the fewest tokens whose probabilities reach p: four equal tokens of 0.25 each (exact in binary), so
+     * p = 0.5 is reached, not passed, by the second; and top-k caps what top-p keeps.
+     */
+    @Test
+    void topPStopsAtTheFirstTokenThatReachesP() {
+        float[] equal = {0f, 4f, 4f, 4f, 4f};
+        TokenSampler half = new TokenSampler(new Decoding(1, 0, 0.5), new Rng(3), 5);
+        TokenSampler capped = new TokenSampler(new Decoding(1, 2, 0.99), new Rng(3), 5);
+        int[] seen = new int[5], seenCapped = new int[5];
+        for (int i = 0; i < 2_000; i++) {
+            seen[half.next(equal, 0)]++;
+            seenCapped[capped.next(equal, 0)]++;
+        }
+        assertEquals(0, seen[0] + seen[3] + seen[4], "ties are kept by index: tokens 1 and 2");
+        assertTrue(seen[1] > 800 && seen[2] > 800);
+        assertEquals(0, seenCapped[0] + seenCapped[3] + seenCapped[4], "top-k 2 caps top-p 0.99");
+    }
+
+    /** Logits far beyond exp's range in float or double still give the softmax's proportions. */
+    @Test
+    void largeLogitsDoNotOverflow() {
+        float[] large = {0f, 801f, 800f};
+        TokenSampler s = new TokenSampler(new Decoding(0.5, 0, 1), new Rng(5), 3);
+        int n = 20_000, first = 0;
+        for (int i = 0; i < n; i++) {
+            first += s.next(large, 0) == 1 ? 1 : 0;
+        }
+        double expected = 1 / (1 + Math.exp(-2)); // (801 − 800) / 0.5
+        assertEquals(expected, first / (double) n, 0.01);
+    }
+
     @Test
     void theSameSeedDrawsTheSameTokens() {
         assertEquals(java.util.Arrays.toString(counts(new Decoding(0.7, 3, 0.95), 1000)),

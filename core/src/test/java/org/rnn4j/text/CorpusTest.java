@@ -89,6 +89,43 @@ class CorpusTest {
         assertEquals(zip + "!a.txt", c.name());
     }
 
+    /** Only *.txt members count as text, folders never; what is there is listed when none or the wrong one is asked for. */
+    @Test
+    void zipMembersAreTextFilesAndTheMessagesListThem() throws IOException {
+        Path mixed = zip("mixed.zip", "notes/", "", "notes/readme.md", "# notes", "data.csv", "1,2", "b.txt", "bb");
+        assertEquals("bb", Corpus.load(mixed.toString(), null, Preprocessing.RAW, 0).text());
+        Path none = zip("none.zip", "dir/", "", "data.csv", "1,2");
+        InputException e = assertThrows(InputException.class, () -> Corpus.load(none.toString(), null, Preprocessing.RAW, 0));
+        assertEquals(none + ": the zip has no text member (*.txt); members: data.csv; choose one with --member",
+                e.getMessage());
+        e = assertThrows(InputException.class, () -> Corpus.load(none.toString(), "c.txt", Preprocessing.RAW, 0));
+        assertEquals(none + ": has no member 'c.txt'; members: data.csv", e.getMessage());
+        e = assertThrows(InputException.class, () -> Corpus.load(none.toString(), "dir/", Preprocessing.RAW, 0));
+        assertTrue(e.getMessage().startsWith(none + ": has no member 'dir/'"), e.getMessage());
+        assertEquals("1,2", Corpus.load(none.toString(), "data.csv", Preprocessing.RAW, 0).text());
+    }
+
+    /** A corpus is named by where it came from; --max-tokens keeps exactly that many. */
+    @Test
+    void namesAndExactLimits() throws IOException {
+        Path f = Files.writeString(dir.resolve("t.txt"), "abcdef");
+        assertEquals(f.toString(), Corpus.load(f.toString(), null, Preprocessing.RAW, 0).name());
+        assertEquals(Corpus.BUILT_IN, Corpus.load(null, null, Preprocessing.LETTERS, 5).name());
+        assertEquals(Corpus.BUILT_IN, Corpus.read(Corpus.BUILT_IN, null, Preprocessing.LETTERS, 5, false, t -> { }));
+        assertEquals(f.toString(), Corpus.read(f.toString(), null, Preprocessing.RAW, 0, false, t -> { }));
+        for (int n = 1; n <= 6; n++) {
+            assertEquals("abcdef".substring(0, n), Corpus.load(f.toString(), null, Preprocessing.RAW, n).text());
+        }
+        assertEquals(5, Corpus.load(null, null, Preprocessing.LETTERS, 5).length());
+    }
+
+    /** The letters rule's ranges include their ends (a, z, A, Z) and nothing beside them (`, {, @, [). */
+    @Test
+    void theLettersRangesIncludeTheirEnds() throws IOException {
+        assertEquals("azaz", apply(Preprocessing.LETTERS, "azAZ"));
+        assertEquals("a z", apply(Preprocessing.LETTERS, "a`{@[z"));
+    }
+
     @Test
     void zipWithSeveralTextsNeedsMember() throws IOException {
         Path zip = zip("two.zip", "a.txt", "aaa", "b.txt", "bbb");

@@ -31,6 +31,39 @@ class VocabTest {
         assertEquals(text, v.decode(v.encode(text)));
     }
 
+    /** More distinct tokens than the counter's first arrays hold (256), in and beyond the BMP; contains tells them. */
+    @Test
+    void manyDistinctTokensAndContains() {
+        int[] text = java.util.stream.IntStream.concat(java.util.stream.IntStream.range(0x4E00, 0x4E00 + 300),
+                java.util.stream.IntStream.of(0x1F600, 0x1F600, 'a')).toArray();
+        Vocab v = Vocab.build(text, 1);
+        assertEquals(1 + 302, v.size());
+        assertEquals(0x1F600, v.token(1), "the most frequent first");
+        assertEquals(0x4E00, v.token(2), "then by first appearance");
+        assertEquals('a', v.token(302));
+        assertEquals(true, v.contains(0x4E00 + 299));
+        assertEquals(true, v.contains(0x1F600));
+        assertEquals(false, v.contains('b'));
+        assertEquals(false, v.contains(-1));
+    }
+
+    /** A text read with a trained model's vocabulary: unknown characters become <unk> and are counted. */
+    @Test
+    void encodedWithAVocabularyCountsTheUnknown() throws java.io.IOException {
+        Vocab v = Vocab.build("abc".codePoints().toArray(), 1);
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("rnn4j", ".txt");
+        try {
+            java.nio.file.Files.writeString(f, "abxcay");
+            Encoded e = Encoded.with(new Encoded.Source(f.toString(), null, Preprocessing.RAW, 0, false), v);
+            assertEquals(f.toString(), e.name());
+            assertEquals(2, e.unknown());
+            assertArrayEquals(new int[] {v.index('a'), v.index('b'), Vocab.UNK, v.index('c'), v.index('a'), Vocab.UNK},
+                    e.ids().toArray());
+        } finally {
+            java.nio.file.Files.delete(f);
+        }
+    }
+
     @Test
     void timeMachineHas28Tokens() {
         Corpus c = Corpus.load(Corpus.BUILT_IN, null, Preprocessing.LETTERS, 10_000);

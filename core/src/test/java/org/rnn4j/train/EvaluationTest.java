@@ -2,6 +2,7 @@ package org.rnn4j.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.rnn4j.data.TokenIds;
@@ -47,5 +48,7 @@ class EvaluationTest {
             assertEquals(expected, Evaluation.perplexity(model, TokenIds.of(text), steps), 1e-5 * expected, "steps " + steps);
         }
         assertThrows(IllegalArgumentException.class, () -> Evaluation.perplexity(model, TokenIds.of(new int[] {1}), 10));
+        double two = Evaluation.perplexity(model, TokenIds.of(new int[] {text[0], text[1]}), 10); // one prediction
+        assertTrue(two > 1 && Double.isFinite(two), "two tokens are one prediction: " + two);
     }
 }

@@ -9,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.rnn4j.data.Batch;
 import org.rnn4j.data.Sampler;
 import org.rnn4j.data.TokenIds;
 import org.rnn4j.generate.Greedy;
@@ -16,6 +17,8 @@ import org.rnn4j.nn.CellType;
 import org.rnn4j.nn.Init;
 import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.nn.ModelConfig;
+import org.rnn4j.nn.State;
+import org.rnn4j.optim.Adam;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
@@ -201,6 +204,80 @@ class TrainerTest {
 
     private static double[] perplexities(List<EpochReport> reports) {
         return reports.stream().mapToDouble(EpochReport::perplexity).toArray();
+    }
+
+    /**
+     * The state between minibatches: with random sampling each minibatch starts from zero, with consecutive sampling
+     * it starts from where the previous one ended, and every epoch starts from zero. A learning rate of 1e-30 leaves
+     * the weights as they are, so each epoch's perplexity is what the model gives on the sampler's minibatches from
+     * those states, computed here again; the report's time and speed are the epoch's own.
+     */
+    @Test
+    void theStateIsCarriedOnlyBetweenConsecutiveMinibatches() {
+        for (Sampler.Kind kind : Sampler.Kind.values()) {
+            TrainConfig config = new TrainConfig(8, 10, 2, Optimizer.Kind.SGD, 1e-30, 1.0, kind, true, 0);
+            LanguageModel model = new ModelConfig(CellType.GRU, 16, 1, 0, Init.UNIFORM).build(VOCAB.size(), new Rng(1),
+                    Kernels.reference());
+            List<EpochReport> reports = new ArrayList<>();
+            long before = System.nanoTime();
+            Trainer trainer = new Trainer(model, IDS, config, new Rng(5), new Rng(6), Kernels.reference());
+            trainer.run(reports::add);
+            double wall = (System.nanoTime() - before) / 1e9;
+            assertEquals(2, trainer.epochsDone());
+            Sampler sampler = kind.create(IDS, 8, 10, true);
+            Rng order = new Rng(5);
+            LanguageModel.Workspace ws = model.workspace(8, 10);
+            Batch batch = new Batch(8, 10);
+            double total = 0;
+            for (EpochReport report : reports) {
+                sampler.startEpoch(order);
+                State state = model.newState(8);
+                double loss = 0;
+                long tokens = 0;
+                while (sampler.next(batch)) {
+                    if (kind == Sampler.Kind.RANDOM) {
+                        state = model.newState(8);
+                    }
+                    model.forward(ws, batch.x, state, null);
+                    loss += model.loss(ws, batch.y);
+                    tokens += 80;
+                }
+                assertEquals(tokens, report.tokens());
+                assertEquals(Math.exp(loss / tokens), report.perplexity(), 1e-6, kind + ", epoch " + report.epoch());
+                assertTrue(report.seconds() > 0 && report.seconds() < wall, "seconds " + report.seconds());
+                assertEquals(report.tokens() / report.seconds(), report.tokensPerSecond(), 1e-9 * report.tokensPerSecond());
+                total += report.seconds();
+            }
+            assertTrue(total <= wall);
+        }
+    }
+
+    /**
+     * A run resumed the way a checkpoint resumes it: the weights, Adam's moments and steps, and both generators'
+     * states of a 2-epoch run, carried into a new trainer told it is after epoch 2, give the 4-epoch run's weights.
+     */
+    @Test
+    void aResumedTrainerContinuesTheRunExactly() {
+        ModelConfig shape = new ModelConfig(CellType.LSTM, 16, 2, 0.3, Init.UNIFORM);
+        TrainConfig four = new TrainConfig(8, 10, 4, Optimizer.Kind.ADAM, 0.01, 1.0, Sampler.Kind.RANDOM, true, 0);
+        LanguageModel whole = shape.build(VOCAB.size(), new Rng(1), Kernels.reference());
+        new Trainer(whole, IDS, four, new Rng(5), new Rng(6), Kernels.reference()).run(r -> { });
+
+        TrainConfig two = new TrainConfig(8, 10, 2, Optimizer.Kind.ADAM, 0.01, 1.0, Sampler.Kind.RANDOM, true, 0);
+        LanguageModel half = shape.build(VOCAB.size(), new Rng(1), Kernels.reference());
+        Trainer first = new Trainer(half, IDS, two, new Rng(5), new Rng(6), Kernels.reference());
+        first.run(r -> { });
+        Trainer second = new Trainer(half, IDS, four, new Rng(first.sampleRng().state()), new Rng(first.dropoutRng().state()),
+                Kernels.reference());
+        Adam saved = (Adam) first.optimizer(), restored = (Adam) second.optimizer();
+        System.arraycopy(saved.m, 0, restored.m, 0, saved.m.length);
+        System.arraycopy(saved.v, 0, restored.v, 0, saved.v.length);
+        restored.restore(saved.steps());
+        second.resumeAfter(first.epochsDone());
+        List<EpochReport> rest = new ArrayList<>();
+        second.run(rest::add);
+        assertEquals(List.of(3, 4), rest.stream().map(EpochReport::epoch).toList());
+        assertArrayEquals(whole.params.data, half.params.data);
     }
 
     /** A NaN in the weights: training stops in the first minibatch, before the optimiser spreads it. */
