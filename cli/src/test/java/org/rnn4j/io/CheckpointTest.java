@@ -186,6 +186,20 @@ class CheckpointTest {
         assertMessage(field, "the checkpoint's metadata is damaged (a field is missing or holds the wrong kind of value)");
 
         assertMessage(dir.resolve("missing"), "no such model file");
+
+        // at the boundaries: a header that fills the file exactly, an empty one, and 8 bytes with no header
+        Path bare = dir.resolve("bare");
+        Files.write(bare, container("{}"));
+        assertMessage(bare, "a safetensors file, but not an rnn4j checkpoint");
+        Path eight = dir.resolve("eight");
+        Files.write(eight, new byte[8]);
+        assertMessage(eight, "not a checkpoint (no safetensors header: its first 8 bytes give a header length of 0)");
+        Path cut = dir.resolve("cut");
+        Files.write(cut, java.util.Arrays.copyOf(container("{}  "), 11));
+        assertMessage(cut, "the header says 4 bytes but the file has 3 after the length: the file is truncated");
+        Path lenient = dir.resolve("lenient");
+        Files.write(lenient, container("{a:1}"));
+        assertMessage(lenient, "not a checkpoint (its header is not JSON)");
     }
 
     /** A file from before checksums (the same file without its data_crc32c) loads whole, with a note that says so. */
@@ -213,6 +227,12 @@ class CheckpointTest {
         List<String> notes = new java.util.ArrayList<>();
         Checkpoint.load(file, Kernels.reference(), notes::add);
         return notes;
+    }
+
+    /** A safetensors container of this header and no data. */
+    private static byte[] container(String header) {
+        byte[] json = header.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(8 + json.length).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length).put(json).array();
     }
 
     private static void assertMessage(Path file, String expected) {
