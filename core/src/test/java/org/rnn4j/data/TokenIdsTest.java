@@ -51,7 +51,7 @@ class TokenIdsTest {
      */
     @Test
     void everyWidthReadsBackWhenFullAndMapped() {
-        for (int[] c : new int[][] {{200, 250}, {300, 65_535}, {300, 70_000}, {70_000, 70_000}}) {
+        for (int[] c : new int[][] {{200, 250}, {200, 300}, {300, 65_535}, {300, 70_000}, {70_000, 70_000}}) {
             int wide = c[0], last = c[1];
             TokenIds.Builder b = new TokenIds.Builder();
             for (int i = 0; i < 4096; i++) {
@@ -78,6 +78,24 @@ class TokenIdsTest {
             assertEquals(3, mapped.get(0));
             assertEquals(1, mapped.get(1));
             assertEquals(7, mapped.get(4097));
+        }
+    }
+
+    /** A full buffer of each width renumbered: map touches every id and nothing past them. */
+    @Test
+    void mapCoversAFullBuffer() {
+        for (int id : new int[] {200, 300, 70_000}) {
+            TokenIds.Builder b = new TokenIds.Builder();
+            for (int i = 0; i < 4096; i++) {
+                b.add(i % 2 == 0 ? id : 1);
+            }
+            int[] map = new int[id + 1];
+            map[id] = 2;
+            map[1] = 3;
+            b.map(map);
+            TokenIds ids = b.build();
+            assertEquals(2, ids.get(4094));
+            assertEquals(3, ids.get(4095));
         }
     }
 

@@ -24,6 +24,8 @@ class TokenSamplerTest {
     void greedyTakesTheMostLikelyTokenButNeverUnk() {
         assertEquals(2, new TokenSampler(Decoding.GREEDY, null, 5).next(logits, 0));
         assertEquals(1, new TokenSampler(Decoding.GREEDY, null, 5).next(new float[] {0, 0, 5, 7, 1, 2, 3}, 2), "offset");
+        assertEquals(2, new TokenSampler(Decoding.GREEDY, null, 4).next(new float[] {9, 1, 5, 5}, 0), "ties: the first");
+        assertTrue(new Decoding(0, 0, 1).greedy() && !new Decoding(0.5, 0, 1).greedy());
     }
 
     @Test
@@ -76,7 +78,7 @@ class TokenSamplerTest {
     void topPStopsAtTheFirstTokenThatReachesP() {
         float[] equal = {0f, 4f, 4f, 4f, 4f};
         TokenSampler half = new TokenSampler(new Decoding(1, 0, 0.5), new Rng(3), 5);
-        TokenSampler capped = new TokenSampler(new Decoding(1, 2, 0.99), new Rng(3), 5);
+        TokenSampler capped = new TokenSampler(new Decoding(1, 2, 0.7), new Rng(3), 5); // 0.7 would need a third
         int[] seen = new int[5], seenCapped = new int[5];
         for (int i = 0; i < 2_000; i++) {
             seen[half.next(equal, 0)]++;
@@ -84,7 +86,7 @@ class TokenSamplerTest {
         }
         assertEquals(0, seen[0] + seen[3] + seen[4], "ties are kept by index: tokens 1 and 2");
         assertTrue(seen[1] > 800 && seen[2] > 800);
-        assertEquals(0, seenCapped[0] + seenCapped[3] + seenCapped[4], "top-k 2 caps top-p 0.99");
+        assertEquals(0, seenCapped[0] + seenCapped[3] + seenCapped[4], "top-k 2 caps top-p 0.7");
     }
 
     /** Logits far beyond exp's range in float or double still give the softmax's proportions. */

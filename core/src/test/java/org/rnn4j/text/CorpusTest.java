@@ -117,6 +117,9 @@ class CorpusTest {
             assertEquals("abcdef".substring(0, n), Corpus.load(f.toString(), null, Preprocessing.RAW, n).text());
         }
         assertEquals(5, Corpus.load(null, null, Preprocessing.LETTERS, 5).length());
+        Path words = Files.writeString(dir.resolve("w.txt"), "ab cd");
+        assertEquals("ab ", Corpus.load(words.toString(), null, Preprocessing.LETTERS, 3).text(),
+                "the limit falls between a gap's space and the letter after it");
     }
 
     /** The letters rule's ranges include their ends (a, z, A, Z) and nothing beside them (`, {, @, [). */
