@@ -11,6 +11,7 @@ import java.util.function.BooleanSupplier;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import org.rnn4j.InputException;
 import org.rnn4j.data.Sampler;
 import org.rnn4j.data.TokenIds;
@@ -412,7 +413,12 @@ final class TrainCommand implements Callable<Integer> {
         if (!Terminal.standardErrorIsTerminal()) {
             return null;
         }
-        return new ProgressBarBuilder().setTaskName("train").setInitialMax(total).setUnit(" epochs", 1)
+        // NO_COLOR (no-color.org) and TERM=dumb ask for no colour escapes; a dumb terminal may not draw blocks either
+        String noColor = System.getenv("NO_COLOR");
+        ProgressBarStyle style = "dumb".equals(System.getenv("TERM")) ? ProgressBarStyle.ASCII
+                : noColor != null && !noColor.isEmpty() ? ProgressBarStyle.UNICODE_BLOCK
+                : ProgressBarStyle.COLORFUL_UNICODE_BLOCK;
+        return new ProgressBarBuilder().setTaskName("train").setInitialMax(total).setUnit(" epochs", 1).setStyle(style)
                 .setConsumer(new ConsoleProgressBarConsumer(System.err)).startsFrom(done, java.time.Duration.ZERO)
                 .build();
     }

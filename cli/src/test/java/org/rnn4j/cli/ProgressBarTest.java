@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The progress bar is shown on a terminal and nowhere else: a real pseudo-terminal (util-linux's script(1)), a pipe,
- * and standard error sent to a file while standard input and output are the terminal.
+ * and standard error sent to a file while standard input and output are the terminal; without colour under
+ * NO_COLOR, and in plain ASCII under TERM=dumb.
  */
 class ProgressBarTest {
     @TempDir
@@ -32,10 +33,14 @@ class ProgressBarTest {
     }
 
     /** Runs a shell command line; under a pseudo-terminal when {@code pty}. Returns what reached standard output. */
-    private String run(String commandLine, boolean pty) throws Exception {
+    private String run(String commandLine, boolean pty, String... environment) throws Exception {
         List<String> command = pty ? List.of("script", "-qfec", commandLine, "/dev/null") : List.of("sh", "-c", commandLine);
         Path out = dir.resolve("out.txt");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectErrorStream(true);
+        for (int i = 0; i < environment.length; i += 2) {
+            builder.environment().put(environment[i], environment[i + 1]);
+        }
+        Process p = builder.start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), commandLine);
         String text = Files.readString(out);
         assertEquals(0, p.exitValue(), text);
@@ -46,7 +51,13 @@ class ProgressBarTest {
     @Test
     void shownOnATerminalOnly() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "util-linux's script makes the pseudo-terminal");
-        assertTrue(run(train(), true).contains(BAR), "on a terminal");
+        String colour = "\033[33m";
+        String bar = run(train(), true, "TERM", "xterm");
+        assertTrue(bar.contains(BAR) && bar.contains(colour) && bar.contains("█"), "on a terminal, in colour: " + bar);
+        String noColour = run(train(), true, "TERM", "xterm", "NO_COLOR", "1");
+        assertTrue(noColour.contains(BAR) && !noColour.contains(colour) && noColour.contains("█"), "NO_COLOR: " + noColour);
+        String dumb = run(train(), true, "TERM", "dumb");
+        assertTrue(dumb.contains(BAR) && !dumb.contains(colour) && !dumb.contains("█"), "TERM=dumb: " + dumb);
         assertFalse(run(train() + " 2>&1 | cat", false).contains(BAR), "in a pipe");
         assertFalse(run(train() + " 2>&1 | cat", true).contains(BAR), "in a pipe read from a terminal");
         Path log = dir.resolve("err.log");
