@@ -5,12 +5,12 @@
 # With ROUNDS > 1 the two alternate N times (the VM's speed drifts) and the median ratio is printed too.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-shared="${SHARED:-$root/../shared}"
+texts="$root/core/src/main/resources/org/rnn4j/text" # the built-in corpora, which the PyTorch side reads as files
 corpus="${1:-timemachine}"; mode="${2:-concise}"; epochs="${3:-30}"; rounds="${ROUNDS:-1}"
 threads="$(nproc)"
 case "$corpus" in
-  timemachine) data="$shared/data/timemachine.txt"; hidden=512; flags=(--corpus timemachine) ;;
-  jaychou) data="$shared/data/jaychou_lyrics.txt.zip"; hidden=256; flags=(--corpus "$data" --preprocess spaces) ;;
+  timemachine) data="$texts/timemachine.txt"; hidden=512; flags=(--corpus timemachine) ;;
+  jaychou) data="$texts/jaychou_lyrics.txt.zip"; hidden=256; flags=(--corpus jaychou --preprocess spaces) ;;
   *) echo "usage: $0 [timemachine|jaychou] [scratch|concise|lstm] [epochs]" >&2; exit 2 ;;
 esac
 [ "$mode" = lstm ] && flags+=(--cell lstm)
@@ -21,7 +21,7 @@ for ((r = 1; r <= rounds; r++)); do
   ours=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["tokens_per_second"])' "$json")
   # PyTorch's lines go on to stderr through a pipe: `tee /dev/stderr` would reopen the file behind
   # a `> log 2>&1` and truncate it
-  theirs=$(/usr/bin/python3 "$shared/reference/torch_rnn.py" "$mode" "$data" "$epochs" "$hidden" "$threads" \
+  theirs=$(/usr/bin/python3 "$root/scripts/torch_rnn.py" "$mode" "$data" "$epochs" "$hidden" "$threads" \
     | awk '{ print | "cat >&2" } /^epoch/ { t = $6 } END { close("cat >&2"); print t }')
   ratios+=("$(python3 -c "import sys; print(float(sys.argv[1]) / float(sys.argv[2]))" "$ours" "$theirs")")
   python3 -c "import sys; o, t = float(sys.argv[1]), float(sys.argv[2]); print(f'rnn4j {o:,.0f} tokens/s, PyTorch ({sys.argv[3]}) {t:,.0f} tokens/s: {o / t:.2f}x')" \

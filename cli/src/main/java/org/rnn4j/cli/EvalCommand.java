@@ -25,7 +25,7 @@ final class EvalCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--corpus", paramLabel = "FILE", required = true,
-            description = "A UTF-8 text file, a zip archive, or 'timemachine' for the built-in corpus.")
+            description = "A UTF-8 text file, a zip archive, or a built-in corpus: 'timemachine' or 'jaychou'.")
     String corpus;
 
     @Option(names = "--member", paramLabel = "NAME", description = "The zip member to read (when the zip has several text members).")

@@ -6,16 +6,17 @@ import org.rnn4j.nn.CellType;
 import org.rnn4j.nn.Init;
 import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.optim.Optimizer;
+import org.rnn4j.text.Corpus;
 import org.rnn4j.text.Preprocessing;
 
 /** The seeds' setups (spec §5): every field can be overridden by a flag. */
 enum Preset {
     TIMEMACHINE(null, Preprocessing.LETTERS, 10_000, ModelConfig.of(CellType.RNN, 512), Optimizer.Kind.SGD, 1.0,
             1.0, 500, 32, 35, Sampler.Kind.CONSECUTIVE, 10, 50, List.of("time traveller", "traveller")),
-    JAYCHOU(null, Preprocessing.SPACES, 10_000, ModelConfig.of(CellType.RNN, 256), Optimizer.Kind.SGD, 100.0,
+    JAYCHOU(Corpus.JAYCHOU, Preprocessing.SPACES, 10_000, ModelConfig.of(CellType.RNN, 256), Optimizer.Kind.SGD, 100.0,
             0.01, 250, 32, 35, Sampler.Kind.CONSECUTIVE, 50, 50, List.of("分开", "不分开")),
     /** The concise seeds (spec §7): a framework RNN layer with its own initialisation, and Adam. */
-    JAYCHOU_CONCISE(null, Preprocessing.SPACES, 10_000, new ModelConfig(CellType.RNN, 256, 1, 0, Init.UNIFORM),
+    JAYCHOU_CONCISE(Corpus.JAYCHOU, Preprocessing.SPACES, 10_000, new ModelConfig(CellType.RNN, 256, 1, 0, Init.UNIFORM),
             Optimizer.Kind.ADAM, 1e-3, 0.01, 250, 32, 35, Sampler.Kind.CONSECUTIVE, 50, 50, List.of("分开", "不分开"));
 
     final String corpus;

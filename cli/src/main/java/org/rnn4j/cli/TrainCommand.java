@@ -51,7 +51,7 @@ final class TrainCommand implements Callable<Integer> {
     String preset = "timemachine";
 
     @Option(names = "--corpus", paramLabel = "FILE",
-            description = "A UTF-8 text file, a zip archive, or 'timemachine' for the built-in corpus (default).")
+            description = "A UTF-8 text file, a zip archive, or a built-in corpus: 'timemachine' (the default) or 'jaychou'.")
     String corpus;
 
     @Option(names = "--member", paramLabel = "NAME", description = "The zip member to read (when the zip has several text members).")

@@ -70,6 +70,17 @@ class TrainCommandTest {
         return out.lines().findFirst().orElse("");
     }
 
+    /** The jaychou presets read the built-in lyrics when no --corpus is given. */
+    @Test
+    void theJayChouPresetTrainsOnTheBuiltInLyrics() {
+        Run r = run("train", "--preset", "jaychou", "--epochs", "1", "--hidden", "8", "--predict-length", "3");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("corpus jaychou: 10,000 tokens, vocabulary 1028; rnn H 8"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith(" - 不分开") && l.codePointCount(0, l.length()) == 3 + 3 + 3),
+                r.out());
+        assertEquals("", r.err(), "every prefix character is in the vocabulary");
+    }
+
     @Test
     void chineseCorpusRoundTrips() throws Exception {
         Path lyrics = dir.resolve("lyrics.txt");

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.function.IntConsumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
 import org.rnn4j.InputException;
 
 /**
@@ -33,6 +34,10 @@ public record Corpus(String name, int[] tokens) {
     public static final String BUILT_IN = "timemachine";
     static final String BUILT_IN_RESOURCE = "timemachine.txt";
     static final String BUILT_IN_SHA1 = "090b5e7e70c295757f55df93cb0a180b9691891a";
+    /** The other built-in corpus: the seeds' Jay Chou lyrics, d2l's jaychou_lyrics.txt.zip as published. */
+    public static final String JAYCHOU = "jaychou";
+    static final String JAYCHOU_RESOURCE = "jaychou_lyrics.txt.zip";
+    static final String JAYCHOU_SHA1 = "9529987e701a4f37048ab778270a5dde9a762a0b";
 
     public int length() {
         return tokens.length;
@@ -64,8 +69,12 @@ public record Corpus(String name, int[] tokens) {
         Limit limited = new Limit(sink, maxTokens);
         IntConsumer filter = mode.filter(limited);
         if (source == null || source.equals(BUILT_IN)) {
-            readBuiltIn(filter, limited);
+            readBuiltIn(BUILT_IN_RESOURCE, BUILT_IN_SHA1, false, filter, limited);
             return BUILT_IN;
+        }
+        if (source.equals(JAYCHOU)) {
+            readBuiltIn(JAYCHOU_RESOURCE, JAYCHOU_SHA1, true, filter, limited);
+            return JAYCHOU;
         }
         Path path = Path.of(source);
         if (Files.isDirectory(path)) {
@@ -87,28 +96,40 @@ public record Corpus(String name, int[] tokens) {
         }
     }
 
-    /** The built-in Time Machine, checked against its published SHA-1 as it is read. */
-    private static void readBuiltIn(IntConsumer filter, Limit limited) {
+    /**
+     * A built-in corpus, checked against its published SHA-1 as it is read; {@code zipped}: the resource is a zip of
+     * one text member, read as it streams.
+     */
+    private static void readBuiltIn(String resource, String expectedSha1, boolean zipped, IntConsumer filter,
+                                    Limit limited) {
         MessageDigest sha1;
         try {
             sha1 = MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JVM has no SHA-1", e);
         }
-        try (InputStream raw = Corpus.class.getResourceAsStream(BUILT_IN_RESOURCE)) {
+        try (InputStream raw = Corpus.class.getResourceAsStream(resource)) {
             if (raw == null) {
-                throw new IllegalStateException("the built-in corpus is missing from the jar");
+                throw new IllegalStateException("the built-in corpus " + resource + " is missing from the jar");
             }
             DigestInputStream in = new DigestInputStream(raw, sha1);
-            decode(in, BUILT_IN, false, filter, limited);
+            if (zipped) {
+                ZipInputStream zip = new ZipInputStream(in, StandardCharsets.UTF_8);
+                if (zip.getNextEntry() == null) {
+                    throw new IllegalStateException("the built-in corpus " + resource + " is an empty zip");
+                }
+                decode(zip, resource, false, filter, limited);
+            } else {
+                decode(in, resource, false, filter, limited);
+            }
             in.transferTo(java.io.OutputStream.nullOutputStream()); // the digest covers the whole file, not the part kept
             String digest = HexFormat.of().formatHex(sha1.digest());
-            if (!digest.equals(BUILT_IN_SHA1)) {
-                throw new IllegalStateException("the built-in corpus is damaged: SHA-1 " + digest
-                        + ", expected " + BUILT_IN_SHA1);
+            if (!digest.equals(expectedSha1)) {
+                throw new IllegalStateException("the built-in corpus " + resource + " is damaged: SHA-1 " + digest
+                        + ", expected " + expectedSha1);
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read the built-in corpus", e);
+            throw new IllegalStateException("cannot read the built-in corpus " + resource, e);
         }
     }
 

@@ -54,8 +54,19 @@ class CorpusTest {
             var e = assertThrows(java.lang.reflect.InvocationTargetException.class,
                     () -> load.invoke(null, null, null, letters, 100));
             assertTrue(e.getCause() instanceof IllegalStateException
-                    && e.getCause().getMessage().startsWith("the built-in corpus is damaged: SHA-1 "), e.getCause().toString());
+                    && e.getCause().getMessage().startsWith("the built-in corpus timemachine.txt is damaged: SHA-1 "), e.getCause().toString());
         }
+    }
+
+    /** The seeds' lyrics are built in: their first 10,000 characters have 1,027 distinct ones (1,028 with <unk>). */
+    @Test
+    void theJayChouLyricsAreBuiltIn() {
+        Corpus c = Corpus.load(Corpus.JAYCHOU, null, Preprocessing.SPACES, 10_000);
+        assertEquals(Corpus.JAYCHOU, c.name());
+        assertEquals(10_000, c.length());
+        assertTrue(c.text().startsWith("想要有直升机 想要和你飞到宇宙去 想要和"), c.text().substring(0, 20));
+        assertEquals(1_028, Vocab.build(c.tokens(), 1).size());
+        assertTrue(Corpus.load(Corpus.JAYCHOU, null, Preprocessing.SPACES, 0).length() > 60_000, "all of it");
     }
 
     @Test
