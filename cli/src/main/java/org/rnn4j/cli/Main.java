@@ -38,6 +38,7 @@ public final class Main implements Runnable {
     /** The command line with rnn4j's error handling: bad input is one clear line and exit code 2. */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setOverwrittenOptionsAllowed(true); // a flag given twice: the last one wins, as in most tools
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof InputException) {
                 cl.getErr().println("rnn4j: " + e.getMessage());

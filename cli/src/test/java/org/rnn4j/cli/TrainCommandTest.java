@@ -118,6 +118,15 @@ class TrainCommandTest {
         assertTrue(r.err().contains("--layers must be a positive whole number, got 0"), r.err());
     }
 
+    /** A flag given twice: the last one wins (an alias or a script's default, overridden at the end of a line). */
+    @Test
+    void theLastOfARepeatedFlagWins() {
+        Run r = run("train", "--hidden", "8", "--epochs", "3", "--hidden", "12", "--epochs", "1", "--predict-length", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("rnn H 12, B 32"), r.out());
+        assertTrue(r.out().contains("over 1 epochs"), r.out());
+    }
+
     /** A two-layer LSTM with dropout and Adam, and the concise preset's settings in the header line. */
     @Test
     void modelFlagsReachTheModel() {
