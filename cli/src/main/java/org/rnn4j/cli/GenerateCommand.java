@@ -1,7 +1,16 @@
 package org.rnn4j.cli;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.rnn4j.InputException;
 import org.rnn4j.generate.Decoding;
@@ -18,21 +27,28 @@ import picocli.CommandLine.Spec;
 /** {@code rnn4j generate}: continues a prefix with a saved model, printing each token as it is chosen. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Continue a prefix with a trained model, streaming the text as it is sampled.",
-                "The same --seed gives the same text; --temperature 0 is the seeds' greedy prediction."})
+                "The prefix is read with the model's preprocessing; the same --seed gives the same text;",
+                "--temperature 0 is the seeds' greedy prediction."})
 final class GenerateCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A checkpoint written by 'rnn4j train --out'.")
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE", required = true,
+            description = "A checkpoint written by 'rnn4j train --out'.")
     String model;
 
-    @Option(names = "--prefix", paramLabel = "TEXT",
+    @Option(names = {"-p", "--prefix"}, paramLabel = "TEXT",
             description = "The text to continue (default: none; the first token then comes from the start of a text).")
     String prefix = "";
 
-    @Option(names = "--length", paramLabel = "N", description = "Tokens to generate (default: 200).")
+    @Option(names = {"-i", "--interactive"},
+            description = "Read one prefix per line from standard input and continue each; ends at the end of input.")
+    boolean interactive;
+
+    @Option(names = {"-n", "--length"}, paramLabel = "N", description = "Tokens to generate (default: 200).")
     int length = 200;
 
-    @Option(names = "--temperature", paramLabel = "T",
-            description = "Divide the logits by T before sampling; 0: always the most likely token (default: 1).")
-    double temperature = 1;
+    @Option(names = {"-t", "--temperature"}, paramLabel = "T", split = ",",
+            description = "Divide the logits by T before sampling; 0: always the most likely token (default: 1). "
+                    + "Several (-t 0.5,1 or -t 0.5 -t 1): the samples of each, in turn.")
+    List<Double> temperatures = new ArrayList<>(List.of(1.0));
 
     @Option(names = "--top-k", paramLabel = "K", description = "Sample among the K most likely tokens (default: 0, all).")
     int topK;
@@ -41,11 +57,16 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Sample among the most likely tokens that cover probability P, in (0, 1] (default: 1).")
     double topP = 1;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of the sampling (default: 0).")
-    long seed;
+    @Option(names = {"-s", "--seed"}, paramLabel = "N",
+            description = "Seed of the sampling (default: a fresh one, printed so that the text can be had again).")
+    Long seed;
 
     @Option(names = "--samples", paramLabel = "N", description = "Independent continuations, one after another (default: 1).")
     int samples = 1;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Write the text to FILE (whole, when it is done) instead of standard output.")
+    String output;
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads for the matrix products (default: 1).")
     int threads = 1;
@@ -54,36 +75,82 @@ final class GenerateCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+    public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         Flags.atLeast("--length", length, 0);
         Flags.positive("--samples", samples);
         Flags.positive("--threads", threads);
-        Decoding decoding;
-        try {
-            decoding = new Decoding(temperature, topK, topP);
-        } catch (IllegalArgumentException e) {
-            throw new InputException("--" + e.getMessage(), e);
+        List<Decoding> decodings = new ArrayList<>();
+        for (double t : temperatures) {
+            try {
+                decodings.add(new Decoding(t, topK, topP));
+            } catch (IllegalArgumentException e) {
+                throw new InputException("--" + e.getMessage(), e);
+            }
+        }
+        Path outputPath = output != null ? Path.of(output) : null;
+        if (outputPath != null) {
+            OutputFiles.checkFolder(outputPath, "--output");
         }
         Checkpoint.Loaded loaded = Checkpoint.load(Path.of(model), Kernels.best(threads), Main.notes(err));
-        prefix.codePoints().filter(c -> !loaded.vocab().contains(c)).distinct().forEach(c -> err.printf(
-                "rnn4j: warning: the prefix has '%s', which is not in the model's vocabulary: it reads as <unk>%n",
-                Character.toString(c)));
-        Rng rng = new Rng(seed);
-        for (int s = 0; s < samples; s++) {
-            if (s > 0) {
-                out.println();
+        long runSeed = seed != null ? seed : new SecureRandom().nextLong();
+        if (seed == null && decodings.stream().anyMatch(d -> !d.greedy())) {
+            err.printf(Locale.ROOT, "rnn4j: seed %d (--seed %d gives this text again)%n", runSeed, runSeed);
+        }
+        StringWriter buffer = outputPath != null ? new StringWriter() : null;
+        PrintWriter out = buffer != null ? new PrintWriter(buffer) : spec.commandLine().getOut();
+        if (interactive) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            boolean prompt = Terminal.standardInputIsTerminal();
+            while (true) {
+                if (prompt) {
+                    err.print("> ");
+                    err.flush();
+                }
+                String line = in.readLine();
+                if (line == null) {
+                    break;
+                }
+                continueText(line, decodings, runSeed, loaded, out, err);
             }
-            TokenSampler sampler = new TokenSampler(decoding, rng.split(), loaded.vocab().size());
-            out.print(prefix);
-            out.flush();
-            Generator.continuation(loaded.model(), loaded.vocab(), prefix, length, sampler, id -> {
-                out.print(loaded.vocab().text(id));
-                out.flush();
-            });
-            out.println();
+        } else {
+            continueText(prefix, decodings, runSeed, loaded, out, err);
+        }
+        out.flush();
+        if (outputPath != null) {
+            OutputFiles.writeAtomically(outputPath, buffer.toString().getBytes(StandardCharsets.UTF_8), "--output");
         }
         return 0;
+    }
+
+    /** Every sample of every temperature for one prefix, read with the model's preprocessing. */
+    private void continueText(String raw, List<Decoding> decodings, long runSeed, Checkpoint.Loaded loaded,
+                              PrintWriter out, PrintWriter err) {
+        String given = loaded.data().preprocessing().prefix(raw);
+        if (!given.equals(raw)) {
+            err.printf("rnn4j: note: the prefix reads as '%s' (the model's %s preprocessing)%n", given,
+                    TrainCommand.lower(loaded.data().preprocessing()));
+        }
+        given.codePoints().filter(c -> !loaded.vocab().contains(c)).distinct().forEach(c -> err.printf(
+                "rnn4j: warning: the prefix has '%s', which is not in the model's vocabulary: it reads as <unk>%n",
+                Character.toString(c)));
+        for (int d = 0; d < decodings.size(); d++) {
+            Rng rng = new Rng(runSeed); // each temperature draws as it would alone
+            for (int s = 0; s < samples; s++) {
+                if (decodings.size() > 1 && s == 0) {
+                    out.printf(Locale.ROOT, "[temperature %s]%n", temperatures.get(d));
+                } else if (s > 0) {
+                    out.println();
+                }
+                TokenSampler sampler = new TokenSampler(decodings.get(d), rng.split(), loaded.vocab().size());
+                out.print(given);
+                out.flush();
+                Generator.continuation(loaded.model(), loaded.vocab(), given, length, sampler, id -> {
+                    out.print(loaded.vocab().text(id));
+                    out.flush();
+                });
+                out.println();
+            }
+        }
     }
 }

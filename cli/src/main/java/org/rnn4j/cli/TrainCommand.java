@@ -110,10 +110,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--random-offset", description = "Start every epoch at a random offset (the later edition).")
     boolean randomOffset;
 
-    @Option(names = "--prefix", paramLabel = "TEXT", description = "A prefix to continue (repeatable).")
+    @Option(names = "--prefix", paramLabel = "TEXT",
+            description = "A prefix to continue (repeatable), read with the corpus's preprocessing.")
     List<String> prefixes;
 
-    @Option(names = "--predict-length", paramLabel = "N", description = "Tokens generated after each prefix.")
+    @Option(names = {"--predict-length", "--length"}, paramLabel = "N", description = "Tokens generated after each prefix.")
     Integer predictLength;
 
     @Option(names = "--print-every", paramLabel = "N", description = "Report and generate every N epochs.")
@@ -222,7 +223,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         int every = Flags.positive("--print-every", printEvery != null ? printEvery : p.printEvery);
         int length = Flags.atLeast("--predict-length", predictLength != null ? predictLength : p.predictLength, 0);
-        List<String> pre = prefixes != null ? prefixes : p.prefixes;
+        Preprocessing mode = data.preprocessing();
+        List<String> pre = (prefixes != null ? prefixes : p.prefixes).stream().map(mode::prefix).toList();
 
         Encoded text = Encoded.build(data.source(), data.minFreq());
         Vocab vocab = text.vocab();

@@ -123,17 +123,20 @@ class BadInputTest {
         fails("notes.txt: not a checkpoint", "generate", "--model", text.toString(), "--prefix", "a");
     }
 
-    /** Prefix characters outside the vocabulary: a warning each, read as <unk>, and training goes on; an empty prefix too. */
+    /**
+     * Prefix characters outside the vocabulary (raw preprocessing keeps them): a warning each, read as <unk>, and
+     * training goes on; an empty prefix too.
+     */
     @Test
     void unknownPrefixCharactersWarnAndTrainingGoesOn() {
-        TrainCommandTest.Run r = run("train", "--hidden", "16", "--epochs", "1", "--prefix", "Time Traveller 7",
-                "--prefix", "", "--predict-length", "10");
+        TrainCommandTest.Run r = run("train", "--preprocess", "raw", "--hidden", "16", "--epochs", "1", "--prefix",
+                "Time 旅€", "--prefix", "", "--predict-length", "10");
         assertEquals(0, r.code(), r.err());
-        for (String c : new String[] {"T", "7"}) {
-            assertTrue(r.err().contains("rnn4j: warning: the prefix 'Time Traveller 7' has '" + c
+        for (String c : new String[] {"旅", "€"}) {
+            assertTrue(r.err().contains("rnn4j: warning: the prefix 'Time 旅€' has '" + c
                     + "', which is not in the vocabulary: it reads as <unk>"), r.err());
         }
-        assertTrue(r.out().contains(" - Time Traveller 7"), r.out());
+        assertTrue(r.out().contains(" - Time 旅€"), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith(" - ") && l.length() == 3 + 10), "the empty prefix: " + r.out());
     }
 

@@ -1,10 +1,12 @@
 package org.rnn4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rnn4j.cli.TrainCommandTest.run;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -107,12 +109,86 @@ class GenerateCommandTest {
         assertEquals(26, sampled.length(), sampled);
     }
 
+    /** The prefix is read as the model's text was: letters preprocessing lower-cases it and drops other characters. */
+    @Test
+    void thePrefixIsReadWithTheModelsPreprocessing() {
+        TrainCommandTest.Run r = run("generate", "--model", model.toString(), "--prefix", "Time, 旅人 Traveller",
+                "--temperature", "0", "--length", "40");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(trainerGreedy + "\n", r.out(), "as the trainer's continuation of 'time traveller'");
+        assertEquals("rnn4j: note: the prefix reads as 'time traveller' (the model's letters preprocessing)\n", r.err());
+    }
+
+    /** With raw preprocessing every character is kept: one the model never saw is a warning, and reads as <unk>. */
     @Test
     void unknownPrefixCharactersWarnAndReadAsUnk() {
-        TrainCommandTest.Run r = run("generate", "--model", model.toString(), "--prefix", "time 旅人", "--length", "5");
+        Path raw = dir.resolve("raw.safetensors");
+        assertEquals(0, run("train", "--preprocess", "raw", "--hidden", "8", "--epochs", "1", "--out", raw.toString())
+                .code());
+        TrainCommandTest.Run r = run("generate", "--model", raw.toString(), "--prefix", "Time 旅人", "--length", "5",
+                "--seed", "1");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("the prefix has '旅', which is not in the model's vocabulary"), r.err());
-        assertTrue(r.out().startsWith("time 旅人"), r.out());
+        assertTrue(r.out().startsWith("Time 旅人"), r.out());
+    }
+
+    /** Without --seed a fresh one is drawn and printed, and giving it back gives the same text. */
+    @Test
+    void aFreshSeedIsPrintedAndReproducesTheText() {
+        TrainCommandTest.Run first = run("generate", "-m", model.toString(), "-p", "the ", "-n", "60");
+        assertEquals(0, first.code(), first.err());
+        Matcher m = Pattern.compile("rnn4j: seed (-?[0-9]+) \\(--seed \\1 gives this text again\\)").matcher(first.err());
+        assertTrue(m.find(), first.err());
+        assertEquals(first.out(), generate("--prefix", "the ", "--length", "60", "--seed", m.group(1)));
+        TrainCommandTest.Run second = run("generate", "-m", model.toString(), "-p", "the ", "-n", "60");
+        assertNotEquals(first.err(), second.err(), "another call, another seed");
+        assertFalse(run("generate", "-m", model.toString(), "-t", "0", "-n", "5").err().contains("seed"),
+                "greedy text needs no seed");
+    }
+
+    /** Several temperatures: the samples of each in turn, each as that temperature alone gives them. */
+    @Test
+    void severalTemperaturesInOneCall() {
+        String both = generate("-p", "the ", "-n", "30", "-s", "5", "--samples", "2", "-t", "0.5,1.5");
+        String cold = generate("-p", "the ", "-n", "30", "-s", "5", "--samples", "2", "-t", "0.5");
+        String hot = generate("-p", "the ", "-n", "30", "-s", "5", "--samples", "2", "--temperature", "1.5");
+        assertEquals("[temperature 0.5]\n" + cold + "[temperature 1.5]\n" + hot, both);
+        assertEquals(both, generate("-p", "the ", "-n", "30", "-s", "5", "--samples", "2", "-t", "0.5", "-t", "1.5"));
+    }
+
+    /** --output gets what standard output would, written whole; a missing folder is refused before any work. */
+    @Test
+    void outputGoesToAFileWrittenWhole() throws Exception {
+        Path file = dir.resolve("text.txt");
+        TrainCommandTest.Run r = run("generate", "-m", model.toString(), "-p", "the ", "-n", "50", "-s", "2",
+                "--samples", "2", "-o", file.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.out());
+        assertEquals(generate("-p", "the ", "-n", "50", "-s", "2", "--samples", "2"), Files.readString(file));
+        Path nowhere = dir.resolve("no/such/folder/text.txt");
+        r = run("generate", "-m", model.toString(), "-o", nowhere.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--output " + nowhere + ": the folder"), r.err());
+        assertFalse(Files.exists(nowhere.getParent()));
+    }
+
+    /** -i: one prefix per line of standard input, one continuation each, and exit 0 at its end. */
+    @Test
+    void interactiveContinuesEachLineOfInput() {
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("the \ntime\nTraveller\n".getBytes(StandardCharsets.UTF_8)));
+            TrainCommandTest.Run r = run("generate", "-m", model.toString(), "-i", "-t", "0", "-n", "12");
+            assertEquals(0, r.code(), r.err());
+            String[] lines = r.out().split("\n");
+            assertEquals(3, lines.length, r.out());
+            assertEquals(generate("-p", "the ", "-t", "0", "-n", "12"), lines[0] + "\n");
+            assertEquals(generate("-p", "time", "-t", "0", "-n", "12"), lines[1] + "\n");
+            assertEquals(generate("-p", "traveller", "-t", "0", "-n", "12"), lines[2] + "\n");
+            assertFalse(r.err().contains("> "), "no prompt when the input is not a terminal");
+        } finally {
+            System.setIn(stdin);
+        }
     }
 
     @Test

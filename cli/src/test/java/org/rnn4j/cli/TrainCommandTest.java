@@ -118,6 +118,15 @@ class TrainCommandTest {
         assertTrue(r.err().contains("--layers must be a positive whole number, got 0"), r.err());
     }
 
+    /** The training run's prefixes are read with the corpus's preprocessing too; --length is --predict-length. */
+    @Test
+    void prefixesAreReadWithTheCorpussPreprocessing() {
+        Run r = run("train", "--epochs", "1", "--hidden", "8", "--prefix", "Time Traveller", "--length", "10");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith(" - time traveller") && l.length() == 3 + 14 + 10), r.out());
+        assertEquals("", r.err());
+    }
+
     /** A flag given twice: the last one wins (an alias or a script's default, overridden at the end of a line). */
     @Test
     void theLastOfARepeatedFlagWins() {

@@ -26,6 +26,23 @@ public enum Preprocessing {
         }
     }
 
+    /**
+     * A prefix as the model reads it: this rule applied, except that for {@link #LETTERS} a gap after the last letter
+     * is kept as one space, since a prefix is continued from where it ends ("The " reads as "the ", not "the").
+     */
+    public String prefix(String text) {
+        StringBuilder sb = new StringBuilder();
+        text.codePoints().forEach(filter(sb::appendCodePoint));
+        if (this == LETTERS && sb.length() > 0 && !text.isEmpty()) {
+            int last = text.codePointBefore(text.length());
+            boolean letter = (last >= 'a' && last <= 'z') || (last >= 'A' && last <= 'Z');
+            if (!letter && last != '\n' && last != '\r') {
+                sb.append(' ');
+            }
+        }
+        return sb.toString();
+    }
+
     /** Streaming form of {@code re.sub('[^A-Za-z]+', ' ', line).strip().lower()} per line. */
     private static final class LettersFilter implements IntConsumer {
         private final IntConsumer out;

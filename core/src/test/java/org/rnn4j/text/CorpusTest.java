@@ -69,6 +69,20 @@ class CorpusTest {
         assertTrue(Corpus.load(Corpus.JAYCHOU, null, Preprocessing.SPACES, 0).length() > 60_000, "all of it");
     }
 
+    /** A prefix goes through the rule too, and keeps a gap at its end: generation continues from there. */
+    @Test
+    void prefixesAreReadByTheRule() {
+        assertEquals("time traveller", Preprocessing.LETTERS.prefix("Time Traveller"));
+        assertEquals("the ", Preprocessing.LETTERS.prefix("The "));
+        assertEquals("hello world ", Preprocessing.LETTERS.prefix("  Hello, World! "));
+        assertEquals("", Preprocessing.LETTERS.prefix("1984 "));
+        assertEquals("", Preprocessing.LETTERS.prefix(""));
+        assertEquals("endnext", Preprocessing.LETTERS.prefix("end\nnext"));
+        assertEquals("end", Preprocessing.LETTERS.prefix("end\n"));
+        assertEquals("分开 不分开 ", Preprocessing.SPACES.prefix("分开\n不分开\n"));
+        assertEquals("Time\tTraveller ", Preprocessing.RAW.prefix("Time\tTraveller "));
+    }
+
     @Test
     void lettersRuleIsTheTimeMachineRule() throws IOException {
         // per line: runs of non-letters -> one space, strip, lower; lines joined with no separator
