@@ -15,7 +15,10 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.rnn4j.InputException;
 import org.rnn4j.data.Sampler;
 import org.rnn4j.data.TokenIds;
+import org.rnn4j.generate.Decoding;
+import org.rnn4j.generate.Generator;
 import org.rnn4j.generate.Greedy;
+import org.rnn4j.generate.TokenSampler;
 import org.rnn4j.io.Checkpoint;
 import org.rnn4j.io.Checkpoint.Metrics;
 import org.rnn4j.io.DataConfig;
@@ -116,6 +119,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = {"--predict-length", "--length"}, paramLabel = "N", description = "Tokens generated after each prefix.")
     Integer predictLength;
+
+    @Option(names = "--sample-temperature", paramLabel = "T",
+            description = "At each report, also print a continuation of each prefix sampled at temperature T (> 0).")
+    Double sampleTemperature;
 
     @Option(names = "--print-every", paramLabel = "N", description = "Report and generate every N epochs.")
     Integer printEvery;
@@ -222,6 +229,8 @@ final class TrainCommand implements Callable<Integer> {
                     sampling != null ? parseSampling(sampling) : p.sampling, randomOffset, seed);
         }
         int every = Flags.positive("--print-every", printEvery != null ? printEvery : p.printEvery);
+        Decoding sampling = sampleTemperature != null
+                ? new Decoding(Flags.positive("--sample-temperature", sampleTemperature), 0, 1) : null;
         int length = Flags.atLeast("--predict-length", predictLength != null ? predictLength : p.predictLength, 0);
         Preprocessing mode = data.preprocessing();
         List<String> pre = (prefixes != null ? prefixes : p.prefixes).stream().map(mode::prefix).toList();
@@ -314,6 +323,15 @@ final class TrainCommand implements Callable<Integer> {
                             r.seconds(), r.tokensPerSecond());
                     for (String s : pre) {
                         out.println(" - " + Greedy.continuation(model, vocab, s, length));
+                    }
+                    if (sampling != null) { // seeded by the run and the epoch, so a resumed run prints the same
+                        Rng draws = new Rng(config.seed() * 1_000_003L + r.epoch());
+                        for (String s : pre) {
+                            StringBuilder sampled = new StringBuilder(s);
+                            Generator.continuation(model, vocab, s, length, new TokenSampler(sampling, draws.split(),
+                                    vocab.size()), id -> sampled.append(vocab.text(id)));
+                            out.println(" ~ " + sampled);
+                        }
                     }
                 }
                 if (checkpointPath != null) {

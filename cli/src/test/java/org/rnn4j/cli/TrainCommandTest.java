@@ -127,6 +127,20 @@ class TrainCommandTest {
         assertEquals("", r.err());
     }
 
+    /** --sample-temperature prints a sampled continuation beside each greedy one, the same in every run of a seed. */
+    @Test
+    void sampledContinuationsBesideTheGreedyOnes() {
+        String[] args = {"train", "--epochs", "2", "--hidden", "16", "--print-every", "1", "--length", "15",
+                "--sample-temperature", "0.8"};
+        Run r = run(args);
+        assertEquals(0, r.code(), r.err());
+        List<String> sampled = r.out().lines().filter(l -> l.startsWith(" ~ ")).toList();
+        assertEquals(4, sampled.size(), r.out()); // two prefixes, two reports
+        assertTrue(sampled.get(0).startsWith(" ~ time traveller") && sampled.get(0).length() == 3 + 14 + 15, r.out());
+        assertEquals(sampled, run(args).out().lines().filter(l -> l.startsWith(" ~ ")).toList());
+        assertEquals(2, run("train", "--sample-temperature", "0").code());
+    }
+
     /** A flag given twice: the last one wins (an alias or a script's default, overridden at the end of a line). */
     @Test
     void theLastOfARepeatedFlagWins() {
