@@ -36,6 +36,14 @@ final class Flags {
         return value;
     }
 
+    /** A factor in (0, 1). */
+    static double open(String flag, double value) {
+        if (!(value > 0 && value < 1)) {
+            throw new InputException(flag + " must be in (0, 1), got " + value);
+        }
+        return value;
+    }
+
     /** A number in [min, max]. */
     static double range(String flag, double value, double min, double max) {
         if (!(value >= min && value <= max)) {

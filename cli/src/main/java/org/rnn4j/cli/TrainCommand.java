@@ -36,6 +36,7 @@ import org.rnn4j.text.Preprocessing;
 import org.rnn4j.text.Vocab;
 import org.rnn4j.train.DivergenceException;
 import org.rnn4j.train.Evaluation;
+import org.rnn4j.train.Schedule;
 import org.rnn4j.train.TrainConfig;
 import org.rnn4j.train.Trainer;
 import picocli.CommandLine.Command;
@@ -97,6 +98,27 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--clip", paramLabel = "THETA", description = "Clip the global gradient norm to THETA.")
     Double clip;
+
+    @Option(names = "--lr-decay", paramLabel = "F",
+            description = "Step decay: multiply the learning rate by F, in (0, 1), every --lr-decay-every epochs.")
+    Double lrDecay;
+
+    @Option(names = "--lr-decay-every", paramLabel = "N", description = "Epochs between two steps of --lr-decay (default: 1).")
+    Integer lrDecayEvery;
+
+    @Option(names = "--lr-plateau", paramLabel = "F",
+            description = "Multiply the learning rate by F, in (0, 1), after --lr-patience epochs without a better "
+                    + "validation perplexity (needs --val-fraction).")
+    Double lrPlateau;
+
+    @Option(names = "--lr-patience", paramLabel = "N", description = "Epochs without improvement before --lr-plateau acts (default: 1).")
+    Integer lrPatience;
+
+    @Option(names = "--lr-cosine", description = "Cosine decay of the learning rate over the run, after --warmup epochs.")
+    boolean lrCosine;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "With --lr-cosine, epochs of linear warm-up (default: 0).")
+    Integer warmup;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Passes over the corpus.")
     Integer epochs;
@@ -164,7 +186,8 @@ final class TrainCommand implements Callable<Integer> {
     /** Settings a resumed run takes from its checkpoint: giving one is an error, not a silent change. */
     private static final List<String> FIXED_ON_RESUME = List.of("--preset", "--member", "--preprocess", "--max-tokens",
             "--min-freq", "--cell", "--hidden", "--layers", "--dropout", "--init", "--optimizer", "--lr", "--clip",
-            "--batch", "--steps", "--sampling", "--random-offset", "--seed", "--val-fraction", "--replace-invalid");
+            "--batch", "--steps", "--sampling", "--random-offset", "--seed", "--val-fraction", "--replace-invalid",
+            "--lr-decay", "--lr-decay-every", "--lr-plateau", "--lr-patience", "--lr-cosine", "--warmup");
 
     @Override
     public Integer call() {
@@ -205,7 +228,7 @@ final class TrainCommand implements Callable<Integer> {
             TrainConfig t = resumed.training();
             int total = epochs != null ? Flags.positive("--epochs", epochs) : t.epochs();
             config = new TrainConfig(t.batch(), t.steps(), total, t.optimizer(), t.lr(), t.clip(), t.sampling(),
-                    t.randomOffset(), t.seed());
+                    t.randomOffset(), t.seed(), t.schedule());
         } else {
             p = parsePreset(preset);
             data = new DataConfig(corpus != null ? corpus : p.corpus != null ? p.corpus : Corpus.BUILT_IN, member,
@@ -226,10 +249,10 @@ final class TrainCommand implements Callable<Integer> {
                     optimizer != null ? parseEnum(Optimizer.Kind.class, "--optimizer", optimizer) : p.optimizer,
                     Flags.positive("--lr", lr != null ? lr : p.lr),
                     Flags.positive("--clip", clip != null ? clip : p.clip),
-                    sampling != null ? parseSampling(sampling) : p.sampling, randomOffset, seed);
+                    sampling != null ? parseSampling(sampling) : p.sampling, randomOffset, seed, schedule(data));
         }
         int every = Flags.positive("--print-every", printEvery != null ? printEvery : p.printEvery);
-        Decoding sampling = sampleTemperature != null
+        Decoding sampleDecoding = sampleTemperature != null
                 ? new Decoding(Flags.positive("--sample-temperature", sampleTemperature), 0, 1) : null;
         int length = Flags.atLeast("--predict-length", predictLength != null ? predictLength : p.predictLength, 0);
         Preprocessing mode = data.preprocessing();
@@ -276,6 +299,7 @@ final class TrainCommand implements Callable<Integer> {
             resumed.restore(trainer.optimizer());
             trainer.resumeAfter(resumed.state().epochsDone());
             history.addAll(resumed.metrics());
+            history.forEach(m -> trainer.recordValidation(m.valPerplexity()));
         }
         out.printf(Locale.ROOT, "corpus %s: %,d tokens%s, vocabulary %d; %s H %d%s, B %d, T %d, %s lr %s, clip %s, "
                         + "%s sampling, kernels %s%n", text.name(), ids.length(),
@@ -298,6 +322,7 @@ final class TrainCommand implements Callable<Integer> {
              ProgressBar bar = progressBar(trainer.epochsDone(), config.epochs())) {
             trainer.run(r -> {
                 double val = valIds != null ? Evaluation.perplexity(model, valIds, config.steps()) : Double.NaN;
+                trainer.recordValidation(val);
                 Metrics m = new Metrics(r.epoch(), r.perplexity(), val, r.seconds(), r.tokensPerSecond());
                 history.add(m);
                 total[0] += r.tokens();
@@ -317,18 +342,20 @@ final class TrainCommand implements Callable<Integer> {
                         System.err.print("\r\033[K");
                         System.err.flush();
                     }
-                    out.printf(Locale.ROOT, "epoch %d, perplexity %.6f%s, time %.2f sec, %,.0f tokens/s%n",
+                    out.printf(Locale.ROOT, "epoch %d, perplexity %.6f%s%s, time %.2f sec, %,.0f tokens/s%n",
                             r.epoch(), r.perplexity(), Double.isNaN(val) ? ""
                                     : String.format(Locale.ROOT, ", validation perplexity %.6f", val),
+                            config.schedule().kind() == Schedule.Kind.CONSTANT ? ""
+                                    : ", lr " + String.format(Locale.ROOT, "%.4g", r.lr()).replaceAll("\\.?0+$", ""),
                             r.seconds(), r.tokensPerSecond());
                     for (String s : pre) {
                         out.println(" - " + Greedy.continuation(model, vocab, s, length));
                     }
-                    if (sampling != null) { // seeded by the run and the epoch, so a resumed run prints the same
+                    if (sampleDecoding != null) { // seeded by the run and the epoch, so a resumed run prints the same
                         Rng draws = new Rng(config.seed() * 1_000_003L + r.epoch());
                         for (String s : pre) {
                             StringBuilder sampled = new StringBuilder(s);
-                            Generator.continuation(model, vocab, s, length, new TokenSampler(sampling, draws.split(),
+                            Generator.continuation(model, vocab, s, length, new TokenSampler(sampleDecoding, draws.split(),
                                     vocab.size()), id -> sampled.append(vocab.text(id)));
                             out.println(" ~ " + sampled);
                         }
@@ -365,6 +392,35 @@ final class TrainCommand implements Callable<Integer> {
                     history.get(history.size() - 1).perplexity(), total[0] / (total[1] / 1e9), total[2]);
         }
         return 0;
+    }
+
+    /** The learning-rate schedule the flags ask for: one kind at most. */
+    private Schedule schedule(DataConfig data) {
+        int kinds = (lrDecay != null ? 1 : 0) + (lrPlateau != null ? 1 : 0) + (lrCosine ? 1 : 0);
+        if (kinds > 1) {
+            throw new InputException("--lr-decay, --lr-plateau and --lr-cosine are schedules of their own; give one");
+        }
+        if (lrDecayEvery != null && lrDecay == null || lrPatience != null && lrPlateau == null
+                || warmup != null && !lrCosine) {
+            throw new InputException(lrDecayEvery != null && lrDecay == null ? "--lr-decay-every needs --lr-decay F"
+                    : lrPatience != null && lrPlateau == null ? "--lr-patience needs --lr-plateau F"
+                    : "--warmup needs --lr-cosine");
+        }
+        if (lrDecay != null) {
+            return Schedule.step(Flags.open("--lr-decay", lrDecay), Flags.positive("--lr-decay-every",
+                    lrDecayEvery != null ? lrDecayEvery : 1));
+        }
+        if (lrPlateau != null) {
+            if (data.valFraction() == 0) {
+                throw new InputException("--lr-plateau watches the validation perplexity: give --val-fraction F too");
+            }
+            return Schedule.plateau(Flags.open("--lr-plateau", lrPlateau), Flags.positive("--lr-patience",
+                    lrPatience != null ? lrPatience : 1));
+        }
+        if (lrCosine) {
+            return Schedule.cosine(Flags.atLeast("--warmup", warmup != null ? warmup : 0, 0));
+        }
+        return Schedule.CONSTANT;
     }
 
     /** A run's state between epochs: what a checkpoint saves, and the best validation so far. */

@@ -29,6 +29,7 @@ import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
 import org.rnn4j.text.Preprocessing;
 import org.rnn4j.text.Vocab;
+import org.rnn4j.train.Schedule;
 import org.rnn4j.train.TrainConfig;
 
 /**
@@ -273,6 +274,12 @@ public final class Checkpoint {
         o.addProperty("sampling", name(t.sampling()));
         o.addProperty("random_offset", t.randomOffset());
         o.addProperty("seed", Long.toString(t.seed()));
+        JsonObject schedule = new JsonObject();
+        schedule.addProperty("kind", name(t.schedule().kind()));
+        schedule.addProperty("rate", t.schedule().rate());
+        schedule.addProperty("every", t.schedule().every());
+        schedule.addProperty("warmup", t.schedule().warmup());
+        o.add("schedule", schedule);
         return o;
     }
 
@@ -281,7 +288,17 @@ public final class Checkpoint {
                 constant(Optimizer.Kind.class, o, "optimizer"),
                 o.get("lr").getAsDouble(), o.get("clip").getAsDouble(),
                 constant(Sampler.Kind.class, o, "sampling"),
-                o.get("random_offset").getAsBoolean(), Long.parseLong(o.get("seed").getAsString()));
+                o.get("random_offset").getAsBoolean(), Long.parseLong(o.get("seed").getAsString()), schedule(o));
+    }
+
+    /** A run's learning-rate schedule; files from before schedules kept the rate constant. */
+    private static Schedule schedule(JsonObject training) {
+        if (!training.has("schedule")) {
+            return Schedule.CONSTANT;
+        }
+        JsonObject s = training.getAsJsonObject("schedule");
+        return new Schedule(constant(Schedule.Kind.class, s, "kind"), s.get("rate").getAsDouble(), s.get("every").getAsInt(),
+                s.get("warmup").getAsInt());
     }
 
     private static JsonArray metricsJson(List<Metrics> metrics) {

@@ -263,6 +263,40 @@ class TrainCommandTest {
         assertEquals(6, Checkpoint.load(out, Kernels.reference()).state().epochsDone());
     }
 
+    /**
+     * A learning-rate schedule goes on where a resumed run stopped: step decay, and decay on a validation plateau
+     * (whose state is the validation history the checkpoint keeps), 3 epochs then resumed to 6, against 6 at once.
+     */
+    @Test
+    void aScheduleContinuesAcrossAResume() throws Exception {
+        String[][] schedules = {{"--lr-decay", "0.5", "--lr-decay-every", "2"},
+                // a rate so high that validation worsens in epoch 3: epoch 4 trains at 0.5 × 0.3 only if the resumed
+                // run has the history
+                {"--val-fraction", "0.1", "--lr-plateau", "0.3", "--lr-patience", "1", "--optimizer", "adam", "--lr", "0.5"}};
+        for (String[] schedule : schedules) {
+            List<String> settings = new java.util.ArrayList<>(List.of("train", "--hidden", "24", "--print-every", "1",
+                    "--length", "10"));
+            settings.addAll(List.of(schedule));
+            Path out = dir.resolve("s.safetensors");
+            List<String> first = new java.util.ArrayList<>(settings);
+            first.addAll(List.of("--epochs", "3", "--out", out.toString()));
+            assertEquals(0, run(first.toArray(String[]::new)).code());
+            Run resumed = run("train", "--resume", out.toString(), "--epochs", "6", "--print-every", "1", "--length", "10");
+            assertEquals(0, resumed.code(), resumed.err());
+            List<String> whole = new java.util.ArrayList<>(settings);
+            whole.addAll(List.of("--epochs", "6"));
+            Run straight = run(whole.toArray(String[]::new));
+            assertEquals(reports(straight.out(), 1).stream().filter(l -> l.contains(", lr ")).count(), 6, straight.out());
+            assertEquals(reports(straight.out(), 4), reports(resumed.out(), 4), schedule[0]);
+            assertTrue(reports(straight.out(), 4).get(0).contains(schedule[0].equals("--lr-decay") ? ", lr 0.5" : ", lr 0.15"),
+                    straight.out());
+        }
+        Run decay = run("train", "--hidden", "8", "--epochs", "5", "--print-every", "1", "--length", "1", "--lr-decay", "0.5",
+                "--lr-decay-every", "2");
+        assertEquals(List.of("1", "1", "0.5", "0.5", "0.25"), decay.out().lines().filter(l -> l.startsWith("epoch "))
+                .map(l -> l.replaceAll(".*, lr ([0-9.]+),.*", "$1")).toList());
+    }
+
     /** The report lines of epochs {@code from} on, without their timing, and the continuations. */
     private static List<String> reports(String out, int from) {
         return out.lines().dropWhile(l -> !l.startsWith("epoch " + from + ","))
@@ -277,7 +311,8 @@ class TrainCommandTest {
                 {"--max-tokens", "5000"}, {"--min-freq", "2"}, {"--cell", "gru"}, {"--hidden", "32"}, {"--layers", "2"},
                 {"--dropout", "0.1"}, {"--init", "uniform"}, {"--optimizer", "adam"}, {"--lr", "0.5"}, {"--clip", "2"},
                 {"--batch", "4"}, {"--steps", "5"}, {"--sampling", "random"}, {"--random-offset"}, {"--seed", "3"},
-                {"--val-fraction", "0.1"}, {"--replace-invalid"}};
+                {"--val-fraction", "0.1"}, {"--replace-invalid"}, {"--lr-decay", "0.5"}, {"--lr-decay-every", "2"},
+                {"--lr-plateau", "0.5"}, {"--lr-patience", "2"}, {"--lr-cosine"}, {"--warmup", "1"}};
         for (String[] change : changes) {
             List<String> args = new java.util.ArrayList<>(List.of("train", "--resume", out.toString()));
             args.addAll(List.of(change));

@@ -12,7 +12,8 @@ import org.rnn4j.tensor.Kernels;
  */
 public final class Adam implements Optimizer {
     private final Kernels k;
-    private final double lr, beta1, beta2, eps;
+    private final double beta1, beta2, eps;
+    private double lr;
     /** First and second moment estimates, one per parameter: saved and restored with a checkpoint. */
     public final float[] m, v;
     /** Steps taken. */
@@ -35,6 +36,16 @@ public final class Adam implements Optimizer {
     /** Continues from a saved state: {@link #m} and {@link #v} filled by the caller, t steps taken. */
     public void restore(long steps) {
         t = steps;
+    }
+
+    @Override
+    public void learningRate(double lr) {
+        this.lr = lr;
+    }
+
+    @Override
+    public double learningRate() {
+        return lr;
     }
 
     @Override

@@ -7,6 +7,11 @@ import org.rnn4j.tensor.Kernels;
 public interface Optimizer {
     void step(Parameters p);
 
+    /** The learning rate of the next steps: a schedule changes it between epochs. */
+    void learningRate(double lr);
+
+    double learningRate();
+
     /** The optimisers rnn4j offers. */
     enum Kind {
         /** {@link Sgd}: the from-scratch seeds. */

@@ -6,11 +6,21 @@ import org.rnn4j.tensor.Kernels;
 /** Plain stochastic gradient descent over the whole parameter array: {@code p -= lr * grad}. */
 public final class Sgd implements Optimizer {
     private final Kernels k;
-    private final float lr;
+    private float lr;
 
     public Sgd(float lr, Kernels kernels) {
         this.lr = lr;
         this.k = kernels;
+    }
+
+    @Override
+    public void learningRate(double lr) {
+        this.lr = (float) lr;
+    }
+
+    @Override
+    public double learningRate() {
+        return lr;
     }
 
     @Override

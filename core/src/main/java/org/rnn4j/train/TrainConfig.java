@@ -15,7 +15,13 @@ import org.rnn4j.optim.Optimizer;
  * @param sampling     random or consecutive minibatches
  * @param randomOffset start each epoch at a random offset (the later edition of the seeds)
  * @param seed         drives initialisation, sampling and dropout
+ * @param schedule     how the learning rate changes between epochs
  */
 public record TrainConfig(int batch, int steps, int epochs, Optimizer.Kind optimizer, double lr, double clip,
-                          Sampler.Kind sampling, boolean randomOffset, long seed) {
+                          Sampler.Kind sampling, boolean randomOffset, long seed, Schedule schedule) {
+    /** A constant learning rate, as in the seeds. */
+    public TrainConfig(int batch, int steps, int epochs, Optimizer.Kind optimizer, double lr, double clip,
+                       Sampler.Kind sampling, boolean randomOffset, long seed) {
+        this(batch, steps, epochs, optimizer, lr, clip, sampling, randomOffset, seed, Schedule.CONSTANT);
+    }
 }

@@ -1,5 +1,7 @@
 package org.rnn4j.train;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.rnn4j.data.Batch;
@@ -27,6 +29,8 @@ public final class Trainer {
     private final Kernels kernels;
     private final Optimizer optimizer;
     private int epochsDone;
+    /** The validation perplexity after each epoch done, NaN where there was none: what a plateau schedule reads. */
+    private final List<Double> validation = new ArrayList<>();
 
     /**
      * @param sampleRng  drives the window order and offsets (split from the run's seed)
@@ -75,6 +79,14 @@ public final class Trainer {
         epochsDone = epochs;
     }
 
+    /**
+     * Records the validation perplexity of the epoch just done (or of a resumed run's epochs, in order), for a
+     * schedule that decays on a plateau; other schedules ignore it.
+     */
+    public void recordValidation(double perplexity) {
+        validation.add(perplexity);
+    }
+
     /** Runs the remaining epochs, handing each one's report to {@code onEpoch}. */
     public void run(Consumer<EpochReport> onEpoch) {
         run(onEpoch, () -> false);
@@ -93,6 +105,7 @@ public final class Trainer {
         boolean carry = sampler.kind() == Sampler.Kind.CONSECUTIVE;
         while (epochsDone < config.epochs() && !stop.getAsBoolean()) {
             int epoch = epochsDone + 1;
+            optimizer.learningRate(config.lr() * config.schedule().factor(epoch, config.epochs(), validation));
             long start = System.nanoTime();
             double lossSum = 0;
             long tokens = 0;
@@ -116,7 +129,7 @@ public final class Trainer {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             epochsDone = epoch;
-            onEpoch.accept(new EpochReport(epoch, Math.exp(lossSum / tokens), seconds, tokens));
+            onEpoch.accept(new EpochReport(epoch, Math.exp(lossSum / tokens), seconds, tokens, optimizer.learningRate()));
         }
     }
 }
