@@ -39,6 +39,7 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setOverwrittenOptionsAllowed(true); // a flag given twice: the last one wins, as in most tools
+        cl.getSubcommands().get("train").getCommandSpec().usageMessage().footer(Preset.describe());
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof InputException) {
                 cl.getErr().println("rnn4j: " + e.getMessage());

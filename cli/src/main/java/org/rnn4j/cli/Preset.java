@@ -34,6 +34,37 @@ enum Preset {
     final int predictLength;
     final List<String> prefixes;
 
+    /** The presets' values as flags, for {@code train --help}, wrapped to fit 80 columns. */
+    static String[] describe() {
+        List<String> lines = new java.util.ArrayList<>(List.of("", "Presets, as the flags they stand for (each flag given overrides its value):"));
+        for (Preset p : values()) {
+            List<String> flags = new java.util.ArrayList<>(List.of("--corpus " + p.corpus(),
+                    "--preprocess " + TrainCommand.lower(p.preprocessing), "--max-tokens " + p.maxTokens,
+                    "--cell " + TrainCommand.lower(p.model.cell()), "--hidden " + p.model.hidden(),
+                    "--init " + TrainCommand.lower(p.model.init()), "--optimizer " + TrainCommand.lower(p.optimizer),
+                    "--lr " + p.lr, "--clip " + p.clip, "--epochs " + p.epochs, "--batch " + p.batch, "--steps " + p.steps,
+                    "--sampling " + TrainCommand.lower(p.sampling), "--print-every " + p.printEvery,
+                    "--length " + p.predictLength));
+            p.prefixes.forEach(x -> flags.add("--prefix '" + x + "'"));
+            StringBuilder line = new StringBuilder(String.format("  %-17s", TrainCommand.lower(p)));
+            for (String flag : flags) {
+                if (line.length() + 1 + flag.length() > 79) {
+                    lines.add(line.toString());
+                    line = new StringBuilder(" ".repeat(19));
+                } else if (line.charAt(line.length() - 1) != ' ') {
+                    line.append(' ');
+                }
+                line.append(flag);
+            }
+            lines.add(line.toString());
+        }
+        return lines.toArray(String[]::new);
+    }
+
+    private String corpus() {
+        return corpus != null ? corpus : Corpus.BUILT_IN;
+    }
+
     Preset(String corpus, Preprocessing preprocessing, int maxTokens, ModelConfig model, Optimizer.Kind optimizer,
            double lr, double clip,
            int epochs, int batch, int steps, Sampler.Kind sampling, int printEvery, int predictLength,

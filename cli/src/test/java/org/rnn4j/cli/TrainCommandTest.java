@@ -141,6 +141,18 @@ class TrainCommandTest {
         assertEquals(2, run("train", "--sample-temperature", "0").code());
     }
 
+    /** --help shows every preset as the flags it stands for, in 80 columns. */
+    @Test
+    void helpShowsThePresetsValues() {
+        Run r = run("train", "--help");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("  timemachine      --corpus timemachine --preprocess letters --max-tokens 10000"), r.out());
+        assertTrue(r.out().contains("  jaychou-concise  --corpus jaychou --preprocess spaces"), r.out());
+        assertTrue(r.out().contains("--lr 100.0 --clip 0.01 --epochs 250"), r.out());
+        assertTrue(r.out().contains("--prefix '分开' --prefix '不分开'"), r.out());
+        assertTrue(r.out().lines().allMatch(l -> l.codePointCount(0, l.length()) <= 80), r.out());
+    }
+
     /** A flag given twice: the last one wins (an alias or a script's default, overridden at the end of a line). */
     @Test
     void theLastOfARepeatedFlagWins() {
