@@ -156,6 +156,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Continue the run saved in FILE with its settings (--epochs may raise the total).")
     String resume;
 
+    @Option(names = "--init-from", paramLabel = "MODEL",
+            description = "Fine-tune: start from this model's weights (a fresh optimiser, the flags' settings); "
+                    + "characters of the corpus it never saw extend its vocabulary.")
+    String initFrom;
+
     @Option(names = "--metrics", paramLabel = "FILE", description = "Write every epoch's figures to FILE (.csv or .jsonl).")
     String metricsFile;
 
@@ -166,7 +171,7 @@ final class TrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** Settings a resumed run takes from its checkpoint: giving one is an error, not a silent change. */
-    private static final List<String> FIXED_ON_RESUME = List.of("--preset", "--member", "--preprocess", "--max-tokens",
+    private static final List<String> FIXED_ON_RESUME = List.of("--preset", "--init-from", "--member", "--preprocess", "--max-tokens",
             "--min-freq", "--cell", "--hidden", "--layers", "--dropout", "--init", "--optimizer", "--lr", "--clip",
             "--batch", "--steps", "--sampling", "--random-offset", "--seed", "--val-fraction", "--replace-invalid",
             "--lr-decay", "--lr-decay-every", "--lr-plateau", "--lr-patience", "--lr-cosine", "--warmup");
@@ -188,7 +193,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Kernels kernels = threads.kernels();
 
-        Checkpoint.Loaded resumed = null;
+        Checkpoint.Loaded resumed = null, base = null;
         Preset p;
         ModelConfig shape;
         DataConfig data;
@@ -213,12 +218,23 @@ final class TrainCommand implements Callable<Integer> {
                     t.randomOffset(), t.seed(), t.schedule());
         } else {
             p = parsePreset(preset);
+            if (initFrom != null) {
+                for (String flag : List.of("--cell", "--hidden", "--layers", "--init")) {
+                    if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+                        throw new InputException(flag + ": a model from --init-from keeps its shape; drop " + flag);
+                    }
+                }
+                base = Checkpoint.load(Path.of(initFrom), kernels, Main.notes(err));
+            }
+            Preprocessing fallback = base != null ? base.data().preprocessing() : p.preprocessing;
             data = new DataConfig(corpus != null ? corpus : p.corpus != null ? p.corpus : Corpus.BUILT_IN, member,
-                    preprocess != null ? parseEnum(Preprocessing.class, "--preprocess", preprocess) : p.preprocessing,
+                    preprocess != null ? parseEnum(Preprocessing.class, "--preprocess", preprocess) : fallback,
                     Flags.atLeast("--max-tokens", maxTokens != null ? maxTokens : p.maxTokens, 0),
                     Flags.atLeast("--min-freq", minFreq, 1),
                     Flags.range("--val-fraction", valFraction != null ? valFraction : 0, 0, 0.5), replaceInvalid);
-            shape = new ModelConfig(
+            ModelConfig from = base != null ? base.modelConfig() : p.model;
+            shape = base != null ? new ModelConfig(from.cell(), from.hidden(), from.layers(),
+                    Flags.fraction("--dropout", dropout != null ? dropout : from.dropout()), from.init()) : new ModelConfig(
                     cell != null ? parseEnum(CellType.class, "--cell", cell) : p.model.cell(),
                     Flags.positive("--hidden", hidden != null ? hidden : p.model.hidden()),
                     Flags.positive("--layers", layers != null ? layers : p.model.layers()),
@@ -241,6 +257,9 @@ final class TrainCommand implements Callable<Integer> {
         List<String> pre = (prefixes != null ? prefixes : p.prefixes).stream().map(mode::prefix).toList();
 
         Encoded text = Encoded.build(data.source(), data.minFreq());
+        if (base != null) { // the model's tokens keep their indices; the text's new ones come after them
+            text = Encoded.with(data.source(), base.vocab().extendedWith(text.vocab()));
+        }
         Vocab vocab = text.vocab();
         if (resumed != null && !Arrays.equals(vocab.tokens(), resumed.vocab().tokens())) {
             throw new InputException(text.name() + ": this text gives another vocabulary than the one " + resume
@@ -271,7 +290,8 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         Rng rng = new Rng(config.seed());
-        LanguageModel model = resumed != null ? resumed.model() : shape.build(vocab.size(), rng.split(), kernels);
+        LanguageModel model = resumed != null ? resumed.model() : base != null
+                ? shape.widen(base.model(), vocab.size(), rng.split(), kernels) : shape.build(vocab.size(), rng.split(), kernels);
         Trainer trainer = resumed != null
                 ? new Trainer(model, ids, config, new Rng(resumed.state().sampleRng()),
                         new Rng(resumed.state().dropoutRng()), kernels)
@@ -292,6 +312,12 @@ final class TrainCommand implements Callable<Integer> {
                 lower(config.sampling()), kernels.name());
         if (resumed != null) {
             out.printf(Locale.ROOT, "resuming %s after epoch %d of %d%n", resume, trainer.epochsDone(), config.epochs());
+        }
+        if (base != null) {
+            out.printf(Locale.ROOT, "fine-tuning %s (vocabulary %d%s)%n", initFrom, base.vocab().size(),
+                    vocab.size() > base.vocab().size() ? String.format(Locale.ROOT, ", + %d new: %s",
+                            vocab.size() - base.vocab().size(), vocab.decode(java.util.stream.IntStream.range(
+                                    base.vocab().size(), vocab.size()).toArray(), 0, vocab.size() - base.vocab().size())) : "");
         }
 
         Run run = new Run(model, shape, vocab, data, config, trainer, p, history);

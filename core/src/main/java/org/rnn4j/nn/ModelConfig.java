@@ -16,4 +16,30 @@ public record ModelConfig(CellType cell, int hidden, int layers, double dropout,
     public LanguageModel build(int vocab, Rng rng, Kernels kernels) {
         return new LanguageModel(new RecurrentLayer(cell, vocab, hidden, layers, dropout), vocab, init, rng, kernels);
     }
+
+    /**
+     * A model of this shape for a vocabulary of {@code vocab ≥ from.vocab} tokens whose first {@code from.vocab} are
+     * {@code from}'s: every tensor is {@code from}'s where the two overlap (W_xh's rows and W_hq's and b_q's columns
+     * of the old tokens, all of the rest), and initialised as a new model's where it is new. For fine-tuning on a
+     * text with characters the model never saw.
+     */
+    public LanguageModel widen(LanguageModel from, int vocab, Rng rng, Kernels kernels) {
+        if (vocab < from.vocab) {
+            throw new IllegalArgumentException("a model of " + from.vocab + " tokens cannot shrink to " + vocab);
+        }
+        if (from.rnn.cell != cell || from.hidden != hidden || from.rnn.layers != layers) {
+            throw new IllegalArgumentException("the model is a " + from.rnn.cell + " of " + from.rnn.layers + " × "
+                    + from.hidden + ", not of shape " + this);
+        }
+        LanguageModel to = build(vocab, rng, kernels);
+        for (Parameters.View old : from.params.views()) {
+            Parameters.View wide = to.params.views().stream().filter(v -> v.name().equals(old.name())).findFirst()
+                    .orElseThrow();
+            for (int r = 0; r < old.rows(); r++) {
+                System.arraycopy(from.params.data, old.offset() + r * old.cols(), to.params.data,
+                        wide.offset() + r * wide.cols(), old.cols());
+            }
+        }
+        return to;
+    }
 }

@@ -52,6 +52,18 @@ public final class Vocab {
     }
 
     /**
+     * This vocabulary followed by the tokens of {@code other} that it lacks, in {@code other}'s order: every index
+     * of this one keeps its token, so a model's rows for them stay valid.
+     */
+    public Vocab extendedWith(Vocab other) {
+        int[] mine = tokens();
+        int[] added = java.util.Arrays.stream(other.tokens()).filter(t -> !contains(t)).toArray();
+        int[] all = java.util.Arrays.copyOf(mine, mine.length + added.length);
+        System.arraycopy(added, 0, all, mine.length, added.length);
+        return of(all);
+    }
+
+    /**
      * The vocabulary whose token {@code i} (i ≥ 1) is {@code tokens[i - 1]}: the inverse of
      * {@link #tokens()}, for loading a saved model.
      */

@@ -241,6 +241,44 @@ class LanguageModelTest {
         assertArrayEquals(gradMean, grad, 1e-6f);
     }
 
+    /**
+     * A model widened to a larger vocabulary keeps every old weight bit for bit, and on the old tokens gives the old
+     * logits exactly; the new rows and columns are initialised, not zero.
+     */
+    @ParameterizedTest
+    @MethodSource("cellTypes")
+    void aWidenedModelKeepsEveryOldWeight(CellType cell) {
+        ModelConfig shape = new ModelConfig(cell, 6, 2, 0, Init.UNIFORM);
+        LanguageModel small = shape.build(5, new Rng(1), Kernels.reference());
+        LanguageModel wide = shape.widen(small, 8, new Rng(2), Kernels.reference());
+        assertEquals(8, wide.vocab);
+        for (Parameters.View v : small.params.views()) {
+            Parameters.View w = wide.params.views().stream().filter(x -> x.name().equals(v.name())).findFirst().orElseThrow();
+            for (int r = 0; r < w.rows(); r++) {
+                for (int c = 0; c < w.cols(); c++) {
+                    float now = wide.params.data[w.offset() + r * w.cols() + c];
+                    if (r < v.rows() && c < v.cols()) {
+                        assertEquals(small.params.data[v.offset() + r * v.cols() + c], now, v.name() + " " + r + "," + c);
+                    } else {
+                        assertNotEquals(0f, now, "new " + v.name() + " " + r + "," + c + " is initialised");
+                    }
+                }
+            }
+        }
+        int[] x = {1, 4, 2, 0, 3, 3};
+        LanguageModel.Workspace a = small.workspace(1, 6), b = wide.workspace(1, 6);
+        small.forward(a, x, small.newState(1), null);
+        wide.forward(b, x, wide.newState(1), null);
+        for (int t = 0; t < 6; t++) {
+            for (int j = 0; j < 5; j++) {
+                assertEquals(a.outputs()[t * 5 + j], b.outputs()[t * 8 + j], "step " + t + ", token " + j);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> shape.widen(wide, 5, new Rng(3), Kernels.reference()));
+        assertThrows(IllegalArgumentException.class,
+                () -> new ModelConfig(cell, 7, 2, 0, Init.UNIFORM).widen(small, 8, new Rng(3), Kernels.reference()));
+    }
+
     static Stream<CellType> cellTypes() {
         return Stream.of(CellType.values());
     }

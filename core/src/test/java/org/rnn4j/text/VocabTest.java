@@ -64,6 +64,19 @@ class VocabTest {
         }
     }
 
+    /** Extending a vocabulary keeps every index and appends the other's missing tokens in its order. */
+    @Test
+    void anExtendedVocabularyKeepsItsIndices() {
+        Vocab old = Vocab.build("abcab".codePoints().toArray(), 1);
+        Vocab text = Vocab.build("zzzbyyx".codePoints().toArray(), 1);
+        Vocab both = old.extendedWith(text);
+        assertEquals("<unk>abczyx", both.decode(java.util.stream.IntStream.range(0, both.size()).toArray()));
+        for (int i = 1; i < old.size(); i++) {
+            assertEquals(old.token(i), both.token(i));
+        }
+        assertEquals(old.size(), old.extendedWith(old).size());
+    }
+
     @Test
     void timeMachineHas28Tokens() {
         Corpus c = Corpus.load(Corpus.BUILT_IN, null, Preprocessing.LETTERS, 10_000);
