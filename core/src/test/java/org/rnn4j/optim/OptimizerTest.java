@@ -67,7 +67,9 @@ class OptimizerTest {
             p.data[i] = i * 0.01f;
             p.grad[i] = (i % 7) - 3;
         }
-        Optimizer.Kind.SGD.create(0.5, p, kernels(kernels)).step(p);
+        Optimizer sgd = Optimizer.Kind.SGD.create(0.5, p, kernels(kernels));
+        assertEquals(0.5, sgd.learningRate());
+        sgd.step(p);
         for (int i = 0; i < p.size(); i++) {
             assertEquals(i * 0.01f - 0.5f * ((i % 7) - 3), p.data[i], 1e-6, "element " + i);
         }
@@ -103,5 +105,8 @@ class OptimizerTest {
             }
         }
         assertEquals(3, ((Adam) adam).steps());
+        assertEquals(0.1, adam.learningRate());
+        adam.learningRate(0.02);
+        assertEquals(0.02, adam.learningRate());
     }
 }

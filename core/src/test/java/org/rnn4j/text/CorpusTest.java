@@ -81,6 +81,13 @@ class CorpusTest {
         assertEquals("end", Preprocessing.LETTERS.prefix("end\n"));
         assertEquals("分开 不分开 ", Preprocessing.SPACES.prefix("分开\n不分开\n"));
         assertEquals("Time\tTraveller ", Preprocessing.RAW.prefix("Time\tTraveller "));
+        for (String word : new String[] {"a", "z", "A", "Z", "pizza"}) { // the ends of the letter ranges end a word
+            assertEquals(word.toLowerCase(java.util.Locale.ROOT), Preprocessing.LETTERS.prefix(word), word);
+        }
+        assertEquals("a ", Preprocessing.LETTERS.prefix("a`"));
+        assertEquals("z ", Preprocessing.LETTERS.prefix("z{"));
+        assertEquals("a ", Preprocessing.LETTERS.prefix("A@"));
+        assertEquals("z ", Preprocessing.LETTERS.prefix("Z["));
     }
 
     @Test

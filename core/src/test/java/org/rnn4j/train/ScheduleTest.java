@@ -39,6 +39,12 @@ class ScheduleTest {
         assertEquals(List.of(1.0, 1.0, 1.0, 1.0, 0.25, 0.25, 0.25, 0.0625, 0.0625, 0.015625, 0.015625, 0.015625), box(f));
     }
 
+    /** A validation perplexity equal to the best so far is no improvement: it counts towards the plateau. */
+    @Test
+    void anEqualValidationIsNoImprovement() {
+        assertEquals(0.5, Schedule.plateau(0.5, 1).factor(3, 5, List.of(9.0, 9.0)));
+    }
+
     @Test
     void cosineWarmsUpThenFalls() {
         double[] f = factors(Schedule.cosine(2), 6, List.of());
