@@ -202,14 +202,21 @@ class CheckpointTest {
         assertMessage(lenient, "not a checkpoint (its header is not JSON)");
     }
 
-    /** A file from before checksums (the same file without its data_crc32c) loads whole, with a note that says so. */
+    /**
+     * A file from before checksums and schedules (the same file without its data_crc32c and training.schedule) loads
+     * whole, with a constant learning rate and a note that says so.
+     */
     @Test
     void aFileWithoutAChecksumLoadsWithANote() throws IOException {
         LanguageModel model = model();
         byte[] bytes = Files.readAllBytes(save(model, adam(model)));
         int n = (int) ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         JsonObject header = JsonParser.parseString(new String(bytes, 8, n, StandardCharsets.UTF_8)).getAsJsonObject();
-        assertTrue(header.getAsJsonObject("__metadata__").remove("data_crc32c") != null);
+        JsonObject meta = header.getAsJsonObject("__metadata__");
+        assertTrue(meta.remove("data_crc32c") != null);
+        JsonObject trainingJson = JsonParser.parseString(meta.get("training").getAsString()).getAsJsonObject();
+        assertTrue(trainingJson.remove("schedule") != null, "and from before schedules");
+        meta.addProperty("training", trainingJson.toString());
         byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
         ByteBuffer old = ByteBuffer.allocate(8 + json.length + bytes.length - 8 - n).order(ByteOrder.LITTLE_ENDIAN);
         old.putLong(json.length).put(json).put(bytes, 8 + n, bytes.length - 8 - n);
@@ -218,6 +225,7 @@ class CheckpointTest {
         List<String> notes = new java.util.ArrayList<>();
         Checkpoint.Loaded back = Checkpoint.load(file, Kernels.reference(), notes::add);
         assertArrayEquals(model.params.data, back.model().params.data);
+        assertEquals(training, back.training(), "a constant learning rate");
         assertEquals(List.of(file + " has no checksum of its tensor data (an older rnn4j wrote it), so damage to the "
                 + "weights cannot be told; it gets one when it is saved again"), notes);
         assertEquals(List.of(), noteOf(save(model, adam(model))), "a new file loads without a note");
