@@ -362,10 +362,8 @@ final class TrainCommand implements Callable<Integer> {
                     if (sampleDecoding != null) { // seeded by the run and the epoch, so a resumed run prints the same
                         Rng draws = new Rng(config.seed() * 1_000_003L + r.epoch());
                         for (String s : pre) {
-                            StringBuilder sampled = new StringBuilder(s);
-                            Generator.continuation(model, vocab, s, length, new TokenSampler(sampleDecoding, draws.split(),
-                                    vocab.size()), id -> sampled.append(vocab.text(id)));
-                            out.println(" ~ " + sampled);
+                            out.println(" ~ " + Generator.text(model, vocab, s, length,
+                                    new TokenSampler(sampleDecoding, draws.split(), vocab.size())));
                         }
                     }
                 }

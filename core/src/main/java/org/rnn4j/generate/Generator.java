@@ -36,4 +36,11 @@ public final class Generator {
             }
         }
     }
+
+    /** {@link #continuation} collected: the prefix followed by the {@code length} chosen tokens' text. */
+    public static String text(LanguageModel model, Vocab vocab, String prefix, int length, TokenSampler sampler) {
+        StringBuilder sb = new StringBuilder(prefix);
+        continuation(model, vocab, prefix, length, sampler, id -> sb.append(vocab.text(id)));
+        return sb.toString();
+    }
 }

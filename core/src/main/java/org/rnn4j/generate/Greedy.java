@@ -10,9 +10,6 @@ public final class Greedy {
 
     /** The prefix followed by {@code length} tokens, each the most likely one. */
     public static String continuation(LanguageModel model, Vocab vocab, String prefix, int length) {
-        StringBuilder sb = new StringBuilder(prefix);
-        Generator.continuation(model, vocab, prefix, length, new TokenSampler(Decoding.GREEDY, null, model.vocab),
-                id -> sb.append(vocab.text(id)));
-        return sb.toString();
+        return Generator.text(model, vocab, prefix, length, new TokenSampler(Decoding.GREEDY, null, model.vocab));
     }
 }
