@@ -19,6 +19,7 @@ import org.rnn4j.generate.TokenSampler;
 import org.rnn4j.io.Checkpoint;
 import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
+import org.rnn4j.text.Corpus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -143,10 +144,10 @@ final class GenerateCommand implements Callable<Integer> {
                     out.println();
                 }
                 TokenSampler sampler = new TokenSampler(decodings.get(d), rng.split(), loaded.vocab().size());
-                out.print(given);
+                out.print(Corpus.shown(given));
                 out.flush();
                 Generator.continuation(loaded.model(), loaded.vocab(), given, length, sampler, id -> {
-                    out.print(loaded.vocab().text(id));
+                    out.print(loaded.vocab().shown(id));
                     out.flush();
                 });
                 out.println();

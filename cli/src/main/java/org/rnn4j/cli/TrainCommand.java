@@ -51,15 +51,19 @@ import picocli.CommandLine.Option;
                 "A preset gives every setting; each flag overrides it."})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--preset", paramLabel = "NAME",
-            description = "timemachine (default), jaychou or jaychou-concise: the seeds' setups.")
-    String preset = "timemachine";
+            description = "timemachine, jaychou or jaychou-concise (the seeds' setups), or text. Default: timemachine "
+                    + "without --corpus, text with it (the text as it is, all of it).")
+    String preset;
 
-    @Option(names = "--corpus", paramLabel = "FILE",
-            description = "A UTF-8 text file, a zip archive, or a built-in corpus: 'timemachine' (the default) or 'jaychou'.")
-    String corpus;
+    @Option(names = "--corpus", paramLabel = "SOURCE",
+            description = "A UTF-8 text file, a folder (its text files, by path), a zip archive (its text members), "
+                    + "'-' for standard input, or a built-in corpus: 'timemachine' or 'jaychou'. Repeatable: "
+                    + "documents are joined by U+001C, shown as ␜.")
+    List<String> corpus;
 
-    @Option(names = "--member", paramLabel = "NAME", description = "The zip member to read (when the zip has several text members).")
-    String member;
+    @Option(names = "--member", paramLabel = "NAME",
+            description = "Read only this zip member (repeatable; default: every text member).")
+    List<String> member;
 
     @Option(names = "--preprocess", paramLabel = "MODE",
             description = "letters (Time Machine rule), spaces (lyrics rule) or raw.")
@@ -114,8 +118,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sampling", paramLabel = "KIND", description = "random or consecutive (also: sequential).")
     String sampling;
 
-    @Option(names = "--random-offset", description = "Start every epoch at a random offset (the later edition).")
-    boolean randomOffset;
+    @Option(names = "--random-offset", negatable = true,
+            description = "Start every epoch at a random offset (the later edition).")
+    Boolean randomOffset;
 
     @Option(names = "--prefix", paramLabel = "TEXT",
             description = "A prefix to continue (repeatable), read with the corpus's preprocessing.")
@@ -210,14 +215,17 @@ final class TrainCommand implements Callable<Integer> {
             p = parsePreset(resumed.preset());
             shape = resumed.modelConfig();
             DataConfig d = resumed.data();
-            data = corpus == null ? d : new DataConfig(corpus, d.member(), d.preprocessing(), d.maxTokens(), d.minFreq(),
-                    d.valFraction(), d.replaceInvalid());
+            data = corpus == null ? d : new DataConfig(corpus, d.members(), d.preprocessing(), d.maxTokens(),
+                    d.minFreq(), d.valFraction(), d.replaceInvalid());
             TrainConfig t = resumed.training();
             int total = epochs != null ? Flags.positive("--epochs", epochs) : t.epochs();
             config = new TrainConfig(t.batch(), t.steps(), total, t.optimizer(), t.lr(), t.clip(), t.sampling(),
                     t.randomOffset(), t.seed(), t.schedule());
         } else {
-            p = parsePreset(preset);
+            p = preset != null ? parsePreset(preset) : corpus != null ? Preset.TEXT : Preset.TIMEMACHINE;
+            if (p.corpus == null && corpus == null) {
+                throw new InputException("--preset " + lower(p) + ": is for one's own text; give --corpus FILE too");
+            }
             if (initFrom != null) {
                 for (String flag : List.of("--cell", "--hidden", "--layers", "--init")) {
                     if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
@@ -227,11 +235,12 @@ final class TrainCommand implements Callable<Integer> {
                 base = Checkpoint.load(Path.of(initFrom), kernels, Main.notes(err));
             }
             Preprocessing fallback = base != null ? base.data().preprocessing() : p.preprocessing;
-            data = new DataConfig(corpus != null ? corpus : p.corpus != null ? p.corpus : Corpus.BUILT_IN, member,
+            data = new DataConfig(corpus != null ? corpus : List.of(p.corpus), member != null ? member : List.of(),
                     preprocess != null ? parseEnum(Preprocessing.class, "--preprocess", preprocess) : fallback,
                     Flags.atLeast("--max-tokens", maxTokens != null ? maxTokens : p.maxTokens, 0),
                     Flags.atLeast("--min-freq", minFreq, 1),
-                    Flags.range("--val-fraction", valFraction != null ? valFraction : 0, 0, 0.5), replaceInvalid);
+                    Flags.range("--val-fraction", valFraction != null ? valFraction : p.valFraction, 0, 0.5),
+                    replaceInvalid);
             ModelConfig from = base != null ? base.modelConfig() : p.model;
             shape = base != null ? new ModelConfig(from.cell(), from.hidden(), from.layers(),
                     Flags.fraction("--dropout", dropout != null ? dropout : from.dropout()), from.init()) : new ModelConfig(
@@ -247,19 +256,18 @@ final class TrainCommand implements Callable<Integer> {
                     optimizer != null ? parseEnum(Optimizer.Kind.class, "--optimizer", optimizer) : p.optimizer,
                     Flags.positive("--lr", lr != null ? lr : p.lr),
                     Flags.positive("--clip", clip != null ? clip : p.clip),
-                    sampling != null ? parseSampling(sampling) : p.sampling, randomOffset, seed, schedule.schedule(data.valFraction()));
+                    sampling != null ? parseSampling(sampling) : p.sampling,
+                    randomOffset != null ? randomOffset : p.randomOffset, seed, schedule.schedule(data.valFraction()));
         }
+        int stopAfter = earlyStop != null ? earlyStop : p.earlyStop;
         int every = Flags.positive("--print-every", printEvery != null ? printEvery : p.printEvery);
-        Decoding sampleDecoding = sampleTemperature != null
-                ? new Decoding(Flags.positive("--sample-temperature", sampleTemperature), 0, 1) : null;
+        Double temperature = sampleTemperature != null ? sampleTemperature : p.sampleTemperature;
+        Decoding sampleDecoding = temperature != null
+                ? new Decoding(Flags.positive("--sample-temperature", temperature), 0, 1) : null;
         int length = Flags.atLeast("--predict-length", predictLength != null ? predictLength : p.predictLength, 0);
         Preprocessing mode = data.preprocessing();
-        List<String> pre = (prefixes != null ? prefixes : p.prefixes).stream().map(mode::prefix).toList();
-
-        Encoded text = Encoded.build(data.source(), data.minFreq());
-        if (base != null) { // the model's tokens keep their indices; the text's new ones come after them
-            text = Encoded.with(data.source(), base.vocab().extendedWith(text.vocab()));
-        }
+        // a fine-tuned model's tokens keep their indices; the text's new ones come after them
+        Encoded text = Encoded.build(data.source(), data.minFreq(), base != null ? base.vocab() : null);
         Vocab vocab = text.vocab();
         if (resumed != null && !Arrays.equals(vocab.tokens(), resumed.vocab().tokens())) {
             throw new InputException(text.name() + ": this text gives another vocabulary than the one " + resume
@@ -271,10 +279,6 @@ final class TrainCommand implements Callable<Integer> {
                     + " preprocessing; give a text with some content, or another --preprocess");
         }
         int valTokens = (int) Math.round(all.length() * data.valFraction());
-        if (data.valFraction() > 0 && valTokens < 2) {
-            throw new InputException("--val-fraction " + data.valFraction() + ": " + valTokens + " of " + all.length()
-                    + " tokens is too few to validate on; raise it or use a longer corpus");
-        }
         TokenIds ids = all.slice(0, all.length() - valTokens);
         TokenIds valIds = valTokens > 0 ? all.slice(all.length() - valTokens, all.length()) : null;
         int needed = Sampler.minimumTokens(config.batch(), config.steps());
@@ -283,6 +287,12 @@ final class TrainCommand implements Callable<Integer> {
                     + " is too short for one minibatch of --batch " + config.batch() + " × --steps " + config.steps()
                     + ": it needs at least " + needed + " tokens; use a longer corpus or smaller --batch/--steps");
         }
+        if (data.valFraction() > 0 && valTokens < 2) {
+            throw new InputException("--val-fraction " + data.valFraction() + ": " + valTokens + " of " + all.length()
+                    + " tokens is too few to validate on; raise it or use a longer corpus");
+        }
+        List<String> pre = prefixes != null ? prefixes.stream().map(mode::prefix).toList()
+                : !p.prefixes.isEmpty() ? p.prefixes.stream().map(mode::prefix).toList() : List.of(opening(ids, vocab));
         for (String s : pre) {
             s.codePoints().filter(c -> !vocab.contains(c)).distinct().forEach(c -> err.printf(
                     "rnn4j: warning: the prefix '%s' has '%s', which is not in the vocabulary: it reads as <unk>%n",
@@ -303,6 +313,9 @@ final class TrainCommand implements Callable<Integer> {
             history.addAll(resumed.metrics());
             history.forEach(m -> trainer.recordValidation(m.valPerplexity()));
         }
+        out.println(settings(resumed != null ? "checkpoint " + resume : preset != null || p != Preset.TEXT
+                ? "preset " + lower(p) : "the defaults for one's own text", base != null ? "model " + initFrom : null,
+                data, shape, config, stopAfter, temperature, every, length, pre).line());
         out.printf(Locale.ROOT, "corpus %s: %,d tokens%s, vocabulary %d; %s H %d%s, B %d, T %d, %s lr %s, clip %s, "
                         + "%s sampling, kernels %s%n", text.name(), ids.length(),
                 valIds != null ? String.format(Locale.ROOT, " (+ %,d for validation)", valIds.length()) : "",
@@ -321,7 +334,7 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         Run run = new Run(model, shape, vocab, data, config, trainer, p, history);
-        BooleanSupplier stopEarly = () -> earlyStop != null && run.epochsSinceBest >= earlyStop;
+        BooleanSupplier stopEarly = () -> stopAfter > 0 && run.epochsSinceBest >= stopAfter;
         if (resumed != null && checkpointPath.equals(Path.of(resume))) {
             run.lastSaved = trainer.epochsDone(); // the file resumed from is the last good checkpoint so far
         }
@@ -388,14 +401,17 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (stopEarly.getAsBoolean()) {
             out.printf(Locale.ROOT, "stopped early after epoch %d: no better validation perplexity for %d epochs "
-                    + "(best %.6f)%n", trainer.epochsDone(), earlyStop, run.best);
+                    + "(best %.6f)%n", trainer.epochsDone(), stopAfter, run.best);
         }
         if (plotBase != null && !history.isEmpty()) {
             Plot.write(Path.of(plotBase), text.name() + ": " + lower(shape.cell()) + " H " + shape.hidden(), history);
         }
         if (total[1] > 0) {
-            out.printf(Locale.ROOT, "perplexity %.3f, %,.0f tokens/s over %d epochs%n",
-                    history.get(history.size() - 1).perplexity(), total[0] / (total[1] / 1e9), total[2]);
+            Metrics last = history.get(history.size() - 1);
+            out.printf(Locale.ROOT, "perplexity %.3f%s, %,.0f tokens/s over %d epochs%n", last.perplexity(),
+                    valIds == null ? "" : String.format(Locale.ROOT, ", validation %.3f (the unigram frequencies: %.3f)",
+                            last.valPerplexity(), Evaluation.unigramPerplexity(ids, valIds, vocab.size())),
+                    total[0] / (total[1] / 1e9), total[2]);
         }
         return 0;
     }
@@ -451,6 +467,62 @@ final class TrainCommand implements Callable<Integer> {
                     new Checkpoint.RunState(trainer.epochsDone(), trainer.sampleRng().state(),
                             trainer.dropoutRng().state(), steps), opt, history);
         }
+    }
+
+    /** The run's settings and where each came from; {@code model}: the origin of the shape, when a model gave it. */
+    private Settings settings(String origin, String model, DataConfig data, ModelConfig shape, TrainConfig config,
+                              int stopAfter, Double temperature, int every, int length, List<String> pre) {
+        String shapeOrigin = model != null ? model : origin;
+        Settings s = new Settings(spec.commandLine().getParseResult(), origin)
+                .add("--corpus", data.corpora()).add("--member", data.members())
+                .add("--preprocess", data.preprocessing(), shapeOrigin).add("--max-tokens", data.maxTokens())
+                .add("--val-fraction", data.valFraction())
+                .add("--cell", shape.cell(), shapeOrigin).add("--hidden", shape.hidden(), shapeOrigin)
+                .add("--layers", shape.layers(), shapeOrigin).add("--dropout", shape.dropout(), shapeOrigin)
+                .add("--init", shape.init(), shapeOrigin)
+                .add("--optimizer", config.optimizer()).add("--lr", config.lr()).add("--clip", config.clip());
+        Schedule sc = config.schedule();
+        switch (sc.kind()) {
+            case STEP -> s.add("--lr-decay", sc.rate()).add("--lr-decay-every", sc.every());
+            case PLATEAU -> s.add("--lr-plateau", sc.rate()).add("--lr-patience", sc.every());
+            case COSINE -> s.add("--lr-cosine", true).add("--warmup", sc.warmup());
+            default -> { }
+        }
+        s.add("--epochs", config.epochs()).add("--batch", config.batch()).add("--steps", config.steps())
+                .add("--sampling", config.sampling()).add("--random-offset", config.randomOffset());
+        if (config.seed() != 0) {
+            s.add("--seed", config.seed());
+        }
+        if (stopAfter > 0) {
+            s.add("--early-stop", stopAfter);
+        }
+        if (temperature != null) {
+            s.add("--sample-temperature", temperature);
+        }
+        return s.add("--print-every", every).add("--length", length).add("--prefix", pre);
+    }
+
+    /**
+     * The prefix a run on one's own text continues: its first words, up to 24 characters and the end of its first line
+     * (or document), cut after a space where there is one.
+     */
+    static String opening(TokenIds ids, Vocab vocab) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < ids.length() && sb.codePointCount(0, sb.length()) < 24; i++) {
+            int id = ids.get(i);
+            boolean breaks = id == Vocab.UNK || vocab.token(id) == '\n' || vocab.token(id) == '\r'
+                    || vocab.token(id) == Corpus.SEPARATOR;
+            if (breaks && sb.length() > 0) {
+                break;
+            }
+            if (!breaks) { // blank lines before the first words are skipped
+                sb.appendCodePoint(vocab.token(id));
+            }
+        }
+        if (sb.codePointCount(0, sb.length()) == 24 && sb.lastIndexOf(" ") > 0) {
+            sb.setLength(sb.lastIndexOf(" ") + 1);
+        }
+        return sb.length() > 0 ? sb.toString() : "\n";
     }
 
     /** {@code m.safetensors} → {@code m.best.safetensors}; another name gets {@code .best} appended. */

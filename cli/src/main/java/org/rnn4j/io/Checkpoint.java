@@ -3,9 +3,11 @@ package org.rnn4j.io;
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -245,8 +247,8 @@ public final class Checkpoint {
 
     private static JsonObject dataJson(DataConfig d) {
         JsonObject o = new JsonObject();
-        o.addProperty("corpus", d.corpus());
-        o.addProperty("member", d.member());
+        o.add("corpus", oneOrMany(d.corpora()));
+        o.add("member", d.members().isEmpty() ? JsonNull.INSTANCE : oneOrMany(d.members()));
         o.addProperty("preprocess", name(d.preprocessing()));
         o.addProperty("max_tokens", d.maxTokens());
         o.addProperty("min_freq", d.minFreq());
@@ -256,11 +258,30 @@ public final class Checkpoint {
     }
 
     private static DataConfig data(JsonObject o) {
-        return new DataConfig(o.get("corpus").getAsString(),
-                o.has("member") && !o.get("member").isJsonNull() ? o.get("member").getAsString() : null,
+        return new DataConfig(strings(o.get("corpus")),
+                o.has("member") && !o.get("member").isJsonNull() ? strings(o.get("member")) : List.of(),
                 constant(Preprocessing.class, o, "preprocess"),
                 o.get("max_tokens").getAsInt(), o.get("min_freq").getAsInt(), o.get("val_fraction").getAsDouble(),
                 o.has("replace_invalid") && o.get("replace_invalid").getAsBoolean());
+    }
+
+    /** One source as a string, as files before several sources were written; several as an array. */
+    private static JsonElement oneOrMany(List<String> values) {
+        if (values.size() == 1) {
+            return new JsonPrimitive(values.get(0));
+        }
+        JsonArray a = new JsonArray();
+        values.forEach(a::add);
+        return a;
+    }
+
+    private static List<String> strings(JsonElement e) {
+        if (e.isJsonArray()) {
+            List<String> out = new ArrayList<>();
+            e.getAsJsonArray().forEach(x -> out.add(x.getAsString()));
+            return out;
+        }
+        return List.of(e.getAsString());
     }
 
     private static JsonObject trainingJson(TrainConfig t) {

@@ -47,7 +47,7 @@ class BadInputTest {
         "--save-every|0|--save-every must be a positive whole number, got 0",
         "--threads|0|--threads must be a positive whole number, got 0",
         "--cell|transformer|--cell: unknown value 'transformer'; allowed: rnn, gru, lstm",
-        "--preset|shakespeare|--preset: unknown value 'shakespeare'; allowed: timemachine, jaychou, jaychou-concise",
+        "--preset|shakespeare|--preset: unknown value 'shakespeare'; allowed: timemachine, jaychou, jaychou-concise, text",
         "--optimizer|rmsprop|--optimizer: unknown value 'rmsprop'; allowed: sgd, adam",
         "--sampling|shuffled|--sampling: unknown value 'shuffled'; allowed: random, consecutive",
         "--max-tokens|-1|--max-tokens must be at least 0, got -1",
@@ -79,16 +79,17 @@ class BadInputTest {
 
     @Test
     void corpusFiles() throws IOException {
-        fails("no-such.txt: no such file; give --corpus an existing text or zip file",
-                "train", "--corpus", dir.resolve("no-such.txt").toString());
-        fails(": is a directory; --corpus takes a text file or a zip archive", "train", "--corpus", dir.toString());
+        fails("no-such.txt: no such file; give --corpus an existing text file, folder or zip archive, '-' for standard "
+                + "input, or leave it out for the built-in Time Machine", "train", "--corpus", dir.resolve("no-such.txt").toString());
         Path empty = Files.createFile(dir.resolve("empty.txt"));
-        fails("empty.txt: the corpus is empty after letters preprocessing", "train", "--corpus", empty.toString());
+        fails("empty.txt: the corpus is empty after raw preprocessing", "train", "--corpus", empty.toString());
         Path digits = Files.writeString(dir.resolve("digits.txt"), "1234 5678\n");
-        fails("digits.txt: the corpus is empty after letters preprocessing", "train", "--corpus", digits.toString());
+        fails("digits.txt: the corpus is empty after letters preprocessing", "train", "--corpus", digits.toString(),
+                "--preset", "timemachine");
         Path small = Files.writeString(dir.resolve("small.txt"), "time traveller ".repeat(20));
         fails("small.txt: 299 tokens is too short for one minibatch of --batch 32 × --steps 35: it needs at least 1152 "
-                + "tokens; use a longer corpus or smaller --batch/--steps", "train", "--corpus", small.toString());
+                + "tokens; use a longer corpus or smaller --batch/--steps", "train", "--corpus", small.toString(),
+                "--preset", "timemachine");
         Path latin1 = dir.resolve("latin1.txt");
         Files.write(latin1, "caf\u00e9 ".repeat(400).getBytes(StandardCharsets.ISO_8859_1));
         fails("latin1.txt: is not valid UTF-8 at byte 3 (bytes E9); save the text as UTF-8, or pass --replace-invalid",
@@ -101,16 +102,53 @@ class BadInputTest {
 
     @Test
     void zipArchives() throws IOException {
-        Path none = zip("none.zip", "notes.md", "# not text", "data.bin", "x");
-        fails("none.zip: the zip has no text member (*.txt); members: notes.md, data.bin; choose one with --member",
+        Path none = zip("none.zip", "image.png", "\u0089PNG\0", "data.bin", "x\0y");
+        fails("none.zip: the zip has no text member; members: image.png, data.bin; choose one with --member",
                 "train", "--corpus", none.toString());
         Path two = zip("two.zip", "a.txt", "aaa", "b.txt", "bbb");
-        fails("two.zip: the zip has several text members; choose one with --member: a.txt, b.txt",
-                "train", "--corpus", two.toString());
         fails("two.zip: has no member 'c.txt'; members: a.txt, b.txt",
                 "train", "--corpus", two.toString(), "--member", "c.txt");
         Path broken = Files.write(dir.resolve("broken.zip"), "PK not really a zip".getBytes(StandardCharsets.US_ASCII));
         fails("broken.zip: not a readable zip archive", "train", "--corpus", broken.toString());
+    }
+
+    /**
+     * The inputs of one's own text: a folder with no text files, an empty standard input, --member without a zip,
+     * --init-from a damaged or non-model file, --preset text without a text. One line each, exit 2, no --out written.
+     */
+    @Test
+    void ownTextInputs() throws IOException {
+        Path out = dir.resolve("never.safetensors");
+        Path folder = Files.createDirectories(dir.resolve("pictures"));
+        Files.write(folder.resolve("a.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0});
+        fails(folder + ": the folder has no text files (1 binary: " + folder.resolve("a.png") + "); put UTF-8 text files "
+                + "in it, or give --corpus a file", "train", "--corpus", folder.toString(), "--out", out.toString());
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
+            fails("--corpus -: standard input is empty; pipe a text in", "train", "--corpus", "-", "--out", out.toString());
+        } finally {
+            System.setIn(stdin);
+        }
+        Path text = Files.writeString(dir.resolve("story.txt"), "Once upon a time. ".repeat(200));
+        fails("--member: only a zip archive has members", "train", "--corpus", text.toString(), "--member", "a.txt");
+        fails("--preset text: is for one's own text; give --corpus FILE too", "train", "--preset", "text");
+        Path notModel = Files.writeString(dir.resolve("notes.safetensors"), "not a model at all");
+        fails("notes.safetensors: not a checkpoint", "train", "--init-from", notModel.toString(), "--corpus",
+                text.toString(), "--out", out.toString());
+        Path model = dir.resolve("m.safetensors");
+        assertEquals(0, run("train", "--hidden", "8", "--epochs", "1", "--out", model.toString(), "--length", "0").code());
+        byte[] bytes = Files.readAllBytes(model);
+        bytes[bytes.length - 3] ^= 0x10; // a weight's byte: the data checksum no longer matches
+        Path damaged = Files.write(dir.resolve("damaged.safetensors"), bytes);
+        fails("damaged.safetensors: ", "train", "--init-from", damaged.toString(), "--corpus", text.toString(),
+                "--out", out.toString());
+        fails("--lr-cosine", "train", "--corpus", text.toString(), "--lr-cosine", "--lr-decay", "0.5", "--out",
+                out.toString());
+        fails("--lr-decay-every must be a positive whole number, got 0", "train", "--corpus", text.toString(),
+                "--lr-decay", "0.5", "--lr-decay-every", "0", "--out", out.toString());
+        assertFalse(Files.exists(out), "nothing written");
+        assertFalse(Files.exists(dir.resolve("never.best.safetensors")), "nothing written");
     }
 
     /** A model file that is damaged, of another version or of another model: one line, exit 2, from every command. */

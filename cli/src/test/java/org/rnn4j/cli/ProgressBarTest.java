@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The progress bar is shown on a terminal and nowhere else: a real pseudo-terminal (util-linux's script(1)), a pipe,
- * and standard error sent to a file while standard input and output are the terminal; without colour under
- * NO_COLOR, and in plain ASCII under TERM=dumb.
+ * The progress bar is shown on a terminal and nowhere else, through the {@code rnn4j} launcher as a user runs it: a
+ * real pseudo-terminal (util-linux's script(1)), a pipe, and standard error sent to a file while standard input and
+ * output are the terminal; without colour under NO_COLOR, and in plain ASCII under TERM=dumb. The launcher runs the
+ * test's classes (RNN4J_CLASSPATH), as no jar exists before Maven's package phase.
  */
 class ProgressBarTest {
     @TempDir
@@ -25,27 +26,68 @@ class ProgressBarTest {
     /** The bar's own text: "train  33% │███   │ 1/3 epochs (0:00:01 / 0:00:02)". */
     private static final String BAR = " epochs (";
 
-    private static String train() {
-        return List.of(ProcessHandle.current().info().command().orElse("java"), "--add-modules", "jdk.incubator.vector",
-                        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "--epochs", "3",
-                        "--hidden", "16", "--print-every", "1", "--predict-length", "5").stream()
-                .map(a -> "'" + a.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
+    /** The launcher at the repository's root, found from the module's folder the tests run in. */
+    private static final Path LAUNCHER = launcher();
+
+    private static Path launcher() {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.isExecutable(d.resolve("rnn4j")) && Files.exists(d.resolve("pom.xml"))) {
+                return d.resolve("rnn4j");
+            }
+        }
+        throw new IllegalStateException("no rnn4j launcher above " + Path.of("").toAbsolutePath());
+    }
+
+    private static String train(String... flags) {
+        List<String> command = new java.util.ArrayList<>(List.of(LAUNCHER.toString(), "train"));
+        command.addAll(List.of(flags.length > 0 ? flags
+                : new String[] {"--epochs", "3", "--hidden", "16", "--print-every", "1", "--predict-length", "5"}));
+        return command.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
+    }
+
+    private static ProcessBuilder builder(String commandLine, boolean pty, Path out, String... environment) {
+        List<String> command = pty ? List.of("script", "-qfec", commandLine, "/dev/null") : List.of("sh", "-c", commandLine);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectErrorStream(true);
+        builder.environment().put("RNN4J_CLASSPATH", System.getProperty("java.class.path"));
+        for (int i = 0; i < environment.length; i += 2) {
+            builder.environment().put(environment[i], environment[i + 1]);
+        }
+        return builder;
     }
 
     /** Runs a shell command line; under a pseudo-terminal when {@code pty}. Returns what reached standard output. */
     private String run(String commandLine, boolean pty, String... environment) throws Exception {
-        List<String> command = pty ? List.of("script", "-qfec", commandLine, "/dev/null") : List.of("sh", "-c", commandLine);
         Path out = dir.resolve("out.txt");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectErrorStream(true);
-        for (int i = 0; i < environment.length; i += 2) {
-            builder.environment().put(environment[i], environment[i + 1]);
-        }
-        Process p = builder.start();
+        Process p = builder(commandLine, pty, out, environment).start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), commandLine);
         String text = Files.readString(out);
         assertEquals(0, p.exitValue(), text);
         assertTrue(text.contains("epoch 3, perplexity"), text);
         return text;
+    }
+
+    /**
+     * While training runs, the terminal already shows the bar, and then again at a later epoch: the redraws are not
+     * held back until the run ends (as a filter on standard error would hold them, waiting for a newline).
+     */
+    @Test
+    void theBarRedrawsWhileTrainingRuns() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "util-linux's script makes the pseudo-terminal");
+        Path out = dir.resolve("live.txt");
+        Process p = builder(train("--epochs", "8", "--hidden", "256", "--print-every", "8", "--length", "5"), true, out,
+                "TERM", "xterm").start();
+        java.util.Set<String> seenWhileRunning = new java.util.TreeSet<>();
+        java.util.regex.Pattern frame = java.util.regex.Pattern.compile("(\\d)/8" + java.util.regex.Pattern.quote(BAR));
+        while (p.isAlive()) {
+            String text = Files.readString(out);
+            if (!text.contains("epoch 8, perplexity")) {
+                frame.matcher(text).results().forEach(m -> seenWhileRunning.add(m.group(1)));
+            }
+            Thread.sleep(20);
+        }
+        assertEquals(0, p.exitValue(), Files.readString(out));
+        assertTrue(seenWhileRunning.stream().filter(e -> !e.equals("0")).count() >= 2,
+                "bar frames seen before the run's last report: epochs " + seenWhileRunning + "\n" + Files.readString(out));
     }
 
     @Test
@@ -63,6 +105,6 @@ class ProgressBarTest {
         Path log = dir.resolve("err.log");
         run(train() + " 2>'" + log + "'", true);
         String err = Files.readString(log);
-        assertFalse(err.contains(BAR) || err.contains("\r"), "standard error in a file: " + err);
+        assertFalse(err.contains(BAR) || err.contains("\r") || err.contains("\033"), "standard error in a file: " + err);
     }
 }

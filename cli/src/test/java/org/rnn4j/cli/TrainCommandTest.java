@@ -58,7 +58,7 @@ class TrainCommandTest {
                 .endsWith(", kernels reference"), "forced");
     }
 
-    /** The first line of a one-epoch run in a JVM started with {@code options}. */
+    /** The line of a one-epoch run in a JVM started with {@code options} that says what it trains on. */
     private String header(List<String> options) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         command.addAll(options);
@@ -67,7 +67,7 @@ class TrainCommandTest {
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
-        return out.lines().findFirst().orElse("");
+        return out.lines().filter(l -> l.startsWith("corpus ")).findFirst().orElse(out);
     }
 
     /** The jaychou presets read the built-in lyrics when no --corpus is given. */
@@ -75,7 +75,9 @@ class TrainCommandTest {
     void theJayChouPresetTrainsOnTheBuiltInLyrics() {
         Run r = run("train", "--preset", "jaychou", "--epochs", "1", "--hidden", "8", "--predict-length", "3");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().startsWith("corpus jaychou: 10,000 tokens, vocabulary 1028; rnn H 8"), r.out());
+        assertTrue(r.out().startsWith("settings: from flags: --hidden 8 --epochs 1 --length 3; from preset jaychou: "
+                + "--corpus jaychou --preprocess spaces --max-tokens 10000"), r.out());
+        assertTrue(r.out().contains("\ncorpus jaychou: 10,000 tokens, vocabulary 1028; rnn H 8"), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith(" - 不分开") && l.codePointCount(0, l.length()) == 3 + 3 + 3),
                 r.out());
         assertEquals("", r.err(), "every prefix character is in the vocabulary");
@@ -148,8 +150,11 @@ class TrainCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("  timemachine      --corpus timemachine --preprocess letters --max-tokens 10000"), r.out());
         assertTrue(r.out().contains("  jaychou-concise  --corpus jaychou --preprocess spaces"), r.out());
-        assertTrue(r.out().contains("--lr 100.0 --clip 0.01 --epochs 250"), r.out());
-        assertTrue(r.out().contains("--prefix '分开' --prefix '不分开'"), r.out());
+        assertTrue(r.out().contains("--lr 100 --clip 0.01 --epochs 250"), r.out());
+        assertTrue(r.out().contains("--prefix 分开 --prefix 不分开"), r.out());
+        assertTrue(r.out().contains("--prefix 'time traveller' --prefix traveller"), r.out());
+        assertTrue(r.out().contains("with --corpus and no --preset, a run takes 'text':"), r.out());
+        assertTrue(r.out().contains("  text             --preprocess raw --max-tokens 0 --cell lstm --hidden 256"), r.out());
         assertTrue(r.out().lines().allMatch(l -> l.codePointCount(0, l.length()) <= 80), r.out());
     }
 
@@ -179,10 +184,14 @@ class TrainCommandTest {
     void tooShortCorpusSaysHowManyTokensAreNeeded() throws Exception {
         Path tiny = dir.resolve("tiny.txt");
         Files.writeString(tiny, "just a few words");
-        Run r = run("train", "--corpus", tiny.toString());
+        Run r = run("train", "--corpus", tiny.toString(), "--preset", "timemachine");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("tiny.txt: 16 tokens is too short for one minibatch of --batch 32 × --steps 35")
                 && r.err().contains("at least 1152 tokens"), r.err());
+        r = run("train", "--corpus", tiny.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("tiny.txt: 15 tokens for training is too short for one minibatch of --batch 32 × "
+                + "--steps 50: it needs at least 1632 tokens"), "the defaults for one's own text hold out 5 %: " + r.err());
     }
 
     @Test

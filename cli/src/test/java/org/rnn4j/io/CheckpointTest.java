@@ -43,7 +43,7 @@ class CheckpointTest {
     private final ModelConfig shape = new ModelConfig(CellType.LSTM, 3, 2, 0.1, Init.UNIFORM);
     private final TrainConfig training = new TrainConfig(2, 4, 9, Optimizer.Kind.ADAM, 0.01, 1, Sampler.Kind.RANDOM,
             true, -5L);
-    private final DataConfig data = new DataConfig("lyrics.zip", "a.txt", Preprocessing.SPACES, 0, 1, 0.1, true);
+    private final DataConfig data = new DataConfig(List.of("lyrics.zip"), List.of("a.txt"), Preprocessing.SPACES, 0, 1, 0.1, true);
 
     private Path save(LanguageModel model, Optimizer optimizer) {
         Path file = dir.resolve("m.safetensors");
@@ -134,6 +134,21 @@ class CheckpointTest {
         assertEquals("rnn4j-checkpoint", meta.get("format").getAsString());
         assertEquals("1", meta.get("format_version").getAsString());
         assertEquals("lstm", JsonParser.parseString(meta.get("model").getAsString()).getAsJsonObject().get("cell").getAsString());
+        JsonObject d = JsonParser.parseString(meta.get("data").getAsString()).getAsJsonObject();
+        assertEquals("lyrics.zip", d.get("corpus").getAsString(), "one source is a string, as before there were several");
+        assertEquals("a.txt", d.get("member").getAsString());
+    }
+
+    /** Several sources and members come back in their order. */
+    @Test
+    void severalSourcesComeBack() {
+        DataConfig several = new DataConfig(List.of("b.txt", "texts", "-", "a.zip"), List.of("y.txt", "x.txt"),
+                Preprocessing.RAW, 0, 1, 0.05, false);
+        Path file = dir.resolve("several.safetensors");
+        LanguageModel model = model();
+        Checkpoint.save(file, model, shape, vocab, several, training, "text", new Checkpoint.RunState(1, 2, 3, 0),
+                adam(model), List.of());
+        assertEquals(several, Checkpoint.load(file, Kernels.reference()).data());
     }
 
     @Test

@@ -91,20 +91,7 @@ public final class TokenIds {
             if (id < 0) {
                 throw new IllegalArgumentException("token ids are not negative: " + id);
             }
-            if (bytes != null && id > 0xFF) {
-                chars = new char[capacity()];
-                for (int i = 0; i < size; i++) {
-                    chars[i] = (char) (bytes[i] & 0xFF);
-                }
-                bytes = null;
-            }
-            if (chars != null && id > 0xFFFF) {
-                ints = new int[capacity()];
-                for (int i = 0; i < size; i++) {
-                    ints[i] = chars[i];
-                }
-                chars = null;
-            }
+            widenFor(id);
             if (size == capacity()) {
                 int grown = (int) Math.min(Integer.MAX_VALUE - 8, capacity() + (capacity() >> 1) + 16L);
                 if (grown <= size) {
@@ -127,15 +114,31 @@ public final class TokenIds {
             }
         }
 
+        /** Moves the ids to wider storage when {@code id} does not fit the present one. */
+        private void widenFor(int id) {
+            if (bytes != null && id > 0xFF) {
+                chars = new char[capacity()];
+                for (int i = 0; i < size; i++) {
+                    chars[i] = (char) (bytes[i] & 0xFF);
+                }
+                bytes = null;
+            }
+            if (chars != null && id > 0xFFFF) {
+                ints = new int[capacity()];
+                for (int i = 0; i < size; i++) {
+                    ints[i] = chars[i];
+                }
+                chars = null;
+            }
+        }
+
         private int capacity() {
             return bytes != null ? bytes.length : chars != null ? chars.length : ints.length;
         }
 
-        /**
-         * Replaces every id {@code i} by {@code map[i]}; no new id may exceed the largest id added
-         * (which the storage was chosen for).
-         */
+        /** Replaces every id {@code i} by {@code map[i]}, in wider storage if a new id needs it. */
         public void map(int[] map) {
+            widenFor(java.util.Arrays.stream(map).max().orElse(0));
             for (int i = 0; i < size; i++) {
                 if (bytes != null) {
                     bytes[i] = (byte) map[bytes[i] & 0xFF];

@@ -3,6 +3,7 @@ package org.rnn4j.generate;
 import java.util.function.IntConsumer;
 import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.nn.State;
+import org.rnn4j.text.Corpus;
 import org.rnn4j.text.Vocab;
 
 /**
@@ -37,10 +38,13 @@ public final class Generator {
         }
     }
 
-    /** {@link #continuation} collected: the prefix followed by the {@code length} chosen tokens' text. */
+    /**
+     * {@link #continuation} collected as a reader sees it: the prefix followed by the {@code length} chosen tokens,
+     * a document separator shown as ␜ ({@link Vocab#shown}).
+     */
     public static String text(LanguageModel model, Vocab vocab, String prefix, int length, TokenSampler sampler) {
-        StringBuilder sb = new StringBuilder(prefix);
-        continuation(model, vocab, prefix, length, sampler, id -> sb.append(vocab.text(id)));
+        StringBuilder sb = new StringBuilder(Corpus.shown(prefix));
+        continuation(model, vocab, prefix, length, sampler, id -> sb.append(vocab.shown(id)));
         return sb.toString();
     }
 }

@@ -38,6 +38,15 @@ public record Corpus(String name, int[] tokens) {
     public static final String JAYCHOU = "jaychou";
     static final String JAYCHOU_RESOURCE = "jaychou_lyrics.txt.zip";
     static final String JAYCHOU_SHA1 = "9529987e701a4f37048ab778270a5dde9a762a0b";
+    /** The source that reads standard input. */
+    public static final String STDIN = "-";
+    /**
+     * The token between two documents of a corpus: U+001C, the file separator of ASCII, which ordinary text never
+     * holds, so the model learns where a document ends and a new one begins.
+     */
+    public static final int SEPARATOR = 0x1C;
+    /** How {@link #SEPARATOR} is shown in generated text and read in a prefix: U+241C, its Unicode control picture. */
+    public static final int SEPARATOR_SHOWN = 0x241C;
 
     public int length() {
         return tokens.length;
@@ -66,42 +75,40 @@ public record Corpus(String name, int[] tokens) {
      */
     public static String read(String source, String member, Preprocessing mode, int maxTokens, boolean replaceInvalid,
                               IntConsumer sink) {
+        return read(List.of(source != null ? source : BUILT_IN), member != null ? List.of(member) : List.of(), mode,
+                maxTokens, replaceInvalid, sink);
+    }
+
+    /**
+     * Streams the documents of several sources, in order, as one corpus: each source is {@link #BUILT_IN},
+     * {@link #JAYCHOU}, {@link #STDIN}, a text file, a directory (its text files, by path) or a zip archive (its text
+     * members, or the {@code members} named). Documents are joined by {@link #SEPARATOR}, each preprocessed on its own.
+     */
+    public static String read(List<String> sources, List<String> members, Preprocessing mode, int maxTokens,
+                              boolean replaceInvalid, IntConsumer sink) {
         Limit limited = new Limit(sink, maxTokens);
-        IntConsumer filter = mode.filter(limited);
-        if (source == null || source.equals(BUILT_IN)) {
-            readBuiltIn(BUILT_IN_RESOURCE, BUILT_IN_SHA1, false, filter, limited);
-            return BUILT_IN;
+        Documents found = Documents.of(sources, members);
+        List<Documents.Document> docs = found.documents();
+        for (int i = 0; i < docs.size() && !limited.full(); i++) {
+            if (i > 0) {
+                limited.accept(SEPARATOR);
+            }
+            try {
+                docs.get(i).read(mode.filter(limited), limited, replaceInvalid);
+            } catch (IOException e) {
+                throw new InputException(docs.get(i).name() + ": cannot read (" + e.getMessage() + "); check that it is "
+                        + "a readable text file you may open", e);
+            }
         }
-        if (source.equals(JAYCHOU)) {
-            readBuiltIn(JAYCHOU_RESOURCE, JAYCHOU_SHA1, true, filter, limited);
-            return JAYCHOU;
-        }
-        Path path = Path.of(source);
-        if (Files.isDirectory(path)) {
-            throw new InputException(source + ": is a directory; --corpus takes a text file or a zip archive");
-        }
-        if (!Files.exists(path)) {
-            throw new InputException(source + ": no such file; give --corpus an existing text or zip file,"
-                    + " or leave it out for the built-in Time Machine");
-        }
-        if (source.toLowerCase().endsWith(".zip")) {
-            return readZipMember(path, member, replaceInvalid, filter, limited);
-        }
-        try (InputStream in = Files.newInputStream(path)) {
-            decode(in, source, replaceInvalid, filter, limited);
-            return source;
-        } catch (IOException e) {
-            throw new InputException(source + ": cannot read (" + e.getMessage() + "); check that it is a readable "
-                    + "text file you may open", e);
-        }
+        return found.name();
     }
 
     /**
      * A built-in corpus, checked against its published SHA-1 as it is read; {@code zipped}: the resource is a zip of
      * one text member, read as it streams.
      */
-    private static void readBuiltIn(String resource, String expectedSha1, boolean zipped, IntConsumer filter,
-                                    Limit limited) {
+    static void readBuiltIn(String resource, String expectedSha1, boolean zipped, IntConsumer filter,
+                            Limit limited) {
         MessageDigest sha1;
         try {
             sha1 = MessageDigest.getInstance("SHA-1");
@@ -131,54 +138,6 @@ public record Corpus(String name, int[] tokens) {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the built-in corpus " + resource, e);
         }
-    }
-
-    private static String readZipMember(Path path, String member, boolean replaceInvalid, IntConsumer filter,
-                                        Limit limited) {
-        try (ZipFile zip = new ZipFile(path.toFile(), StandardCharsets.UTF_8)) {
-            ZipEntry entry;
-            if (member != null) {
-                entry = zip.getEntry(member);
-                if (entry == null || entry.isDirectory()) {
-                    throw new InputException(path + ": has no member '" + member + "'; members: "
-                            + String.join(", ", memberNames(zip)));
-                }
-            } else {
-                List<ZipEntry> texts = textMembers(zip);
-                if (texts.isEmpty()) {
-                    throw new InputException(path + ": the zip has no text member (*.txt); members: "
-                            + String.join(", ", memberNames(zip)) + "; choose one with --member");
-                }
-                if (texts.size() > 1) {
-                    throw new InputException(path + ": the zip has several text members; choose one with --member: "
-                            + String.join(", ", texts.stream().map(ZipEntry::getName).toList()));
-                }
-                entry = texts.get(0);
-            }
-            String name = path + "!" + entry.getName();
-            try (InputStream in = zip.getInputStream(entry)) {
-                decode(in, name, replaceInvalid, filter, limited);
-            }
-            return name;
-        } catch (java.util.zip.ZipException e) {
-            throw new InputException(path + ": not a readable zip archive (" + e.getMessage() + ")", e);
-        } catch (IOException e) {
-            throw new InputException(path + ": cannot read (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private static List<String> memberNames(ZipFile zip) {
-        return zip.stream().filter(e -> !e.isDirectory()).map(ZipEntry::getName).toList();
-    }
-
-    /** Members that look like text: by extension, and never macOS resource forks. */
-    private static List<ZipEntry> textMembers(ZipFile zip) {
-        List<ZipEntry> out = new ArrayList<>();
-        zip.stream().filter(e -> !e.isDirectory())
-                .filter(e -> !e.getName().startsWith("__MACOSX/"))
-                .filter(e -> e.getName().toLowerCase().endsWith(".txt"))
-                .forEach(out::add);
-        return out;
     }
 
     /**
@@ -280,6 +239,11 @@ public record Corpus(String name, int[] tokens) {
         int[] toArray() {
             return Arrays.copyOf(data, size);
         }
+    }
+
+    /** A text as shown to a reader: each document separator as ␜. */
+    public static String shown(String text) {
+        return text.replace((char) SEPARATOR, (char) SEPARATOR_SHOWN);
     }
 
     /** The tokens as text. */

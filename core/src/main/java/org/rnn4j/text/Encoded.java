@@ -1,5 +1,6 @@
 package org.rnn4j.text;
 
+import java.util.List;
 import org.rnn4j.data.TokenIds;
 
 /**
@@ -13,23 +14,45 @@ import org.rnn4j.data.TokenIds;
  *                from a given vocabulary
  */
 public record Encoded(String name, Vocab vocab, TokenIds ids, long unknown) {
-    /** The source of a corpus and how to read it; see {@link Corpus#read}. */
-    public record Source(String source, String member, Preprocessing mode, int maxTokens, boolean replaceInvalid) {
+    /** The sources of a corpus and how to read them; see {@link Corpus#read(List, List, Preprocessing, int, boolean,
+     * java.util.function.IntConsumer)}. */
+    public record Source(List<String> sources, List<String> members, Preprocessing mode, int maxTokens,
+                         boolean replaceInvalid) {
+        public Source {
+            sources = List.copyOf(sources);
+            members = List.copyOf(members);
+        }
+
+        /** One source, and one zip member or null. */
+        public Source(String source, String member, Preprocessing mode, int maxTokens, boolean replaceInvalid) {
+            this(List.of(source != null ? source : Corpus.BUILT_IN), member != null ? List.of(member) : List.of(), mode,
+                    maxTokens, replaceInvalid);
+        }
     }
 
     /**
      * Reads a corpus and builds its vocabulary on the way: ids are first numbered by first
-     * appearance (1, 2, …, so the final numbering never needs wider storage), counted, then
+     * appearance (1, 2, …, so the final numbering seldom needs wider storage), counted, then
      * renumbered in place by the vocabulary's order.
      */
     public static Encoded build(Source s, int minFreq) {
+        return build(s, minFreq, null);
+    }
+
+    /**
+     * Reads a corpus, in one pass, for fine-tuning a model whose vocabulary is {@code base}: the text's tokens seen
+     * at least {@code minFreq} times that {@code base} lacks come after its own, whose indices stay; null: the text's
+     * own vocabulary, as {@link #build(Source, int)}.
+     */
+    public static Encoded build(Source s, int minFreq, Vocab base) {
         TokenCounts seen = new TokenCounts();
         TokenIds.Builder ids = new TokenIds.Builder();
-        String name = Corpus.read(s.source(), s.member(), s.mode(), s.maxTokens(), s.replaceInvalid(),
+        String name = Corpus.read(s.sources(), s.members(), s.mode(), s.maxTokens(), s.replaceInvalid(),
                 cp -> ids.add(seen.add(cp)));
         int[] tokens = seen.tokens();
         long[] counts = seen.counts();
-        Vocab vocab = Vocab.fromCounts(tokens, counts, minFreq);
+        Vocab own = Vocab.fromCounts(tokens, counts, minFreq);
+        Vocab vocab = base != null ? base.extendedWith(own) : own;
         int[] map = new int[tokens.length + 1];
         long unknown = 0;
         for (int r = 0; r < tokens.length; r++) {
@@ -46,7 +69,7 @@ public record Encoded(String name, Vocab vocab, TokenIds ids, long unknown) {
     public static Encoded with(Source s, Vocab vocab) {
         TokenIds.Builder ids = new TokenIds.Builder();
         long[] unknown = {0};
-        String name = Corpus.read(s.source(), s.member(), s.mode(), s.maxTokens(), s.replaceInvalid(), cp -> {
+        String name = Corpus.read(s.sources(), s.members(), s.mode(), s.maxTokens(), s.replaceInvalid(), cp -> {
             int id = vocab.index(cp);
             if (id == Vocab.UNK) {
                 unknown[0]++;

@@ -29,8 +29,18 @@ public enum Preprocessing {
     /**
      * A prefix as the model reads it: this rule applied, except that for {@link #LETTERS} a gap after the last letter
      * is kept as one space, since a prefix is continued from where it ends ("The " reads as "the ", not "the").
+     * A ␜ ({@link Corpus#SEPARATOR_SHOWN}) reads as the separator between documents.
      */
     public String prefix(String text) {
+        int shown = text.lastIndexOf(Corpus.SEPARATOR_SHOWN);
+        if (shown >= 0) { // ␜ stands for the separator between documents, each read by the rule on its own
+            StringBuilder before = new StringBuilder();
+            for (String document : text.substring(0, shown).split("\u241C", -1)) {
+                document.codePoints().forEach(filter(before::appendCodePoint));
+                before.appendCodePoint(Corpus.SEPARATOR);
+            }
+            return before + prefix(text.substring(shown + 1));
+        }
         StringBuilder sb = new StringBuilder();
         text.codePoints().forEach(filter(sb::appendCodePoint));
         if (this == LETTERS && sb.length() > 0 && !text.isEmpty()) {

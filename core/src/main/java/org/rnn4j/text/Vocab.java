@@ -128,6 +128,15 @@ public final class Vocab {
         return index == UNK ? UNK_TEXT : Character.toString(idxToToken[index]);
     }
 
+    /**
+     * The text of one index as shown to a reader: as {@link #text}, but the document separator as its control picture
+     * ␜ ({@link Corpus#SEPARATOR_SHOWN}), which a prefix reads back as the separator.
+     */
+    public String shown(int index) {
+        return index != UNK && idxToToken[index] == Corpus.SEPARATOR ? Character.toString(Corpus.SEPARATOR_SHOWN)
+                : text(index);
+    }
+
     public String decode(int[] ids) {
         return decode(ids, 0, ids.length);
     }

@@ -31,6 +31,26 @@ public final class Evaluation {
         return Math.exp(loss / predictions);
     }
 
+    /**
+     * The baseline a model must beat: the perplexity on {@code heldOut}'s predictions (every token but its first, as
+     * {@link #perplexity}) of the token frequencies in {@code train}, add-one smoothed over {@code vocabSize} tokens so
+     * that a token the training part lacks costs much but not infinitely.
+     */
+    public static double unigramPerplexity(TokenIds train, TokenIds heldOut, int vocabSize) {
+        if (heldOut.length() < 2) {
+            throw new IllegalArgumentException("perplexity needs at least 2 tokens, got " + heldOut.length());
+        }
+        long[] counts = new long[vocabSize];
+        for (int i = 0; i < train.length(); i++) {
+            counts[train.get(i)]++;
+        }
+        double total = train.length() + (double) vocabSize, loss = 0;
+        for (int i = 1; i < heldOut.length(); i++) {
+            loss -= Math.log((counts[heldOut.get(i)] + 1) / total);
+        }
+        return Math.exp(loss / (heldOut.length() - 1));
+    }
+
     private static double windows(LanguageModel model, LanguageModel.Workspace ws, TokenIds ids, int from, int count,
                                   int steps, State state) {
         int[] x = new int[steps], y = new int[steps];

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -121,20 +122,26 @@ class CorpusTest {
         assertEquals(zip + "!a.txt", c.name());
     }
 
-    /** Only *.txt members count as text, folders never; what is there is listed when none or the wrong one is asked for. */
+    /**
+     * Text members are those with no NUL byte in their first 8 KiB, read in the archive's order; folders, macOS forks
+     * and hidden names never count. What is there is listed when none or the wrong one is asked for.
+     */
     @Test
     void zipMembersAreTextFilesAndTheMessagesListThem() throws IOException {
-        Path mixed = zip("mixed.zip", "notes/", "", "notes/readme.md", "# notes", "data.csv", "1,2", "b.txt", "bb");
-        assertEquals("bb", Corpus.load(mixed.toString(), null, Preprocessing.RAW, 0).text());
-        Path none = zip("none.zip", "dir/", "", "data.csv", "1,2");
+        Path mixed = zip("mixed.zip", "notes/", "", "notes/readme.md", "# notes", "image.png", "\u0089PNG\0\0",
+                "__MACOSX/._b.txt", "fork", "notes/.hidden", "h", "b.txt", "bb");
+        Corpus c = Corpus.load(mixed.toString(), null, Preprocessing.RAW, 0);
+        assertEquals("# notes\u001Cbb", c.text());
+        assertEquals(mixed + " (2 members)", c.name());
+        Path none = zip("none.zip", "dir/", "", "data.bin", "1\0002");
         InputException e = assertThrows(InputException.class, () -> Corpus.load(none.toString(), null, Preprocessing.RAW, 0));
-        assertEquals(none + ": the zip has no text member (*.txt); members: data.csv; choose one with --member",
-                e.getMessage());
+        assertEquals(none + ": the zip has no text member; members: data.bin; choose one with --member", e.getMessage());
         e = assertThrows(InputException.class, () -> Corpus.load(none.toString(), "c.txt", Preprocessing.RAW, 0));
-        assertEquals(none + ": has no member 'c.txt'; members: data.csv", e.getMessage());
+        assertEquals(none + ": has no member 'c.txt'; members: data.bin", e.getMessage());
         e = assertThrows(InputException.class, () -> Corpus.load(none.toString(), "dir/", Preprocessing.RAW, 0));
         assertTrue(e.getMessage().startsWith(none + ": has no member 'dir/'"), e.getMessage());
-        assertEquals("1,2", Corpus.load(none.toString(), "data.csv", Preprocessing.RAW, 0).text());
+        assertEquals("1\0002", Corpus.load(none.toString(), "data.bin", Preprocessing.RAW, 0).text(),
+                "a member asked for by name is read as it is");
     }
 
     /** A corpus is named by where it came from; --max-tokens keeps exactly that many. */
@@ -161,13 +168,108 @@ class CorpusTest {
         assertEquals("a z", apply(Preprocessing.LETTERS, "a`{@[z"));
     }
 
+    /** Every text member by default, the ones named (in the order given) with --member. */
     @Test
-    void zipWithSeveralTextsNeedsMember() throws IOException {
-        Path zip = zip("two.zip", "a.txt", "aaa", "b.txt", "bbb");
-        InputException e = assertThrows(InputException.class,
-                () -> Corpus.load(zip.toString(), null, Preprocessing.RAW, 0));
-        assertTrue(e.getMessage().contains("--member") && e.getMessage().contains("a.txt, b.txt"), e.getMessage());
+    void aZipWithSeveralTextsGivesThemAll() throws IOException {
+        Path zip = zip("two.zip", "a.txt", "aaa", "b.txt", "bbb", "c.txt", "ccc");
+        assertEquals("aaa\u001Cbbb\u001Cccc", read(List.of(zip.toString()), List.of(), Preprocessing.RAW));
+        assertEquals("ccc\u001Caaa", read(List.of(zip.toString()), List.of("c.txt", "a.txt"), Preprocessing.RAW));
         assertEquals("bbb", Corpus.load(zip.toString(), "b.txt", Preprocessing.RAW, 0).text());
+        assertEquals(zip + "!b.txt", Corpus.load(zip.toString(), "b.txt", Preprocessing.RAW, 0).name());
+    }
+
+    /**
+     * A folder gives its text files at any depth in order of their paths, hidden ones and binary ones left out; each
+     * document is preprocessed on its own (the letters rule's line state starts afresh) and the separator between two
+     * is one token, counted by --max-tokens.
+     */
+    @Test
+    void aFolderGivesItsTextFilesInPathOrder() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("texts/b"));
+        Files.writeString(folder.resolve("z.txt"), "Zed, ");
+        Files.writeString(dir.resolve("texts/b.md"), "Bee ");
+        Files.writeString(dir.resolve("texts/a"), "Ay!");
+        Files.write(dir.resolve("texts/c.bin"), new byte[] {'c', 0, 'c'});
+        Files.writeString(dir.resolve("texts/.notes"), "hidden");
+        Files.createDirectories(dir.resolve("texts/.git"));
+        Files.writeString(dir.resolve("texts/.git/HEAD"), "ref");
+        String texts = dir.resolve("texts").toString();
+        assertEquals("ay\u001Cbee\u001Czed", read(List.of(texts), List.of(), Preprocessing.LETTERS),
+                "a, b.md, b/z.txt: paths compare as strings, '.' before '/'");
+        Corpus c = Corpus.load(texts, null, Preprocessing.RAW, 0);
+        assertEquals(texts + " (3 files)", c.name());
+        StringBuilder first = new StringBuilder();
+        Corpus.read(List.of(texts), List.of(), Preprocessing.RAW, 4, false, first::appendCodePoint);
+        assertEquals("Ay!\u001C", first.toString());
+    }
+
+    /** Sources in the order given, joined the same way; a built-in corpus is one document among them. */
+    @Test
+    void repeatedSourcesAreJoinedInOrder() throws IOException {
+        Path a = Files.writeString(dir.resolve("one.txt"), "one");
+        Path b = Files.writeString(dir.resolve("two.txt"), "two");
+        StringBuilder sb = new StringBuilder();
+        String name = Corpus.read(List.of(b.toString(), a.toString(), Corpus.JAYCHOU), List.of(), Preprocessing.SPACES,
+                11, false, sb::appendCodePoint);
+        assertEquals("two\u001Cone\u001C想要有", sb.toString());
+        assertEquals(b + " + " + a + " + " + Corpus.JAYCHOU, name);
+    }
+
+    /** '-' reads standard input (left open); empty, or given twice, it is a clear error. */
+    @Test
+    void standardInputIsASource() throws IOException {
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("piped\ntext".getBytes(StandardCharsets.UTF_8)));
+            Corpus c = Corpus.load(Corpus.STDIN, null, Preprocessing.SPACES, 0);
+            assertEquals("piped text", c.text());
+            assertEquals("standard input", c.name());
+            System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
+            InputException e = assertThrows(InputException.class, () -> Corpus.load(Corpus.STDIN, null, Preprocessing.RAW, 0));
+            assertTrue(e.getMessage().startsWith("--corpus -: standard input is empty"), e.getMessage());
+            e = assertThrows(InputException.class, () -> Corpus.read(List.of("-", "-"), List.of(), Preprocessing.RAW, 0,
+                    false, t -> { }));
+            assertTrue(e.getMessage().contains("standard input can be read once"), e.getMessage());
+        } finally {
+            System.setIn(stdin);
+        }
+    }
+
+    /** A folder without text files, and --member without a zip: the message says what is there and what to do. */
+    @Test
+    void badSourcesAreClearErrors() throws IOException {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        InputException e = assertThrows(InputException.class, () -> Corpus.load(empty.toString(), null, Preprocessing.RAW, 0));
+        assertEquals(empty + ": the folder has no text files; put UTF-8 text files in it, or give --corpus a file",
+                e.getMessage());
+        Path binary = Files.createDirectories(dir.resolve("binary"));
+        Files.write(binary.resolve("x.bin"), new byte[] {1, 0});
+        e = assertThrows(InputException.class, () -> Corpus.load(binary.toString(), null, Preprocessing.RAW, 0));
+        assertTrue(e.getMessage().startsWith(binary + ": the folder has no text files (1 binary: " + binary.resolve("x.bin")
+                + ")"), e.getMessage());
+        Path f = Files.writeString(dir.resolve("plain.txt"), "abc");
+        e = assertThrows(InputException.class, () -> Corpus.load(f.toString(), "a.txt", Preprocessing.RAW, 0));
+        assertTrue(e.getMessage().startsWith("--member: only a zip archive has members"), e.getMessage());
+    }
+
+    /** The separator is shown as ␜ to a reader, and ␜ in a prefix reads as the separator, each side by the rule. */
+    @Test
+    void theSeparatorIsShownAsItsControlPicture() {
+        Vocab v = Vocab.of(new int[] {'a', Corpus.SEPARATOR});
+        assertEquals("\u241C", v.shown(2));
+        assertEquals("\u001C", v.text(2), "text() stays the token itself");
+        assertEquals("a", v.shown(1));
+        assertEquals(Vocab.UNK_TEXT, v.shown(Vocab.UNK));
+        assertEquals("a\u241Cb", Corpus.shown("a\u001Cb"));
+        assertEquals("a b\u001Ccd ", Preprocessing.LETTERS.prefix("A-b\u241CCd "));
+        assertEquals("\u001C\u001Cx", Preprocessing.RAW.prefix("\u241C\u241Cx"));
+        assertEquals("1\u001C", Preprocessing.SPACES.prefix("1\u241C"));
+    }
+
+    private static String read(List<String> sources, List<String> members, Preprocessing mode) {
+        StringBuilder sb = new StringBuilder();
+        Corpus.read(sources, members, mode, 0, false, sb::appendCodePoint);
+        return sb.toString();
     }
 
     @Test

@@ -64,6 +64,29 @@ class VocabTest {
         }
     }
 
+    /**
+     * Fine-tuning reads its text once against the model's vocabulary: 300 tokens of the model (ids past a byte), the
+     * text's new token after them (its own first-appearance numbering fitted a byte, so the ids move to wider storage),
+     * a model token rare in the text keeps its id, a new rare one is <unk>.
+     */
+    @Test
+    void aTextReadForFineTuningExtendsTheModelsVocabulary() throws java.io.IOException {
+        int[] tokens = java.util.stream.IntStream.range(0, 300).map(i -> 0x4E00 + i).toArray();
+        Vocab base = Vocab.of(tokens);
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("rnn4j", ".txt");
+        try {
+            String known = Character.toString(0x4E00 + 299);
+            java.nio.file.Files.writeString(f, known + "zz" + "\u4E00" + "q");
+            Encoded e = Encoded.build(new Encoded.Source(f.toString(), null, Preprocessing.RAW, 0, false), 2, base);
+            assertEquals(301, e.vocab().size() - 1, "the model's 300 and z");
+            assertArrayEquals(tokens, java.util.Arrays.copyOf(e.vocab().tokens(), 300));
+            assertArrayEquals(new int[] {300, 301, 301, 1, Vocab.UNK}, e.ids().toArray());
+            assertEquals(2, e.ids().bytesPerToken());
+        } finally {
+            java.nio.file.Files.delete(f);
+        }
+    }
+
     /** Extending a vocabulary keeps every index and appends the other's missing tokens in its order. */
     @Test
     void anExtendedVocabularyKeepsItsIndices() {

@@ -51,4 +51,18 @@ class EvaluationTest {
         double two = Evaluation.perplexity(model, TokenIds.of(new int[] {text[0], text[1]}), 10); // one prediction
         assertTrue(two > 1 && Double.isFinite(two), "two tokens are one prediction: " + two);
     }
+
+    /**
+     * The unigram baseline by hand: training counts a 3, b 1 over V 3 (with <unk>), add-one smoothed: p(a) 4/7,
+     * p(b) 2/7, p(<unk>) 1/7; held out "b a a <unk>" predicts a, a, <unk> (its first token is not predicted).
+     */
+    @Test
+    void theUnigramBaselineIsSmoothedFrequencies() {
+        TokenIds train = TokenIds.of(new int[] {1, 1, 2, 1});
+        TokenIds heldOut = TokenIds.of(new int[] {2, 1, 1, 0});
+        double expected = Math.exp(-(2 * Math.log(4.0 / 7) + Math.log(1.0 / 7)) / 3);
+        assertEquals(expected, Evaluation.unigramPerplexity(train, heldOut, 3), 1e-12);
+        assertEquals(3.0, Evaluation.unigramPerplexity(TokenIds.of(new int[0]), heldOut, 3), 1e-12,
+                "no training tokens: the uniform distribution");
+    }
 }

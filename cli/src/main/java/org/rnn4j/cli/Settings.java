@@ -1,0 +1,68 @@
+package org.rnn4j.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * A run's settings as the flags that would give them, each with where it came from (a flag, a preset, the defaults
+ * for one's own text, a model or a checkpoint): the first line a run prints, so that nothing is chosen silently.
+ */
+final class Settings {
+    private final ParseResult parsed;
+    private final String fallback;
+    private final Map<String, List<String>> byOrigin = new LinkedHashMap<>();
+
+    /** @param fallback where a setting no flag gives comes from, e.g. "preset timemachine" */
+    Settings(ParseResult parsed, String fallback) {
+        this.parsed = parsed;
+        this.fallback = fallback;
+        byOrigin.put("flags", new ArrayList<>());
+    }
+
+    /** Records a setting: from the flags when given there, else from the fallback. */
+    Settings add(String flag, Object value) {
+        return add(flag, value, fallback);
+    }
+
+    /** Records a setting: from the flags when given there, else from {@code origin}. */
+    Settings add(String flag, Object value, String origin) {
+        List<String> flags = byOrigin.computeIfAbsent(parsed.hasMatchedOption(flag) ? "flags" : origin,
+                k -> new ArrayList<>());
+        if (value instanceof List<?> values) {
+            values.forEach(v -> flags.add(flag + " " + show(v)));
+        } else if (value instanceof Boolean b) {
+            flags.add(b ? flag : "--no-" + flag.substring(2));
+        } else {
+            flags.add(flag + " " + show(value));
+        }
+        return this;
+    }
+
+    /** A value as one would type it: 1.0 as 1, an enum in lower case, a text with spaces quoted. */
+    static String show(Object value) {
+        if (value instanceof Double d) {
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString(d.longValue()) : Double.toString(d);
+        }
+        if (value instanceof Enum<?> e) {
+            return TrainCommand.lower(e);
+        }
+        String s = String.valueOf(value);
+        return s.isEmpty() || s.codePoints().anyMatch(c -> Character.isWhitespace(c) || c == '\'')
+                ? "'" + s.replace("'", "'\\''") + "'" : s;
+    }
+
+    /** "settings: from flags: …; from preset timemachine: …", each origin that gave something. */
+    String line() {
+        StringBuilder sb = new StringBuilder("settings");
+        byOrigin.forEach((origin, flags) -> {
+            if (!flags.isEmpty()) {
+                sb.append(sb.length() == "settings".length() ? ": " : "; ").append("from ").append(origin).append(": ")
+                        .append(String.join(" ", flags));
+            }
+        });
+        return sb.toString();
+    }
+}
