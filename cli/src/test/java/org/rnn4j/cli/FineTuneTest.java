@@ -24,8 +24,8 @@ class FineTuneTest {
     static Path base;
 
     /** The base model's and the run from scratch's settings; a fine-tuned run takes its shape from the model. */
-    private static final List<String> SETTINGS = List.of("--hidden", "64", "--optimizer", "adam", "--lr", "0.01",
-            "--print-every", "100", "--length", "5");
+    private static final List<String> SETTINGS = List.of("--hidden", "64", "--preset", "timemachine", "--optimizer", "adam",
+            "--lr", "0.01", "--print-every", "100", "--length", "5");
 
     @BeforeAll
     static void trainTheBase() {
