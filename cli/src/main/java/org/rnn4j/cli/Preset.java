@@ -25,8 +25,12 @@ enum Preset {
      * One's own text, kept as it is and all of it: what {@code --corpus} without {@code --preset} gets (README,
      * "Your own text", for the measurements behind each value). No prefixes: each report continues the text's start.
      */
-    TEXT(null, Preprocessing.RAW, 0, new ModelConfig(CellType.LSTM, 256, 2, 0, Init.UNIFORM), Optimizer.Kind.ADAM,
-            2e-3, 5.0, 20, 32, 50, Sampler.Kind.CONSECUTIVE, true, 0.05, 3, 0.8, 1, 200, List.of());
+    TEXT(null, Preprocessing.RAW, 0, new ModelConfig(CellType.GRU, 256, 2, 0, Init.UNIFORM), Optimizer.Kind.ADAM,
+            2e-3, 5.0, 0, 32, 50, Sampler.Kind.CONSECUTIVE, true, 0.05, 3, 0.8, 1, 200, List.of());
+
+    /** With {@code epochs} 0, a run trains on about this many tokens, in 1 to {@link #MOST_EPOCHS} epochs. */
+    static final long TOKEN_BUDGET = 10_000_000;
+    static final int MOST_EPOCHS = 50;
 
     /** The corpus, or null when one must be given. */
     final String corpus;
@@ -36,6 +40,7 @@ enum Preset {
     final Optimizer.Kind optimizer;
     final double lr;
     final double clip;
+    /** Passes over the corpus; 0: as many as {@link #epochsFor} gives for the text's size. */
     final int epochs;
     final int batch;
     final int steps;
@@ -75,6 +80,11 @@ enum Preset {
         this.prefixes = prefixes;
     }
 
+    /** The epochs of this preset for a text of {@code tokens} training tokens. */
+    int epochsFor(long tokens) {
+        return epochs > 0 ? epochs : (int) Math.max(1, Math.min(MOST_EPOCHS, Math.round((double) TOKEN_BUDGET / tokens)));
+    }
+
     /** The presets' values as flags, for {@code train --help}, wrapped to fit 80 columns. */
     static String[] describe() {
         List<String> lines = new ArrayList<>(List.of("", "Presets, as the flags they stand for (each flag given overrides "
@@ -88,7 +98,8 @@ enum Preset {
                     "--cell " + TrainCommand.lower(p.model.cell()), "--hidden " + p.model.hidden(),
                     "--layers " + p.model.layers(), "--dropout " + Settings.show(p.model.dropout()),
                     "--init " + TrainCommand.lower(p.model.init()), "--optimizer " + TrainCommand.lower(p.optimizer),
-                    "--lr " + Settings.show(p.lr), "--clip " + Settings.show(p.clip), "--epochs " + p.epochs,
+                    "--lr " + Settings.show(p.lr), "--clip " + Settings.show(p.clip), "--epochs " + (p.epochs > 0 ? p.epochs
+                            : String.format("N (%,d tokens' worth, 1 to %d)", TOKEN_BUDGET, MOST_EPOCHS)),
                     "--batch " + p.batch, "--steps " + p.steps, "--sampling " + TrainCommand.lower(p.sampling),
                     p.randomOffset ? "--random-offset" : "--no-random-offset",
                     "--val-fraction " + Settings.show(p.valFraction)));

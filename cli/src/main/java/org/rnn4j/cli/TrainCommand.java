@@ -202,7 +202,7 @@ final class TrainCommand implements Callable<Integer> {
         Preset p;
         ModelConfig shape;
         DataConfig data;
-        TrainConfig config;
+        TrainConfig planned;
         if (resume != null) {
             for (String flag : FIXED_ON_RESUME) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
@@ -219,7 +219,7 @@ final class TrainCommand implements Callable<Integer> {
                     d.minFreq(), d.valFraction(), d.replaceInvalid());
             TrainConfig t = resumed.training();
             int total = epochs != null ? Flags.positive("--epochs", epochs) : t.epochs();
-            config = new TrainConfig(t.batch(), t.steps(), total, t.optimizer(), t.lr(), t.clip(), t.sampling(),
+            planned = new TrainConfig(t.batch(), t.steps(), total, t.optimizer(), t.lr(), t.clip(), t.sampling(),
                     t.randomOffset(), t.seed(), t.schedule());
         } else {
             p = preset != null ? parsePreset(preset) : corpus != null ? Preset.TEXT : Preset.TIMEMACHINE;
@@ -249,10 +249,10 @@ final class TrainCommand implements Callable<Integer> {
                     Flags.positive("--layers", layers != null ? layers : p.model.layers()),
                     Flags.fraction("--dropout", dropout != null ? dropout : p.model.dropout()),
                     init != null ? parseEnum(Init.class, "--init", init) : p.model.init());
-            config = new TrainConfig(
+            planned = new TrainConfig(
                     Flags.positive("--batch", batch != null ? batch : p.batch),
                     Flags.positive("--steps", steps != null ? steps : p.steps),
-                    Flags.positive("--epochs", epochs != null ? epochs : p.epochs),
+                    Flags.positive("--epochs", epochs != null ? epochs : Math.max(1, p.epochs)), // 0: set below
                     optimizer != null ? parseEnum(Optimizer.Kind.class, "--optimizer", optimizer) : p.optimizer,
                     Flags.positive("--lr", lr != null ? lr : p.lr),
                     Flags.positive("--clip", clip != null ? clip : p.clip),
@@ -281,12 +281,15 @@ final class TrainCommand implements Callable<Integer> {
         int valTokens = (int) Math.round(all.length() * data.valFraction());
         TokenIds ids = all.slice(0, all.length() - valTokens);
         TokenIds valIds = valTokens > 0 ? all.slice(all.length() - valTokens, all.length()) : null;
-        int needed = Sampler.minimumTokens(config.batch(), config.steps());
+        int needed = Sampler.minimumTokens(planned.batch(), planned.steps());
         if (ids.length() < needed) {
             throw new InputException(text.name() + ": " + ids.length() + " tokens" + (valIds != null ? " for training" : "")
-                    + " is too short for one minibatch of --batch " + config.batch() + " × --steps " + config.steps()
+                    + " is too short for one minibatch of --batch " + planned.batch() + " × --steps " + planned.steps()
                     + ": it needs at least " + needed + " tokens; use a longer corpus or smaller --batch/--steps");
         }
+        TrainConfig config = resumed != null || epochs != null || p.epochs > 0 ? planned // else: by the text's size
+                : new TrainConfig(planned.batch(), planned.steps(), p.epochsFor(ids.length()), planned.optimizer(),
+                planned.lr(), planned.clip(), planned.sampling(), planned.randomOffset(), planned.seed(), planned.schedule());
         if (data.valFraction() > 0 && valTokens < 2) {
             throw new InputException("--val-fraction " + data.valFraction() + ": " + valTokens + " of " + all.length()
                     + " tokens is too few to validate on; raise it or use a longer corpus");

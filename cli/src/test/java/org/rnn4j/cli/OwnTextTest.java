@@ -68,7 +68,7 @@ class OwnTextTest {
                 "--layers", "1", "--batch", "8", "--length", "20");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("settings: from flags: --corpus " + readme + " --hidden 64 --layers 1 --epochs 8 --batch 8 --length 20; "
-                + "from the defaults for one's own text: --preprocess raw --max-tokens 0 --val-fraction 0.05 --cell lstm"),
+                + "from the defaults for one's own text: --preprocess raw --max-tokens 0 --val-fraction 0.05 --cell gru"),
                 r.out());
         assertKeptAsItIs(r.out(), Files.readString(readme));
         Matcher m = FINAL.matcher(r.out());
@@ -155,6 +155,16 @@ class OwnTextTest {
         assertEquals(0, shown.code(), shown.err());
         assertTrue(shown.out().contains(" - bees.␜"), shown.out());
         assertEquals("", shown.err(), "the separator is in the vocabulary");
+    }
+
+    /** Without --epochs, one's own text trains on about 10 million tokens: 1 to 50 epochs, by its size. */
+    @Test
+    void theEpochsFollowTheTextsSize() {
+        assertEquals(50, Preset.TEXT.epochsFor(23_286), "a small text: at most 50");
+        assertEquals(15, Preset.TEXT.epochsFor(666_667));
+        assertEquals(10, Preset.TEXT.epochsFor(1_000_000));
+        assertEquals(1, Preset.TEXT.epochsFor(30_000_000), "a large one: at least 1");
+        assertEquals(500, Preset.TIMEMACHINE.epochsFor(1_000_000), "a preset's own count");
     }
 
     /** The opening: up to 24 characters cut after a space, up to the first line's end, blank lines before it skipped. */

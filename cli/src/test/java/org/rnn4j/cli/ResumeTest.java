@@ -20,13 +20,14 @@ class ResumeTest {
     Path dir;
 
     private static final List<String> SETTINGS = List.of("train", "--cell", "gru", "--hidden", "256", "--epochs", "60",
-            "--sampling", "random", "--optimizer", "adam", "--lr", "0.003", "--print-every", "60",
-            "--predict-length", "30");
+            "--sampling", "random", "--optimizer", "adam", "--lr", "0.003", "--lr-cosine", "--warmup", "4",
+            "--print-every", "60", "--predict-length", "30");
 
     /**
      * A run in its own JVM, killed with SIGKILL once it has saved a few checkpoints, then resumed: it
      * ends with the perplexity and continuation of the same run left alone (same seed). Random
-     * sampling and Adam, so the generators' and the optimiser's states must come back too.
+     * sampling, Adam and a cosine schedule whose rate changes every epoch, so the generators', the optimiser's and
+     * the schedule's states must come back too.
      */
     @Test
     void aKilledRunResumesToTheSameNumbers() throws Exception {

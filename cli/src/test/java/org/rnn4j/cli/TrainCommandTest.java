@@ -154,7 +154,7 @@ class TrainCommandTest {
         assertTrue(r.out().contains("--prefix 分开 --prefix 不分开"), r.out());
         assertTrue(r.out().contains("--prefix 'time traveller' --prefix traveller"), r.out());
         assertTrue(r.out().contains("with --corpus and no --preset, a run takes 'text':"), r.out());
-        assertTrue(r.out().contains("  text             --preprocess raw --max-tokens 0 --cell lstm --hidden 256"), r.out());
+        assertTrue(r.out().contains("  text             --preprocess raw --max-tokens 0 --cell gru --hidden 256"), r.out());
         assertTrue(r.out().lines().allMatch(l -> l.codePointCount(0, l.length()) <= 80), r.out());
     }
 
