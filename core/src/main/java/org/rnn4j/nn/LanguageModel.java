@@ -54,6 +54,24 @@ public final class LanguageModel {
         }
     }
 
+    private LanguageModel(LanguageModel shared, Kernels kernels) {
+        rnn = shared.rnn;
+        vocab = shared.vocab;
+        hidden = shared.hidden;
+        params = shared.params;
+        whq = shared.whq;
+        bq = shared.bq;
+        k = kernels;
+    }
+
+    /**
+     * This model, its very parameters shared (not copied), computing with other kernels: a kernel instance serves one
+     * thread at a time, so each thread that runs the model at once needs its own view.
+     */
+    public LanguageModel withKernels(Kernels kernels) {
+        return new LanguageModel(this, kernels);
+    }
+
     /** Activations and scratch for one (B, T) shape, allocated once and reused every minibatch. */
     public final class Workspace {
         final RecurrentLayer.Buffers rec;

@@ -104,6 +104,40 @@ public record Corpus(String name, int[] tokens) {
     }
 
     /**
+     * Streams texts already in memory or behind readers, as {@link #read(List, List, Preprocessing, int, boolean,
+     * IntConsumer)} streams files: each document preprocessed on its own, {@link #SEPARATOR} between two.
+     */
+    public static void read(List<? extends java.io.Reader> documents, Preprocessing mode, int maxTokens,
+                            IntConsumer sink) {
+        Limit limited = new Limit(sink, maxTokens);
+        char[] buffer = new char[1 << 14];
+        for (int i = 0; i < documents.size() && !limited.full(); i++) {
+            if (i > 0) {
+                limited.accept(SEPARATOR);
+            }
+            IntConsumer filter = mode.filter(limited);
+            int high = -1; // a high surrogate waiting for its low half across reads
+            try {
+                for (int n; !limited.full() && (n = documents.get(i).read(buffer)) >= 0; ) {
+                    for (int j = 0; j < n && !limited.full(); j++) {
+                        char c = buffer[j];
+                        if (high >= 0 && Character.isLowSurrogate(c)) {
+                            filter.accept(Character.toCodePoint((char) high, c));
+                            high = -1;
+                        } else if (Character.isHighSurrogate(c)) {
+                            high = c;
+                        } else {
+                            filter.accept(c);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new InputException("document " + (i + 1) + ": cannot read (" + e.getMessage() + ")", e);
+            }
+        }
+    }
+
+    /**
      * A built-in corpus, checked against its published SHA-1 as it is read; {@code zipped}: the resource is a zip of
      * one text member, read as it streams.
      */

@@ -45,10 +45,24 @@ public record Encoded(String name, Vocab vocab, TokenIds ids, long unknown) {
      * own vocabulary, as {@link #build(Source, int)}.
      */
     public static Encoded build(Source s, int minFreq, Vocab base) {
+        return build(sink -> Corpus.read(s.sources(), s.members(), s.mode(), s.maxTokens(), s.replaceInvalid(), sink),
+                minFreq, base);
+    }
+
+    /** Texts in memory or behind readers, as {@link Corpus#read(List, Preprocessing, int, IntConsumer)} reads them. */
+    public static Encoded build(String name, List<? extends java.io.Reader> documents, Preprocessing mode,
+                                int maxTokens, int minFreq) {
+        return build(sink -> {
+            Corpus.read(documents, mode, maxTokens, sink);
+            return name;
+        }, minFreq, null);
+    }
+
+    private static Encoded build(java.util.function.Function<java.util.function.IntConsumer, String> reading,
+                                 int minFreq, Vocab base) {
         TokenCounts seen = new TokenCounts();
         TokenIds.Builder ids = new TokenIds.Builder();
-        String name = Corpus.read(s.sources(), s.members(), s.mode(), s.maxTokens(), s.replaceInvalid(),
-                cp -> ids.add(seen.add(cp)));
+        String name = reading.apply(cp -> ids.add(seen.add(cp)));
         int[] tokens = seen.tokens();
         long[] counts = seen.counts();
         Vocab own = Vocab.fromCounts(tokens, counts, minFreq);
@@ -67,9 +81,22 @@ public record Encoded(String name, Vocab vocab, TokenIds ids, long unknown) {
 
     /** Reads a corpus with a given vocabulary (a trained model's): unknown characters become {@code <unk>}. */
     public static Encoded with(Source s, Vocab vocab) {
+        return with(sink -> Corpus.read(s.sources(), s.members(), s.mode(), s.maxTokens(), s.replaceInvalid(), sink),
+                vocab);
+    }
+
+    /** Texts in memory or behind readers, read with a given vocabulary, as {@link #with(Source, Vocab)}. */
+    public static Encoded with(String name, List<? extends java.io.Reader> documents, Preprocessing mode, Vocab vocab) {
+        return with(sink -> {
+            Corpus.read(documents, mode, 0, sink);
+            return name;
+        }, vocab);
+    }
+
+    private static Encoded with(java.util.function.Function<java.util.function.IntConsumer, String> reading, Vocab vocab) {
         TokenIds.Builder ids = new TokenIds.Builder();
         long[] unknown = {0};
-        String name = Corpus.read(s.sources(), s.members(), s.mode(), s.maxTokens(), s.replaceInvalid(), cp -> {
+        String name = reading.apply(cp -> {
             int id = vocab.index(cp);
             if (id == Vocab.UNK) {
                 unknown[0]++;
