@@ -21,7 +21,11 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
+        java.util.OptionalInt relaunched = Relaunch.ifNeeded(args);
+        if (relaunched.isPresent()) {
+            System.exit(relaunched.getAsInt());
+        }
         System.setProperty("java.awt.headless", "true"); // plots are drawn off screen
         CommandLine cl = commandLine();
         // UTF-8 whatever the platform default, so lyrics print as lyrics

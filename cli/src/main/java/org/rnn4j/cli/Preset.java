@@ -2,6 +2,7 @@ package org.rnn4j.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.rnn4j.Training;
 import org.rnn4j.data.Sampler;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.nn.Init;
@@ -23,14 +24,11 @@ enum Preset {
             List.of("分开", "不分开")),
     /**
      * One's own text, kept as it is and all of it: what {@code --corpus} without {@code --preset} gets (README,
-     * "Your own text", for the measurements behind each value). No prefixes: each report continues the text's start.
+     * "Your own text", for the measurements behind each value), as the library's {@link Training#defaults()}. No
+     * prefixes: each report continues the text's start.
      */
     TEXT(null, Preprocessing.RAW, 0, new ModelConfig(CellType.GRU, 256, 2, 0, Init.UNIFORM), Optimizer.Kind.ADAM,
             2e-3, 5.0, 0, 32, 50, Sampler.Kind.CONSECUTIVE, true, 0.05, 3, 0.8, 1, 200, List.of());
-
-    /** With {@code epochs} 0, a run trains on about this many tokens, in 1 to {@link #MOST_EPOCHS} epochs. */
-    static final long TOKEN_BUDGET = 10_000_000;
-    static final int MOST_EPOCHS = 50;
 
     /** The corpus, or null when one must be given. */
     final String corpus;
@@ -82,7 +80,8 @@ enum Preset {
 
     /** The epochs of this preset for a text of {@code tokens} training tokens. */
     int epochsFor(long tokens) {
-        return epochs > 0 ? epochs : (int) Math.max(1, Math.min(MOST_EPOCHS, Math.round((double) TOKEN_BUDGET / tokens)));
+        return epochs > 0 ? epochs : (int) Math.max(1, Math.min(Training.MOST_EPOCHS,
+                Math.round((double) Training.TOKEN_BUDGET / tokens)));
     }
 
     /** The presets' values as flags, for {@code train --help}, wrapped to fit 80 columns. */
@@ -99,7 +98,7 @@ enum Preset {
                     "--layers " + p.model.layers(), "--dropout " + Settings.show(p.model.dropout()),
                     "--init " + TrainCommand.lower(p.model.init()), "--optimizer " + TrainCommand.lower(p.optimizer),
                     "--lr " + Settings.show(p.lr), "--clip " + Settings.show(p.clip), "--epochs " + (p.epochs > 0 ? p.epochs
-                            : String.format("N (%,d tokens' worth, 1 to %d)", TOKEN_BUDGET, MOST_EPOCHS)),
+                            : String.format("N (%,d tokens' worth, 1 to %d)", Training.TOKEN_BUDGET, Training.MOST_EPOCHS)),
                     "--batch " + p.batch, "--steps " + p.steps, "--sampling " + TrainCommand.lower(p.sampling),
                     p.randomOffset ? "--random-offset" : "--no-random-offset",
                     "--val-fraction " + Settings.show(p.valFraction)));

@@ -54,9 +54,14 @@ class TrainCommandTest {
     void theKernelsFollowTheModuleAndTheProperty() throws Exception {
         assertTrue(header(List.of("--add-modules", "jdk.incubator.vector")).contains(", kernels vector-"));
         assertTrue(header(List.of()).endsWith(", kernels reference"), "without the module");
+        assertEquals(List.of("rnn4j: warning: the Vector API is missing, so the plain Java kernels run, about 20 times "
+                + "slower; start Java with --add-modules jdk.incubator.vector"), lastErr.lines().toList(), "said once");
         assertTrue(header(List.of("--add-modules", "jdk.incubator.vector", "-Drnn4j.kernels=reference"))
                 .endsWith(", kernels reference"), "forced");
     }
+
+    /** What the last {@link #header} run wrote to standard error, but the JVM's own incubator notice. */
+    private String lastErr;
 
     /** The line of a one-epoch run in a JVM started with {@code options} that says what it trains on. */
     private String header(List<String> options) throws Exception {
@@ -64,9 +69,12 @@ class TrainCommandTest {
         command.addAll(options);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "--epochs", "1",
                 "--hidden", "8", "--predict-length", "1"));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
+        lastErr = Files.readString(err).lines().filter(l -> !l.startsWith("WARNING: Using incubator modules"))
+                .collect(java.util.stream.Collectors.joining("\n"));
         return out.lines().filter(l -> l.startsWith("corpus ")).findFirst().orElse(out);
     }
 

@@ -7,6 +7,8 @@ package org.rnn4j.tensor;
  * the JVM has {@code jdk.incubator.vector}, unless {@code -Drnn4j.kernels=reference}.
  */
 public class Kernels {
+    /** Whether the missing Vector API was reported: once per JVM (declared first: {@link #BEST} needs it). */
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
     private static final Kernels BEST = choose();
 
     protected Kernels() {
@@ -33,6 +35,10 @@ public class Kernels {
         try {
             return new VectorKernels(threads);
         } catch (LinkageError e) { // the JVM was started without --add-modules jdk.incubator.vector
+            if (!WARNED.getAndSet(true)) {
+                System.err.println("rnn4j: warning: the Vector API is missing, so the plain Java kernels run, about 20 "
+                        + "times slower; start Java with --add-modules jdk.incubator.vector");
+            }
             return reference();
         }
     }
