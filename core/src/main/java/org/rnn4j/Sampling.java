@@ -18,6 +18,7 @@ public record Sampling(double temperature, int topK, double topP, long seed, int
     /** The length {@link #temperature(double)} and {@link #greedy()} start with. */
     public static final int DEFAULT_LENGTH = 200;
 
+    /** Checks every value: an {@link InputException} names the one out of range. */
     public Sampling {
         if (!(temperature >= 0) || Double.isInfinite(temperature)) {
             throw new InputException("Sampling.temperature must be a finite number ≥ 0, got " + temperature);
@@ -43,18 +44,22 @@ public record Sampling(double temperature, int topK, double topP, long seed, int
         return temperature(0);
     }
 
+    /** This sampling from the {@code k} most likely tokens only; 0: all. */
     public Sampling topK(int k) {
         return new Sampling(temperature, k, topP, seed, length);
     }
 
+    /** This sampling from the fewest most likely tokens whose probabilities reach {@code p}, in (0, 1]. */
     public Sampling topP(double p) {
         return new Sampling(temperature, topK, p, seed, length);
     }
 
+    /** This sampling with another seed. */
     public Sampling seed(long seed) {
         return new Sampling(temperature, topK, topP, seed, length);
     }
 
+    /** This sampling generating {@code length} tokens (at least 0). */
     public Sampling length(int length) {
         return new Sampling(temperature, topK, topP, seed, length);
     }
