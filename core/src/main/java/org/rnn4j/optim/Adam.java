@@ -52,7 +52,7 @@ public final class Adam implements Optimizer {
     public void step(Parameters p) {
         t++;
         double correction1 = 1 - Math.pow(beta1, t), correction2 = 1 - Math.pow(beta2, t);
-        k.adam(p.data, p.grad, m, v, p.size(), (float) beta1, (float) beta2, (float) eps,
-                (float) (lr / correction1), (float) (1 / Math.sqrt(correction2)));
+        k.adam(p.data, p.grad, m, v, p.size(), (float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2),
+                (float) eps, (float) (lr / correction1), (float) (1 / Math.sqrt(correction2)));
     }
 }

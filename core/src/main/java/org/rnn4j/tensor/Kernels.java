@@ -413,12 +413,14 @@ public class Kernels {
      * One step of Adam (PyTorch's form) over {@code len} parameters:
      * {@code m = β1 m + (1 − β1) g}, {@code v = β2 v + (1 − β2) g²},
      * {@code p −= stepSize · m / (√v / √(1 − β2ᵗ) + ε)} with {@code stepSize = lr / (1 − β1ᵗ)}.
+     * {@code oneMinusBeta1} and {@code oneMinusBeta2} are 1 − β computed in double, then rounded, as PyTorch passes
+     * them (1 − 0.999f in float is 9.99987e-4, not 1e-3).
      */
-    public void adam(float[] p, float[] g, float[] m, float[] v, int len, float beta1, float beta2, float eps,
-                     float stepSize, float invSqrtCorrection2) {
+    public void adam(float[] p, float[] g, float[] m, float[] v, int len, float beta1, float oneMinusBeta1,
+                     float beta2, float oneMinusBeta2, float eps, float stepSize, float invSqrtCorrection2) {
         for (int i = 0; i < len; i++) {
-            m[i] = beta1 * m[i] + (1 - beta1) * g[i];
-            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+            m[i] = beta1 * m[i] + oneMinusBeta1 * g[i];
+            v[i] = beta2 * v[i] + oneMinusBeta2 * g[i] * g[i];
             p[i] -= stepSize * m[i] / ((float) Math.sqrt(v[i]) * invSqrtCorrection2 + eps);
         }
     }
@@ -477,6 +479,14 @@ public class Kernels {
         return softmaxCrossEntropyRows(logits, off, 0, rows, rows, cols, labels);
     }
 
+    /**
+     * A row's loss, {@code log Σ exp(x − max) − (x_label − max)}, in double from the label's own logit: exact however
+     * far below the maximum the label lies (its exponential may underflow to 0 in float, its logarithm never does).
+     */
+    protected static double lossOfRow(double sumOfExponentials, float labelBelowMax) {
+        return Math.log(sumOfExponentials) - labelBelowMax;
+    }
+
     /** Rows [from, to) of {@link #softmaxCrossEntropy}; the gradient is scaled by 1 / {@code rows}. */
     protected static double softmaxCrossEntropyRows(float[] logits, int off, int from, int to, int rows, int cols,
                                                     int[] labels) {
@@ -488,15 +498,15 @@ public class Kernels {
             for (int j = 0; j < cols; j++) {
                 max = Math.max(max, logits[o + j]);
             }
+            int label = labels[r];
+            float below = logits[o + label] - max; // the label's logit, before it becomes an exponential
             double sum = 0;
             for (int j = 0; j < cols; j++) {
                 float e = (float) Math.exp(logits[o + j] - max);
                 logits[o + j] = e;
                 sum += e;
             }
-            int label = labels[r];
-            double p = logits[o + label] / sum;
-            total -= Math.log(p);
+            total += lossOfRow(sum, below);
             float inv = (float) (scale / sum);
             for (int j = 0; j < cols; j++) {
                 logits[o + j] *= inv;

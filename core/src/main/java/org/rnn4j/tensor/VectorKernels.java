@@ -312,6 +312,7 @@ final class VectorKernels extends Kernels {
         int full = cols - cols % L;
         for (int row = from; row < to; row++) {
             int o = off + row * cols;
+            int label = labels[row];
             FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (int j = 0; j < full; j += L) {
                 mv = mv.max(FloatVector.fromArray(S, logits, o + j));
@@ -320,6 +321,7 @@ final class VectorKernels extends Kernels {
             for (int j = full; j < cols; j++) {
                 max = Math.max(max, logits[o + j]);
             }
+            float below = logits[o + label] - max; // the label's logit, before it becomes an exponential
             FloatVector maxv = FloatVector.broadcast(S, max);
             FloatVector sv = FloatVector.zero(S);
             for (int j = 0; j < full; j += L) { // the exponential, written out: see tile4x4 on helpers
@@ -341,8 +343,7 @@ final class VectorKernels extends Kernels {
                 logits[o + j] = e;
                 sum += e;
             }
-            int label = labels[row];
-            total -= Math.log(logits[o + label] / sum);
+            total += lossOfRow(sum, below);
             FloatVector inv = FloatVector.broadcast(S, (float) (scale / sum));
             for (int j = 0; j < full; j += L) {
                 FloatVector.fromArray(S, logits, o + j).mul(inv).intoArray(logits, o + j);
@@ -877,21 +878,21 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    public void adam(float[] p, float[] g, float[] m, float[] v, int len, float beta1, float beta2, float eps,
-                     float stepSize, float invSqrtCorrection2) {
+    public void adam(float[] p, float[] g, float[] m, float[] v, int len, float beta1, float oneMinusBeta1,
+                     float beta2, float oneMinusBeta2, float eps, float stepSize, float invSqrtCorrection2) {
         int i = 0;
         for (; i + L <= len; i += L) {
             FloatVector gv = FloatVector.fromArray(S, g, i);
-            FloatVector mv = FloatVector.fromArray(S, m, i).mul(beta1).add(gv.mul(1 - beta1));
-            FloatVector vv = FloatVector.fromArray(S, v, i).mul(beta2).add(gv.mul(gv).mul(1 - beta2));
+            FloatVector mv = FloatVector.fromArray(S, m, i).mul(beta1).add(gv.mul(oneMinusBeta1));
+            FloatVector vv = FloatVector.fromArray(S, v, i).mul(beta2).add(gv.mul(gv).mul(oneMinusBeta2));
             mv.intoArray(m, i);
             vv.intoArray(v, i);
             FloatVector denom = vv.lanewise(VectorOperators.SQRT).fma(invSqrtCorrection2, eps);
             FloatVector.fromArray(S, p, i).sub(mv.mul(stepSize).div(denom)).intoArray(p, i);
         }
         for (; i < len; i++) {
-            m[i] = beta1 * m[i] + (1 - beta1) * g[i];
-            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+            m[i] = beta1 * m[i] + oneMinusBeta1 * g[i];
+            v[i] = beta2 * v[i] + oneMinusBeta2 * g[i] * g[i];
             p[i] -= stepSize * m[i] / ((float) Math.sqrt(v[i]) * invSqrtCorrection2 + eps);
         }
     }

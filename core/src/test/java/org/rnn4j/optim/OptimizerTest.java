@@ -75,6 +75,20 @@ class OptimizerTest {
         }
     }
 
+    /** Adam's 1 − β in double, rounded once, as PyTorch passes it: after one step of gradient 1, m = 0.1f and v = 0.001f. */
+    @ParameterizedTest
+    @ValueSource(strings = {"reference", "best"})
+    void adamsOneMinusBetaIsRoundedOnce(String kernels) {
+        Parameters p = params();
+        Arrays.fill(p.grad, 1);
+        Adam adam = new Adam(1e-3, 0.9, 0.999, 1e-8, p.size(), kernels(kernels));
+        adam.step(p);
+        for (int i = 0; i < p.size(); i++) {
+            assertEquals(0.1f, adam.m[i], "m of element " + i);
+            assertEquals(0.001f, adam.v[i], "v of element " + i);
+        }
+    }
+
     /**
      * Adam as Kingma and Ba write it, m̂ = m / (1 − β1ᵗ), v̂ = v / (1 − β2ᵗ), p ← p − lr m̂ / (√v̂ + ε), for three steps
      * of gradients that change sign and size, so both bias corrections matter.

@@ -298,4 +298,22 @@ class TrainerTest {
         assertArrayEquals(before, model.params.data, "the weights are as they were");
         assertEquals(0, trainer.epochsDone());
     }
+
+    /**
+     * A token whose logit lies 110 below the others' (its exponential underflows in float): the loss stays finite and
+     * exact, so training goes on in both kernel sets, where the reference kernels once read log(0) as a divergence.
+     */
+    @Test
+    void aTokenFarBelowTheRestDoesNotStopTraining() {
+        for (Kernels k : new Kernels[] {Kernels.reference(), Kernels.best(1)}) {
+            LanguageModel model = ModelConfig.of(CellType.RNN, 32).build(VOCAB.size(), new Rng(1), k);
+            model.params.data[model.bq.offset() + VOCAB.index('z')] -= 110;
+            TrainConfig config = new TrainConfig(32, 35, 1, Optimizer.Kind.SGD, 1, 1, Sampler.Kind.RANDOM, false, 0);
+            List<EpochReport> reports = new ArrayList<>();
+            new Trainer(model, IDS, config, new Rng(2), new Rng(3), k).run(reports::add);
+            assertEquals(1, reports.size(), k.name());
+            assertTrue(Double.isFinite(reports.get(0).perplexity()) && reports.get(0).perplexity() > 1, k.name() + ": "
+                    + reports.get(0).perplexity());
+        }
+    }
 }
