@@ -64,8 +64,8 @@ public class Kernels {
         float a0 = 1, a1 = 2, a2 = 3, a3 = 4, a4 = 5, a5 = 6, a6 = 7, a7 = 8;
         final float m = 0.999999f, c = 1e-6f;
         for (long i = 0; i < iterations; i++) {
-            a0 = Math.fma(a0, m, c); a1 = Math.fma(a1, m, c); a2 = Math.fma(a2, m, c); a3 = Math.fma(a3, m, c);
-            a4 = Math.fma(a4, m, c); a5 = Math.fma(a5, m, c); a6 = Math.fma(a6, m, c); a7 = Math.fma(a7, m, c);
+            a0 = Math.fma(m, c, a0); a1 = Math.fma(m, c, a1); a2 = Math.fma(m, c, a2); a3 = Math.fma(m, c, a3);
+            a4 = Math.fma(m, c, a4); a5 = Math.fma(m, c, a5); a6 = Math.fma(m, c, a6); a7 = Math.fma(m, c, a7);
         }
         return a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7;
     }
