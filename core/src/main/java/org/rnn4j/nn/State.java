@@ -55,6 +55,17 @@ public final class State {
         }
     }
 
+    /** Sets sequence {@code row} of this state to sequence {@code fromRow} of {@code other} (of the same model). */
+    public void copyRow(int row, State other, int fromRow) {
+        for (int l = 0; l < h.length; l++) {
+            int width = h[l].length / batch;
+            System.arraycopy(other.h[l], fromRow * width, h[l], row * width, width);
+            if (c != null) {
+                System.arraycopy(other.c[l], fromRow * width, c[l], row * width, width);
+            }
+        }
+    }
+
     /** An independent copy. */
     public State copy() {
         return new State(this);
