@@ -10,7 +10,7 @@ import java.util.OptionalInt;
 /**
  * {@code java -jar rnn4j.jar …} without {@code --add-modules jdk.incubator.vector}: a jar's manifest cannot add a
  * module, so the command runs itself again in a JVM that has it (about 20 times faster), with the same JVM options and
- * arguments and the same standard streams, and exits with its code.
+ * arguments (and the serial collector, unless one was chosen) and the same standard streams, and exits with its code.
  */
 final class Relaunch {
     static final String VECTOR = "jdk.incubator.vector";
@@ -30,7 +30,11 @@ final class Relaunch {
             return OptionalInt.empty();
         }
         List<String> relaunched = new ArrayList<>(List.of(java.get(), "--add-modules", VECTOR, "-Drnn4j.relaunched=true"));
-        relaunched.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        List<String> options = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        if (options.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+            relaunched.add("-XX:+UseSerialGC"); // as the launcher script: a third of G1's resident memory, no slower
+        }
+        relaunched.addAll(options);
         relaunched.addAll(List.of("-jar", Path.of(classPath).toAbsolutePath().toString()));
         relaunched.addAll(List.of(args));
         Process child;
