@@ -11,6 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnn4j.InputException;
+import org.rnn4j.text.Vocab;
+import org.rnn4j.generate.TokenSampler;
+import org.rnn4j.generate.Generator;
+import org.rnn4j.generate.Decoding;
 import org.rnn4j.data.Sampler;
 import org.rnn4j.data.TokenIds;
 import org.rnn4j.nn.CellType;
@@ -72,6 +76,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "S", description = "Unmeasured time before it (default: 3).")
     double warmup = 3;
 
+    @Option(names = "--generate", description = "Measure generation instead: characters/s of --streams sampling together.")
+    boolean generate;
+
+    @Option(names = "--streams", paramLabel = "N", split = ",",
+            description = "With --generate, streams stepping together as one batch (default: 1,16).")
+    List<Integer> streams = List.of(1, 16);
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON ('-': standard output).")
     String json;
 
@@ -123,9 +134,27 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s × %d layer%s; data: %s, V %d, T %d; kernels %s; FMA peak %s%n",
                 TrainCommand.lower(cellType), layers, layers == 1 ? "" : "s", data, v, steps,
                 Kernels.best(1).name().replace(" × 1 thread", ""), peakText(peaks));
-        out.printf("%6s %6s %5s %4s %8s %12s %9s %7s%n", "H", "V", "B", "T", "threads", "tokens/s", "GFLOPS", "% peak");
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (int h : hidden) {
+        if (generate) {
+            streams.forEach(n -> Flags.positive("--streams", n));
+            out.printf("%6s %6s %8s %8s %14s%n", "H", "V", "streams", "threads", "characters/s");
+            for (int h : hidden) {
+                for (int n : streams) {
+                    for (int t : threads) {
+                        Map<String, Object> row = measureGeneration(v, new ModelConfig(cellType, h, layers, 0,
+                                Init.UNIFORM), n, teams.get(t));
+                        rows.add(row);
+                        out.printf(Locale.ROOT, "%6d %6d %8d %8d %,14.0f%n", h, v, n, t,
+                                (double) row.get("characters_per_second"));
+                    }
+                }
+            }
+        }
+        if (!generate) {
+            out.printf("%6s %6s %5s %4s %8s %12s %9s %7s%n", "H", "V", "B", "T", "threads", "tokens/s", "GFLOPS",
+                    "% peak");
+        }
+        for (int h : generate ? List.<Integer>of() : hidden) {
             for (int b : batch) {
                 for (int t : threads) {
                     int needed = Sampler.minimumTokens(b, steps);
@@ -186,6 +215,39 @@ final class BenchCommand implements Callable<Integer> {
         row.put("tokens_per_second", tokensPerSecond);
         row.put("gflops", gflops);
         row.put("peak_share", gflops / peak);
+        return row;
+    }
+
+    /** Characters/s of {@code n} streams sampling 200 tokens together from an empty prefix, call after call. */
+    private Map<String, Object> measureGeneration(int v, ModelConfig shape, int n, Kernels kernels) {
+        LanguageModel model = shape.build(v, new Rng(0), kernels);
+        Vocab vocabulary = Vocab.of(java.util.stream.IntStream.range(0, v - 1).map(i -> 0x4E00 + i).toArray());
+        Rng rng = new Rng(1);
+        int length = 200;
+        long[] characters = {0};
+        Runnable call = () -> {
+            List<TokenSampler> samplers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                samplers.add(new TokenSampler(new Decoding(1, 0, 1), rng.split(), v));
+            }
+            Generator.continuations(model, vocabulary, java.util.Collections.nCopies(n, ""), length, samplers,
+                    (b, id) -> characters[0]++);
+        };
+        for (long end = System.nanoTime() + (long) (warmup * 1e9); System.nanoTime() < end; ) {
+            call.run();
+        }
+        characters[0] = 0;
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < seconds * 1e9) {
+            call.run();
+        }
+        double perSecond = characters[0] / ((System.nanoTime() - start) / 1e9);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("hidden", shape.hidden());
+        row.put("vocab", v);
+        row.put("streams", n);
+        row.put("threads", kernels.threads());
+        row.put("characters_per_second", perSecond);
         return row;
     }
 

@@ -62,7 +62,7 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Seed of the sampling (default: a fresh one, printed so that the text can be had again).")
     Long seed;
 
-    @Option(names = "--samples", paramLabel = "N", description = "Independent continuations, one after another (default: 1).")
+    @Option(names = "--samples", paramLabel = "N", description = "Independent continuations, sampled together as one batch (default: 1).")
     int samples = 1;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
@@ -137,12 +137,10 @@ final class GenerateCommand implements Callable<Integer> {
                 Character.toString(c)));
         for (int d = 0; d < decodings.size(); d++) {
             Rng rng = new Rng(runSeed); // each temperature draws as it would alone
-            for (int s = 0; s < samples; s++) {
-                if (decodings.size() > 1 && s == 0) {
-                    out.printf(Locale.ROOT, "[temperature %s]%n", temperatures.get(d));
-                } else if (s > 0) {
-                    out.println();
-                }
+            if (decodings.size() > 1) {
+                out.printf(Locale.ROOT, "[temperature %s]%n", temperatures.get(d));
+            }
+            if (samples == 1) { // one stream: its text as it is sampled
                 TokenSampler sampler = new TokenSampler(decodings.get(d), rng.split(), loaded.vocab().size());
                 out.print(Corpus.shown(given));
                 out.flush();
@@ -151,6 +149,22 @@ final class GenerateCommand implements Callable<Integer> {
                     out.flush();
                 });
                 out.println();
+                continue;
+            }
+            // several: the samples step together as one batch, each printed whole when all are done
+            List<TokenSampler> samplers = new java.util.ArrayList<>();
+            List<StringBuilder> texts = new java.util.ArrayList<>();
+            for (int s = 0; s < samples; s++) {
+                samplers.add(new TokenSampler(decodings.get(d), rng.split(), loaded.vocab().size()));
+                texts.add(new StringBuilder(Corpus.shown(given)));
+            }
+            Generator.continuations(loaded.model(), loaded.vocab(), java.util.Collections.nCopies(samples, given), length,
+                    samplers, (s, id) -> texts.get(s).append(loaded.vocab().shown(id)));
+            for (int s = 0; s < samples; s++) {
+                if (s > 0) {
+                    out.println();
+                }
+                out.println(texts.get(s));
             }
         }
     }

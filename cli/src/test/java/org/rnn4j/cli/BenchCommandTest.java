@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,17 @@ class BenchCommandTest {
             assertTrue(row.get("peak_share").getAsDouble() > 0 && row.get("peak_share").getAsDouble() < 1, row.toString());
         }
         assertTrue(doc.getAsJsonObject("fma_peak_gflops").get("2").getAsDouble() > 0);
+    }
+
+    /** --generate: a row of characters/s for each number of streams (their speeds compared in the README, not here). */
+    @Test
+    void generationIsMeasuredPerNumberOfStreams() {
+        TrainCommandTest.Run r = TrainCommandTest.run("bench", "--generate", "--hidden", "64", "--streams", "1,8",
+                "--threads", "1", "--seconds", "0.5", "--warmup", "0.5");
+        assertEquals(0, r.code(), r.err());
+        List<String> rows = r.out().lines().filter(l -> l.matches(" +64 +28 +[18] +1 +[\\d,]+")).toList();
+        assertEquals(2, rows.size(), r.out());
+        assertTrue(rows.stream().allMatch(l -> Double.parseDouble(l.trim().split(" +")[4].replace(",", "")) > 0), r.out());
     }
 
     @Test

@@ -38,6 +38,52 @@ public final class Generator {
         }
     }
 
+    /** Receives stream {@code stream}'s next token (a vocabulary index). */
+    @FunctionalInterface
+    public interface StreamSink {
+        void accept(int stream, int token);
+    }
+
+    /**
+     * Continues several prefixes at once, stream b from {@code prefixes.get(b)} drawing with {@code samplers.get(b)}:
+     * each prefix is fed on its own as {@link #continuation} feeds it, then the streams step together, one row each of
+     * a batch, so that each step is one matrix product for all of them. Each stream's tokens are those
+     * {@link #continuation} would give it alone (tested), handed to {@code out} step by step, stream by stream.
+     */
+    public static void continuations(LanguageModel model, Vocab vocab, java.util.List<String> prefixes, int length,
+                                     java.util.List<TokenSampler> samplers, StreamSink out) {
+        int streams = prefixes.size();
+        if (samplers.size() != streams) {
+            throw new IllegalArgumentException(streams + " prefixes but " + samplers.size() + " samplers");
+        }
+        if (streams == 0 || length == 0) {
+            return;
+        }
+        State batch = model.newState(streams);
+        int[] tokens = new int[streams];
+        LanguageModel.Workspace one = model.generationWorkspace(1);
+        for (int b = 0; b < streams; b++) { // all of a prefix but its last token, at batch 1
+            int[] given = vocab.encode(prefixes.get(b));
+            State state = model.newState(1);
+            int[] token = new int[1];
+            for (int t = 0; t + 1 < given.length; t++) {
+                token[0] = given[t];
+                model.forward(one, token, state, null);
+            }
+            batch.copyRow(b, state, 0);
+            tokens[b] = given.length > 0 ? given[given.length - 1] : LanguageModel.NO_INPUT;
+        }
+        LanguageModel.Workspace ws = model.generationWorkspace(streams);
+        for (int t = 0; t < length; t++) {
+            model.forward(ws, tokens, batch, null);
+            float[] logits = ws.outputs();
+            for (int b = 0; b < streams; b++) {
+                tokens[b] = samplers.get(b).next(logits, b * model.vocab);
+                out.accept(b, tokens[b]);
+            }
+        }
+    }
+
     /**
      * {@link #continuation} collected as a reader sees it: the prefix followed by the {@code length} chosen tokens,
      * a document separator shown as ␜ ({@link Vocab#shown}).
