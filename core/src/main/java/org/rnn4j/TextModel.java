@@ -221,6 +221,29 @@ public final class TextModel {
     }
 
     /**
+     * {@code samples} texts after one prefix, sampled together as one batch (each step one matrix product for all):
+     * the first is {@link #generate(String, Sampling)}'s text, and each the same as {@code rnn4j generate --samples}
+     * gives for the same seed.
+     */
+    public List<String> generate(String prefix, Sampling sampling, int samples) {
+        Objects.requireNonNull(sampling, "sampling");
+        if (samples < 1) {
+            throw new InputException("samples must be a positive whole number, got " + samples);
+        }
+        String given = read(prefix);
+        Rng rng = new Rng(sampling.seed());
+        List<TokenSampler> samplers = new ArrayList<>();
+        List<StringBuilder> texts = new ArrayList<>();
+        for (int i = 0; i < samples; i++) {
+            samplers.add(new TokenSampler(sampling.decoding(), rng.split(), vocab.size()));
+            texts.add(new StringBuilder(Corpus.shown(given)));
+        }
+        Generator.continuations(inference(), vocab, java.util.Collections.nCopies(samples, given), sampling.length(),
+                samplers, (i, id) -> texts.get(i).append(vocab.shown(id)));
+        return texts.stream().map(StringBuilder::toString).toList();
+    }
+
+    /**
      * The perplexity of the model on a text, read with its preprocessing: exp of the mean cross-entropy of each token
      * after the first; characters the model never saw count as {@code <unk>}.
      */

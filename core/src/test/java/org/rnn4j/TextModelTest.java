@@ -65,6 +65,10 @@ class TextModelTest {
         loaded.generate("The Time", sampling, streamed::append);
         assertEquals(text, streamed.toString());
         assertEquals(model.history(), loaded.history());
+        List<String> three = loaded.generate("The Time", sampling, 3);
+        assertEquals(3, three.size());
+        assertEquals(text, three.get(0), "the first sample is the one-text call's");
+        assertNotEquals(three.get(1), three.get(2));
     }
 
     /** One loaded model, eight threads generating at once: the texts of one thread generating them in turn. */

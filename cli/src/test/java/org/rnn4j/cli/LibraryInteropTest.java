@@ -30,6 +30,10 @@ class LibraryInteropTest {
         Path file = dir.resolve("library.safetensors");
         model.save(file);
         assertEquals(model.generate("The ", Sampling.temperature(0.8).seed(3).length(80)), cliGenerate(file, "The "));
+        TrainCommandTest.Run three = run("generate", "-m", file.toString(), "-p", "The ", "-t", "0.8", "-s", "3", "-n", "80",
+                "--samples", "3");
+        assertEquals(String.join("\n\n", model.generate("The ", Sampling.temperature(0.8).seed(3).length(80), 3)),
+                three.out().stripTrailing(), "three samples stepping together, in the library and the CLI");
     }
 
     @Test
