@@ -8,7 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The Vector API kernels ({@code jdk.incubator.vector}). Matrix products use a register tile of
  * 4 rows of A × 4 vectors of B (16 accumulators), which keeps the FMA units busy and reads each
  * loaded vector of B four times; edges fall back to 4 × 1 and 1 × 1 tiles, and a partial last vector
- * is computed at full width and stored lane by lane.
+ * is computed at full width and stored lane by lane. The products, the element-wise kernels and the cells are here;
+ * the softmax is in {@link VectorSoftmax}, the optimiser's kernels in {@link VectorOptimizer}; each overrides its plain
+ * twin in {@link Kernels}.
  */
 final class VectorKernels extends Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -21,8 +23,6 @@ final class VectorKernels extends Kernels {
     private static final long PARALLEL_WORK = 1 << 16;
     /** Row blocks a product is cut into when it is too narrow for column panels. */
     private static final int ROW_CHUNKS = 8;
-    /** Row blocks of the softmax, each with its own slot for the loss. */
-    private static final int SOFTMAX_CHUNKS = 16;
 
     static {
         assert PANEL % (4 * L) == 0 : "a packed panel holds whole 4 × 4 tiles";
@@ -32,7 +32,7 @@ final class VectorKernels extends Kernels {
     private final GemmJob job = new GemmJob();
     private final PackJob packJob = new PackJob();
     private final GatherJob gatherJob = new GatherJob();
-    private final SoftmaxJob softmax = new SoftmaxJob();
+    private final VectorSoftmax.Job softmax = new VectorSoftmax.Job();
     private final CellJob cells = new CellJob();
     private final TileJob tileJob = new TileJob();
     private final ColumnSumJob columnSumJob = new ColumnSumJob();
@@ -255,13 +255,13 @@ final class VectorKernels extends Kernels {
      */
     @Override
     public double softmaxCrossEntropy(float[] logits, int off, int rows, int cols, int[] labels) {
-        SoftmaxJob s = softmax;
+        VectorSoftmax.Job s = softmax;
         s.logits = logits;
         s.labels = labels;
         s.off = off;
         s.rows = rows;
         s.cols = cols;
-        s.chunks = Math.min(SOFTMAX_CHUNKS, rows);
+        s.chunks = Math.min(VectorSoftmax.CHUNKS, rows);
         s.perChunk = (rows + s.chunks - 1) / s.chunks;
         team.run(s.chunks, s);
         double total = 0;
@@ -270,91 +270,6 @@ final class VectorKernels extends Kernels {
         }
         s.logits = null;
         s.labels = null;
-        return total;
-    }
-
-    /** The arguments of the softmax being split, reused so that no call allocates. */
-    private static final class SoftmaxJob implements WorkerTeam.Job {
-        final double[] partial = new double[SOFTMAX_CHUNKS];
-        float[] logits;
-        int[] labels;
-        int off, rows, cols, chunks, perChunk;
-
-        @Override
-        public void run(int c) {
-            partial[c] = softmaxRows(logits, off, c * perChunk, Math.min(rows, (c + 1) * perChunk), rows, cols, labels);
-        }
-    }
-
-    // e^x for x ≤ 0, as Cephes' expf: x = n ln 2 + r with |r| ≤ ln 2 / 2, e^r by a degree-7 polynomial,
-    // 2^n built in the exponent bits. n is rounded by adding 1.5·2^23 (the float→int conversion is
-    // not intrinsified in JDK 17 and would allocate). Relative error below 1e-7.
-    private static final float EXP_MIN = -87.3f;
-    private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
-    private static final float ROUND = 12582912f;
-    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
-    private static final float E0 = 1.9875691500E-4f, E1 = 1.3981999507E-3f, E2 = 8.3334519073E-3f,
-            E3 = 4.1665795894E-2f, E4 = 1.6666665459E-1f, E5 = 5.0000001201E-1f;
-
-    private static float exp(float x) {
-        x = Math.max(x, EXP_MIN);
-        float t = Math.fma(x, LOG2E, ROUND);
-        float n = t - ROUND;
-        float r = x - n * LN2_HI - n * LN2_LO;
-        float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(E0, r, E1), r, E2), r, E3), r, E4), r, E5);
-        p = Math.fma(p, r * r, r) + 1f;
-        return p * Float.intBitsToFloat((Float.floatToRawIntBits(t) - ROUND_BITS + 127) << 23);
-    }
-
-    /** {@link Kernels#softmaxCrossEntropy} on rows [from, to), vectorised, with the exponential above. */
-    private static double softmaxRows(float[] logits, int off, int from, int to, int rows, int cols, int[] labels) {
-        double total = 0;
-        float scale = 1f / rows;
-        int full = cols - cols % L;
-        for (int row = from; row < to; row++) {
-            int o = off + row * cols;
-            int label = labels[row];
-            FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (int j = 0; j < full; j += L) {
-                mv = mv.max(FloatVector.fromArray(S, logits, o + j));
-            }
-            float max = mv.reduceLanes(VectorOperators.MAX);
-            for (int j = full; j < cols; j++) {
-                max = Math.max(max, logits[o + j]);
-            }
-            float below = logits[o + label] - max; // the label's logit, before it becomes an exponential
-            FloatVector maxv = FloatVector.broadcast(S, max);
-            FloatVector sv = FloatVector.zero(S);
-            for (int j = 0; j < full; j += L) { // the exponential, written out: see tile4x4 on helpers
-                FloatVector x = FloatVector.fromArray(S, logits, o + j).sub(maxv).max(EXP_MIN);
-                FloatVector t = x.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUND));
-                FloatVector n = t.sub(ROUND);
-                FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
-                FloatVector p = r.fma(E0, E1).fma(r, FloatVector.broadcast(S, E2)).fma(r, FloatVector.broadcast(S, E3))
-                        .fma(r, FloatVector.broadcast(S, E4)).fma(r, FloatVector.broadcast(S, E5));
-                p = p.fma(r.mul(r), r).add(1f);
-                FloatVector e = p.mul(t.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23)
-                        .reinterpretAsFloats());
-                e.intoArray(logits, o + j);
-                sv = sv.add(e);
-            }
-            double sum = sv.reduceLanes(VectorOperators.ADD);
-            for (int j = full; j < cols; j++) {
-                float e = exp(logits[o + j] - max);
-                logits[o + j] = e;
-                sum += e;
-            }
-            total += lossOfRow(sum, below);
-            FloatVector inv = FloatVector.broadcast(S, (float) (scale / sum));
-            for (int j = 0; j < full; j += L) {
-                FloatVector.fromArray(S, logits, o + j).mul(inv).intoArray(logits, o + j);
-            }
-            float invs = (float) (scale / sum);
-            for (int j = full; j < cols; j++) {
-                logits[o + j] *= invs;
-            }
-            logits[o + label] -= scale;
-        }
         return total;
     }
 
@@ -881,21 +796,18 @@ final class VectorKernels extends Kernels {
     @Override
     public void adam(float[] p, float[] g, float[] m, float[] v, int len, float beta1, float oneMinusBeta1,
                      float beta2, float oneMinusBeta2, float eps, float stepSize, float invSqrtCorrection2) {
-        int i = 0;
-        for (; i + L <= len; i += L) {
-            FloatVector gv = FloatVector.fromArray(S, g, i);
-            FloatVector mv = FloatVector.fromArray(S, m, i).mul(beta1).add(gv.mul(oneMinusBeta1));
-            FloatVector vv = FloatVector.fromArray(S, v, i).mul(beta2).add(gv.mul(gv).mul(oneMinusBeta2));
-            mv.intoArray(m, i);
-            vv.intoArray(v, i);
-            FloatVector denom = vv.lanewise(VectorOperators.SQRT).fma(invSqrtCorrection2, eps);
-            FloatVector.fromArray(S, p, i).sub(mv.mul(stepSize).div(denom)).intoArray(p, i);
-        }
-        for (; i < len; i++) {
-            m[i] = beta1 * m[i] + oneMinusBeta1 * g[i];
-            v[i] = beta2 * v[i] + oneMinusBeta2 * g[i] * g[i];
-            p[i] -= stepSize * m[i] / ((float) Math.sqrt(v[i]) * invSqrtCorrection2 + eps);
-        }
+        VectorOptimizer.adam(p, g, m, v, len, beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps, stepSize,
+                invSqrtCorrection2);
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
+        VectorOptimizer.axpy(alpha, x, xOff, y, yOff, len);
+    }
+
+    @Override
+    public double sumOfSquares(float[] x, int off, int len) {
+        return VectorOptimizer.sumOfSquares(x, off, len);
     }
 
     @Override
@@ -907,37 +819,6 @@ final class VectorKernels extends Kernels {
         for (; i < len; i++) {
             x[xOff + i] *= y[yOff + i];
         }
-    }
-
-    @Override
-    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
-        FloatVector av = FloatVector.broadcast(S, alpha);
-        int i = 0;
-        for (; i + L <= len; i += L) {
-            FloatVector.fromArray(S, x, xOff + i).fma(av, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
-        }
-        for (; i < len; i++) {
-            y[yOff + i] = Math.fma(x[xOff + i], alpha, y[yOff + i]);
-        }
-    }
-
-    /** Σ x² with float vector partial sums over blocks of 1,024 elements, added up in double. */
-    @Override
-    public double sumOfSquares(float[] x, int off, int len) {
-        double total = 0;
-        int i = 0;
-        for (int end = len - len % L; i < end; ) {
-            FloatVector acc = FloatVector.zero(S);
-            for (int blockEnd = Math.min(end, i + 1024); i < blockEnd; i += L) {
-                FloatVector v = FloatVector.fromArray(S, x, off + i);
-                acc = v.fma(v, acc);
-            }
-            total += acc.reduceLanes(VectorOperators.ADD);
-        }
-        for (; i < len; i++) {
-            total += (double) x[off + i] * x[off + i];
-        }
-        return total;
     }
 
     @Override
