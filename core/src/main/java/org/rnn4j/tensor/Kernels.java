@@ -3,7 +3,7 @@ package org.rnn4j.tensor;
 /**
  * Every numeric kernel of rnn4j, in plain Java: the reference that the fast version is tested
  * against. Matrices are row-major {@code float[]} with an offset and a leading dimension.
- * {@link VectorKernels} overrides the hot ones with the Vector API; {@link #best()} picks it when
+ * {@code VectorKernels} overrides the hot ones with the Vector API; {@link #best()} picks it when
  * the JVM has {@code jdk.incubator.vector}, unless {@code -Drnn4j.kernels=reference}.
  */
 public class Kernels {
