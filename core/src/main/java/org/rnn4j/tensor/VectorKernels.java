@@ -335,11 +335,8 @@ final class VectorKernels extends Kernels {
             for (; i + 4 <= m; i += 4) {
                 tile4x4(k, a, aOff + (i >> 2) * aTile, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, accumulate);
             }
-            for (; i < m; i++) {
-                for (int jj = j; jj < j + 4 * L; jj += L) {
-                    tile1x1(k, a, aOff + i * aRow, aCol, b, bOff + jj, ldb, c, cOff + i * ldc + jj,
-                            accumulate, L, null);
-                }
+            for (; i < m; i++) { // rows left over (all of a generation step's single row): four chains, not one
+                tile1x4(k, a, aOff + i * aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, accumulate);
             }
         }
         // two vectors' worth or more left (the Time Machine's V 28, say): 8 accumulators instead of
@@ -536,6 +533,34 @@ final class VectorKernels extends Kernels {
                 c[o + j] = accumulate ? c[o + j] + edge[r * L + j] : edge[r * L + j];
             }
         }
+    }
+
+    /**
+     * A 1 × 4L block of C (=|+=) A · B: four independent chains of multiply-adds sharing one broadcast of A, where four
+     * {@link #tile1x1} calls would each wait on its single chain's latency. Each element is summed exactly as
+     * {@code tile1x1} sums it (from zero, C added at the end), so the results are the same to the bit.
+     */
+    private static void tile1x4(int k, float[] a, int aOff, int aCol, float[] b, int bOff, int ldb,
+                                float[] c, int cOff, boolean accumulate) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int kk = 0; kk < k; kk++) {
+            int bk = bOff + kk * ldb;
+            FloatVector x = FloatVector.broadcast(S, a[aOff + kk * aCol]);
+            c0 = x.fma(FloatVector.fromArray(S, b, bk), c0);
+            c1 = x.fma(FloatVector.fromArray(S, b, bk + L), c1);
+            c2 = x.fma(FloatVector.fromArray(S, b, bk + 2 * L), c2);
+            c3 = x.fma(FloatVector.fromArray(S, b, bk + 3 * L), c3);
+        }
+        if (accumulate) {
+            c0 = c0.add(FloatVector.fromArray(S, c, cOff));
+            c1 = c1.add(FloatVector.fromArray(S, c, cOff + L));
+            c2 = c2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
+            c3 = c3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
+        }
+        c0.intoArray(c, cOff);
+        c1.intoArray(c, cOff + L);
+        c2.intoArray(c, cOff + 2 * L);
+        c3.intoArray(c, cOff + 3 * L);
     }
 
     private static void tile1x1(int k, float[] a, int aOff, int aCol, float[] b, int bOff, int ldb,
