@@ -133,7 +133,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "%s × %d layer%s; data: %s, V %d, T %d; kernels %s; FMA peak %s%n",
                 TrainCommand.lower(cellType), layers, layers == 1 ? "" : "s", data, v, steps,
-                Kernels.best(1).name().replace(" × 1 thread", ""), peakText(peaks));
+                Kernels.best(1).name().replace(" × 1 thread", "") + ", tile " + Kernels.best(1).tile(), peakText(peaks));
         List<Map<String, Object>> rows = new ArrayList<>();
         if (generate) {
             streams.forEach(n -> Flags.positive("--streams", n));

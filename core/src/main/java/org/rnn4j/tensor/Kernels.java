@@ -70,6 +70,11 @@ public class Kernels {
         return a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7;
     }
 
+    /** The register tile of the matrix products, rows × vectors of B ("1×1": these plain loops). */
+    public String tile() {
+        return "1×1";
+    }
+
     /** Threads a matrix product may use. */
     public int threads() {
         return 1;

@@ -46,6 +46,11 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
+    public String tile() {
+        return "4×4";
+    }
+
+    @Override
     public String name() {
         return "vector-" + S.vectorBitSize() + " × " + team.size() + (team.size() == 1 ? " thread" : " threads");
     }
