@@ -86,9 +86,15 @@ public record Corpus(String name, int[] tokens) {
      */
     public static String read(List<String> sources, List<String> members, Preprocessing mode, int maxTokens,
                               boolean replaceInvalid, IntConsumer sink) {
-        Limit limited = new Limit(sink, maxTokens);
         Documents found = Documents.of(sources, members);
-        List<Documents.Document> docs = found.documents();
+        readDocuments(found.documents(), mode, maxTokens, replaceInvalid, sink);
+        return found.name();
+    }
+
+    /** The documents in order, each preprocessed on its own, {@link #SEPARATOR} between two. */
+    private static void readDocuments(List<Documents.Document> docs, Preprocessing mode, int maxTokens,
+                                      boolean replaceInvalid, IntConsumer sink) {
+        Limit limited = new Limit(sink, maxTokens);
         for (int i = 0; i < docs.size() && !limited.full(); i++) {
             if (i > 0) {
                 limited.accept(SEPARATOR);
@@ -100,7 +106,6 @@ public record Corpus(String name, int[] tokens) {
                         + "a readable text file you may open", e);
             }
         }
-        return found.name();
     }
 
     /**
@@ -109,32 +114,25 @@ public record Corpus(String name, int[] tokens) {
      */
     public static void read(List<? extends java.io.Reader> documents, Preprocessing mode, int maxTokens,
                             IntConsumer sink) {
-        Limit limited = new Limit(sink, maxTokens);
-        char[] buffer = new char[1 << 14];
-        for (int i = 0; i < documents.size() && !limited.full(); i++) {
-            if (i > 0) {
-                limited.accept(SEPARATOR);
-            }
-            IntConsumer filter = mode.filter(limited);
-            int high = -1; // a high surrogate waiting for its low half across reads
-            try {
-                for (int n; !limited.full() && (n = documents.get(i).read(buffer)) >= 0; ) {
-                    for (int j = 0; j < n && !limited.full(); j++) {
-                        char c = buffer[j];
-                        if (high >= 0 && Character.isLowSurrogate(c)) {
-                            filter.accept(Character.toCodePoint((char) high, c));
-                            high = -1;
-                        } else if (Character.isHighSurrogate(c)) {
-                            high = c;
-                        } else {
-                            filter.accept(c);
+        List<Documents.Document> docs = new ArrayList<>();
+        for (int i = 0; i < documents.size(); i++) {
+            java.io.Reader reader = documents.get(i);
+            String name = "document " + (i + 1);
+            docs.add(new Documents.Document(name, (filter, limited, replaceInvalid) -> {
+                CodePoints points = new CodePoints(filter);
+                char[] buffer = new char[1 << 14];
+                try {
+                    for (int n; !limited.full() && (n = reader.read(buffer)) >= 0; ) {
+                        for (int j = 0; j < n && !limited.full(); j++) {
+                            points.accept(buffer[j]);
                         }
                     }
+                } catch (IOException e) {
+                    throw new InputException(name + ": cannot read (" + e.getMessage() + ")", e);
                 }
-            } catch (IOException e) {
-                throw new InputException("document " + (i + 1) + ": cannot read (" + e.getMessage() + ")", e);
-            }
+            }));
         }
+        readDocuments(docs, mode, maxTokens, false, sink);
     }
 
     /**
@@ -186,7 +184,7 @@ public record Corpus(String name, int[] tokens) {
         ByteBuffer bytes = ByteBuffer.allocate(1 << 16);
         CharBuffer chars = CharBuffer.allocate(1 << 16);
         long consumed = 0; // bytes decoded before the buffer's start
-        int high = -1; // a high surrogate waiting for its low half across buffer borders
+        CodePoints points = new CodePoints(filter);
         boolean end = false;
         while (!limited.full()) {
             int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
@@ -211,21 +209,43 @@ public record Corpus(String name, int[] tokens) {
             }
             chars.flip();
             while (chars.hasRemaining() && !limited.full()) {
-                char c = chars.get();
-                if (high >= 0) {
-                    filter.accept(Character.toCodePoint((char) high, c));
-                    high = -1;
-                } else if (Character.isHighSurrogate(c)) {
-                    high = c;
-                } else {
-                    filter.accept(c);
-                }
+                points.accept(chars.get());
             }
             chars.clear();
             consumed += bytes.position();
             bytes.compact();
             if (end) {
                 break;
+            }
+        }
+    }
+
+    /**
+     * Chars into code points, one at a time across buffer borders: a surrogate pair becomes one code point; a high
+     * surrogate not followed by a low one is passed on alone, as {@link String#codePoints()} does.
+     */
+    private static final class CodePoints {
+        private final IntConsumer out;
+        private int high = -1;
+
+        CodePoints(IntConsumer out) {
+            this.out = out;
+        }
+
+        void accept(char c) {
+            if (high >= 0) {
+                int h = high;
+                high = -1;
+                if (Character.isLowSurrogate(c)) {
+                    out.accept(Character.toCodePoint((char) h, c));
+                    return;
+                }
+                out.accept(h);
+            }
+            if (Character.isHighSurrogate(c)) {
+                high = c;
+            } else {
+                out.accept(c);
             }
         }
     }
