@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.rnn4j.data.Sampler;
 import org.rnn4j.data.TokenIds;
 import org.rnn4j.generate.Generator;
 import org.rnn4j.generate.TokenSampler;
@@ -115,7 +116,7 @@ public final class TextModel {
         TokenIds ids = all.slice(0, all.length() - valTokens);
         TokenIds valIds = valTokens >= 2 ? all.slice(all.length() - valTokens, all.length()) : null;
         TrainConfig config = options.config(Math.max(1, ids.length()));
-        int needed = config.batch() * (config.steps() + 1);
+        int needed = Sampler.minimumTokens(config.batch(), config.steps());
         if (ids.length() < needed) {
             throw new InputException(text.name() + ": " + ids.length() + " tokens" + (valTokens > 0 ? " for training" : "")
                     + " is too short for one minibatch of batch " + config.batch() + " × steps " + config.steps()
@@ -190,7 +191,7 @@ public final class TextModel {
     public void save(Path file) {
         Optimizer optimizer = null;
         if (adamM != null) {
-            Adam adam = new Adam(config.lr(), 0.9, 0.999, 1e-8, model.params.size(), Kernels.reference());
+            Adam adam = (Adam) config.optimizer().create(config.lr(), model.params, Kernels.reference());
             System.arraycopy(adamM, 0, adam.m, 0, adamM.length);
             System.arraycopy(adamV, 0, adam.v, 0, adamV.length);
             adam.restore(state.optimizerSteps());

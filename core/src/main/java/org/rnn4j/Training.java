@@ -237,9 +237,13 @@ public final class Training {
     }
 
     TrainConfig config(long trainingTokens) {
-        int e = epochs > 0 ? epochs
-                : (int) Math.max(1, Math.min(MOST_EPOCHS, Math.round((double) TOKEN_BUDGET / trainingTokens)));
+        int e = epochs > 0 ? epochs : epochsFor(trainingTokens);
         return new TrainConfig(batch, steps, e, optimizer, learningRate, clip, sampling, randomOffset, seed, schedule);
+    }
+
+    /** The epochs of a run with {@link #epochs} unset: about {@link #TOKEN_BUDGET} tokens' worth, 1 to 50. */
+    public static int epochsFor(long trainingTokens) {
+        return (int) Math.max(1, Math.min(MOST_EPOCHS, Math.round((double) TOKEN_BUDGET / trainingTokens)));
     }
 
     Preprocessing preprocessing() {

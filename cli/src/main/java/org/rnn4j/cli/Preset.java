@@ -80,8 +80,7 @@ enum Preset {
 
     /** The epochs of this preset for a text of {@code tokens} training tokens. */
     int epochsFor(long tokens) {
-        return epochs > 0 ? epochs : (int) Math.max(1, Math.min(Training.MOST_EPOCHS,
-                Math.round((double) Training.TOKEN_BUDGET / tokens)));
+        return epochs > 0 ? epochs : Training.epochsFor(tokens);
     }
 
     /** The presets' values as flags, for {@code train --help}, wrapped to fit 80 columns. */

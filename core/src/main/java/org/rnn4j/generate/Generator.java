@@ -22,20 +22,8 @@ public final class Generator {
      */
     public static void continuation(LanguageModel model, Vocab vocab, String prefix, int length, TokenSampler sampler,
                                     IntConsumer out) {
-        int[] given = vocab.encode(prefix);
-        int fed = Math.max(1, given.length); // an empty prefix is one step of no input
-        LanguageModel.Workspace ws = model.generationWorkspace(1);
-        State state = model.newState(1);
-        int[] token = {given.length > 0 ? given[0] : LanguageModel.NO_INPUT};
-        for (int t = 1; t < fed + length; t++) {
-            model.forward(ws, token, state, null);
-            if (t < fed) {
-                token[0] = given[t];
-            } else {
-                token[0] = sampler.next(ws.outputs(), 0);
-                out.accept(token[0]);
-            }
-        }
+        continuations(model, vocab, java.util.List.of(prefix), length, java.util.List.of(sampler),
+                (stream, token) -> out.accept(token));
     }
 
     /** Receives stream {@code stream}'s next token (a vocabulary index). */
@@ -46,9 +34,10 @@ public final class Generator {
 
     /**
      * Continues several prefixes at once, stream b from {@code prefixes.get(b)} drawing with {@code samplers.get(b)}:
-     * each prefix is fed on its own as {@link #continuation} feeds it, then the streams step together, one row each of
+     * each prefix but its last token is fed on its own, token by token at batch 1 (outputs ignored), then the streams
+     * step together from their last prefix tokens, one row each of
      * a batch, so that each step is one matrix product for all of them. Each stream's tokens are those
-     * {@link #continuation} would give it alone (tested), handed to {@code out} step by step, stream by stream.
+     * it would give alone (tested), handed to {@code out} step by step, stream by stream.
      */
     public static void continuations(LanguageModel model, Vocab vocab, java.util.List<String> prefixes, int length,
                                      java.util.List<TokenSampler> samplers, StreamSink out) {
@@ -73,7 +62,7 @@ public final class Generator {
             batch.copyRow(b, state, 0);
             tokens[b] = given.length > 0 ? given[given.length - 1] : LanguageModel.NO_INPUT;
         }
-        LanguageModel.Workspace ws = model.generationWorkspace(streams);
+        LanguageModel.Workspace ws = streams == 1 ? one : model.generationWorkspace(streams);
         for (int t = 0; t < length; t++) {
             model.forward(ws, tokens, batch, null);
             float[] logits = ws.outputs();
