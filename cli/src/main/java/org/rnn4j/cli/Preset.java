@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.rnn4j.Training;
 import org.rnn4j.data.Sampler;
+import org.rnn4j.data.TokenIds;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.nn.Init;
 import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.text.Corpus;
 import org.rnn4j.text.Preprocessing;
+import org.rnn4j.text.Vocab;
 
 /** Whole setups of {@code train}: the seeds' runs (spec §5, §7) and the defaults for one's own text. */
 enum Preset {
@@ -122,5 +124,28 @@ enum Preset {
             lines.add(line.toString());
         }
         return lines.toArray(String[]::new);
+    }
+
+    /**
+     * The prefix a run on one's own text continues: its first words, up to 24 characters and the end of its first line
+     * (or document), cut after a space where there is one.
+     */
+    static String opening(TokenIds ids, Vocab vocab) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < ids.length() && sb.codePointCount(0, sb.length()) < 24; i++) {
+            int id = ids.get(i);
+            boolean breaks = id == Vocab.UNK || vocab.token(id) == '\n' || vocab.token(id) == '\r'
+                    || vocab.token(id) == Corpus.SEPARATOR;
+            if (breaks && sb.length() > 0) {
+                break;
+            }
+            if (!breaks) { // blank lines before the first words are skipped
+                sb.appendCodePoint(vocab.token(id));
+            }
+        }
+        if (sb.codePointCount(0, sb.length()) == 24 && sb.lastIndexOf(" ") > 0) {
+            sb.setLength(sb.lastIndexOf(" ") + 1);
+        }
+        return sb.length() > 0 ? sb.toString() : "\n";
     }
 }

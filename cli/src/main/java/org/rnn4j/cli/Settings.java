@@ -4,6 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.rnn4j.io.DataConfig;
+import org.rnn4j.nn.ModelConfig;
+import org.rnn4j.train.Schedule;
+import org.rnn4j.train.TrainConfig;
 import picocli.CommandLine.ParseResult;
 
 /**
@@ -64,5 +68,38 @@ final class Settings {
             }
         });
         return sb.toString();
+    }
+
+    /** A train run's settings and where each came from; {@code model}: the origin of the shape, when a model gave it. */
+    static Settings ofRun(ParseResult parsed, String origin, String model, DataConfig data, ModelConfig shape,
+                          TrainConfig config, int stopAfter, Double temperature, int every, int length, List<String> pre) {
+        String shapeOrigin = model != null ? model : origin;
+        Settings s = new Settings(parsed, origin)
+                .add("--corpus", data.corpora()).add("--member", data.members())
+                .add("--preprocess", data.preprocessing(), shapeOrigin).add("--max-tokens", data.maxTokens())
+                .add("--val-fraction", data.valFraction())
+                .add("--cell", shape.cell(), shapeOrigin).add("--hidden", shape.hidden(), shapeOrigin)
+                .add("--layers", shape.layers(), shapeOrigin).add("--dropout", shape.dropout(), shapeOrigin)
+                .add("--init", shape.init(), shapeOrigin)
+                .add("--optimizer", config.optimizer()).add("--lr", config.lr()).add("--clip", config.clip());
+        Schedule sc = config.schedule();
+        switch (sc.kind()) {
+            case STEP -> s.add("--lr-decay", sc.rate()).add("--lr-decay-every", sc.every());
+            case PLATEAU -> s.add("--lr-plateau", sc.rate()).add("--lr-patience", sc.every());
+            case COSINE -> s.add("--lr-cosine", true).add("--warmup", sc.warmup());
+            default -> { }
+        }
+        s.add("--epochs", config.epochs()).add("--batch", config.batch()).add("--steps", config.steps())
+                .add("--sampling", config.sampling()).add("--random-offset", config.randomOffset());
+        if (config.seed() != 0) {
+            s.add("--seed", config.seed());
+        }
+        if (stopAfter > 0) {
+            s.add("--early-stop", stopAfter);
+        }
+        if (temperature != null) {
+            s.add("--sample-temperature", temperature);
+        }
+        return s.add("--print-every", every).add("--length", length).add("--prefix", pre);
     }
 }

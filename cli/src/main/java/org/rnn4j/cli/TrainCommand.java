@@ -26,11 +26,9 @@ import org.rnn4j.nn.CellType;
 import org.rnn4j.nn.Init;
 import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.nn.ModelConfig;
-import org.rnn4j.optim.Adam;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
-import org.rnn4j.text.Corpus;
 import org.rnn4j.text.Encoded;
 import org.rnn4j.text.Preprocessing;
 import org.rnn4j.text.Vocab;
@@ -295,7 +293,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " tokens is too few to validate on; raise it or use a longer corpus");
         }
         List<String> pre = prefixes != null ? prefixes.stream().map(mode::prefix).toList()
-                : !p.prefixes.isEmpty() ? p.prefixes.stream().map(mode::prefix).toList() : List.of(opening(ids, vocab));
+                : !p.prefixes.isEmpty() ? p.prefixes.stream().map(mode::prefix).toList() : List.of(Preset.opening(ids, vocab));
         for (String s : pre) {
             s.codePoints().filter(c -> !vocab.contains(c)).distinct().forEach(c -> err.printf(
                     "rnn4j: warning: the prefix '%s' has '%s', which is not in the vocabulary: it reads as <unk>%n",
@@ -316,7 +314,7 @@ final class TrainCommand implements Callable<Integer> {
             history.addAll(resumed.metrics());
             history.forEach(m -> trainer.recordValidation(m.valPerplexity()));
         }
-        out.println(settings(resumed != null ? "checkpoint " + resume : preset != null || p != Preset.TEXT
+        out.println(Settings.ofRun(spec.commandLine().getParseResult(), resumed != null ? "checkpoint " + resume : preset != null || p != Preset.TEXT
                 ? "preset " + lower(p) : "the defaults for one's own text", base != null ? "model " + initFrom : null,
                 data, shape, config, stopAfter, temperature, every, length, pre).line());
         out.printf(Locale.ROOT, "corpus %s: %,d tokens%s, vocabulary %d; %s H %d%s, B %d, T %d, %s lr %s, clip %s, "
@@ -336,7 +334,7 @@ final class TrainCommand implements Callable<Integer> {
                                     base.vocab().size(), vocab.size()).toArray(), 0, vocab.size() - base.vocab().size())) : "");
         }
 
-        Run run = new Run(model, shape, vocab, data, config, trainer, p, history);
+        TrainRun run = new TrainRun(model, shape, vocab, data, config, trainer, p, history);
         BooleanSupplier stopEarly = () -> stopAfter > 0 && run.epochsSinceBest >= stopAfter;
         if (resumed != null && checkpointPath.equals(Path.of(resume))) {
             run.lastSaved = trainer.epochsDone(); // the file resumed from is the last good checkpoint so far
@@ -417,115 +415,6 @@ final class TrainCommand implements Callable<Integer> {
                     total[0] / (total[1] / 1e9), total[2]);
         }
         return 0;
-    }
-
-    /** A run's state between epochs: what a checkpoint saves, and the best validation so far. */
-    private static final class Run {
-        final LanguageModel model;
-        final ModelConfig shape;
-        final Vocab vocab;
-        final DataConfig data;
-        final TrainConfig config;
-        final Trainer trainer;
-        final Preset preset;
-        final List<Metrics> history;
-        double best = Double.POSITIVE_INFINITY;
-        int epochsSinceBest;
-        /** The epoch of the last checkpoint this run wrote, 0 before the first. */
-        int lastSaved;
-
-        Run(LanguageModel model, ModelConfig shape, Vocab vocab, DataConfig data, TrainConfig config, Trainer trainer,
-            Preset preset, List<Metrics> history) {
-            this.model = model;
-            this.shape = shape;
-            this.vocab = vocab;
-            this.data = data;
-            this.config = config;
-            this.trainer = trainer;
-            this.preset = preset;
-            this.history = history;
-            for (Metrics m : history) { // a resumed run continues its count
-                track(m.valPerplexity());
-            }
-        }
-
-        /** Records a validation perplexity; true when it is the best so far. */
-        boolean track(double val) {
-            if (Double.isNaN(val)) {
-                return false;
-            }
-            if (val < best) {
-                best = val;
-                epochsSinceBest = 0;
-                return true;
-            }
-            epochsSinceBest++;
-            return false;
-        }
-
-        void save(Path file) {
-            Optimizer opt = trainer.optimizer();
-            long steps = opt instanceof Adam adam ? adam.steps() : 0;
-            Checkpoint.save(file, model, shape, vocab, data, config, lower(preset),
-                    new Checkpoint.RunState(trainer.epochsDone(), trainer.sampleRng().state(),
-                            trainer.dropoutRng().state(), steps), opt, history);
-        }
-    }
-
-    /** The run's settings and where each came from; {@code model}: the origin of the shape, when a model gave it. */
-    private Settings settings(String origin, String model, DataConfig data, ModelConfig shape, TrainConfig config,
-                              int stopAfter, Double temperature, int every, int length, List<String> pre) {
-        String shapeOrigin = model != null ? model : origin;
-        Settings s = new Settings(spec.commandLine().getParseResult(), origin)
-                .add("--corpus", data.corpora()).add("--member", data.members())
-                .add("--preprocess", data.preprocessing(), shapeOrigin).add("--max-tokens", data.maxTokens())
-                .add("--val-fraction", data.valFraction())
-                .add("--cell", shape.cell(), shapeOrigin).add("--hidden", shape.hidden(), shapeOrigin)
-                .add("--layers", shape.layers(), shapeOrigin).add("--dropout", shape.dropout(), shapeOrigin)
-                .add("--init", shape.init(), shapeOrigin)
-                .add("--optimizer", config.optimizer()).add("--lr", config.lr()).add("--clip", config.clip());
-        Schedule sc = config.schedule();
-        switch (sc.kind()) {
-            case STEP -> s.add("--lr-decay", sc.rate()).add("--lr-decay-every", sc.every());
-            case PLATEAU -> s.add("--lr-plateau", sc.rate()).add("--lr-patience", sc.every());
-            case COSINE -> s.add("--lr-cosine", true).add("--warmup", sc.warmup());
-            default -> { }
-        }
-        s.add("--epochs", config.epochs()).add("--batch", config.batch()).add("--steps", config.steps())
-                .add("--sampling", config.sampling()).add("--random-offset", config.randomOffset());
-        if (config.seed() != 0) {
-            s.add("--seed", config.seed());
-        }
-        if (stopAfter > 0) {
-            s.add("--early-stop", stopAfter);
-        }
-        if (temperature != null) {
-            s.add("--sample-temperature", temperature);
-        }
-        return s.add("--print-every", every).add("--length", length).add("--prefix", pre);
-    }
-
-    /**
-     * The prefix a run on one's own text continues: its first words, up to 24 characters and the end of its first line
-     * (or document), cut after a space where there is one.
-     */
-    static String opening(TokenIds ids, Vocab vocab) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < ids.length() && sb.codePointCount(0, sb.length()) < 24; i++) {
-            int id = ids.get(i);
-            boolean breaks = id == Vocab.UNK || vocab.token(id) == '\n' || vocab.token(id) == '\r'
-                    || vocab.token(id) == Corpus.SEPARATOR;
-            if (breaks && sb.length() > 0) {
-                break;
-            }
-            if (!breaks) { // blank lines before the first words are skipped
-                sb.appendCodePoint(vocab.token(id));
-            }
-        }
-        if (sb.codePointCount(0, sb.length()) == 24 && sb.lastIndexOf(" ") > 0) {
-            sb.setLength(sb.lastIndexOf(" ") + 1);
-        }
-        return sb.length() > 0 ? sb.toString() : "\n";
     }
 
     /** {@code m.safetensors} → {@code m.best.safetensors}; another name gets {@code .best} appended. */

@@ -172,10 +172,10 @@ class OwnTextTest {
     void theOpeningIsTheFirstWords() {
         String text = "\n\nChapter one of a long tale, told\nmore";
         org.rnn4j.text.Vocab v = org.rnn4j.text.Vocab.build(text.codePoints().toArray(), 1);
-        assertEquals("Chapter one of a long ", TrainCommand.opening(org.rnn4j.data.TokenIds.of(v.encode(text)), v));
+        assertEquals("Chapter one of a long ", Preset.opening(org.rnn4j.data.TokenIds.of(v.encode(text)), v));
         String shortLine = "Hi\nthere";
         org.rnn4j.text.Vocab w = org.rnn4j.text.Vocab.build(shortLine.codePoints().toArray(), 1);
-        assertEquals("Hi", TrainCommand.opening(org.rnn4j.data.TokenIds.of(w.encode(shortLine)), w));
+        assertEquals("Hi", Preset.opening(org.rnn4j.data.TokenIds.of(w.encode(shortLine)), w));
     }
 
     private static List<String> argsList(String... first) {
