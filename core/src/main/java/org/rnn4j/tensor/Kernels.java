@@ -32,6 +32,7 @@ public class Kernels {
         if ("reference".equals(System.getProperty("rnn4j.kernels"))) {
             return reference();
         }
+        forcedVectorBits(); // a bad width is the user's error, not a missing Vector API
         try {
             return new VectorKernels(threads);
         } catch (LinkageError e) { // the JVM was started without --add-modules jdk.incubator.vector
@@ -40,6 +41,25 @@ public class Kernels {
                         + "times slower; start Java with --add-modules jdk.incubator.vector");
             }
             return reference();
+        }
+    }
+
+    /**
+     * The vector width {@code -Drnn4j.vector.bits} forces, or 0 for the machine's own.
+     *
+     * @throws IllegalArgumentException when the property is set to anything but 128, 256 or 512
+     */
+    public static int forcedVectorBits() {
+        String bits = System.getProperty("rnn4j.vector.bits");
+        if (bits == null || bits.isEmpty()) {
+            return 0;
+        }
+        switch (bits) {
+            case "128": case "256": case "512":
+                return Integer.parseInt(bits);
+            default:
+                throw new IllegalArgumentException("-Drnn4j.vector.bits=" + bits + ": the vector width must be 128, 256 "
+                        + "or 512 (bits), or unset for the machine's own");
         }
     }
 

@@ -5,18 +5,14 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API kernels ({@code jdk.incubator.vector}). Matrix products use a register tile of
- * 4 rows of A × 4 vectors of B (16 accumulators), which keeps the FMA units busy and reads each
- * loaded vector of B four times; edges fall back to 4 × 1 and 1 × 1 tiles, and a partial last vector
- * is computed at full width and stored lane by lane. The products, the element-wise kernels and the cells are here;
- * the softmax is in {@link VectorSoftmax}, the optimiser's kernels in {@link VectorOptimizer}; each overrides its plain
- * twin in {@link Kernels}.
+ * The Vector API kernels ({@code jdk.incubator.vector}), each overriding its plain twin in {@link Kernels}, and the
+ * split of the large ones over a {@link WorkerTeam}. One thread's share is computed by a file per family: the
+ * products by {@link VectorProducts}, the cells by {@link VectorCells}, the softmax by {@link VectorSoftmax}, the
+ * optimiser's kernels by {@link VectorOptimizer}; the width and the register tile come from {@link Simd}.
  */
 final class VectorKernels extends Kernels {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int L = S.length();
-    /** Per-thread room for the lanes of partial tiles. */
-    private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[4 * L]);
+    private static final VectorSpecies<Float> S = Simd.S;
+    private static final int L = Simd.L;
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
 
     /** Below this many multiply-adds a product runs on the calling thread alone. */
@@ -25,7 +21,7 @@ final class VectorKernels extends Kernels {
     private static final int ROW_CHUNKS = 8;
 
     static {
-        assert PANEL % (4 * L) == 0 : "a packed panel holds whole 4 × 4 tiles";
+        assert PANEL % L == 0 : "a packed panel holds whole vectors";
     }
 
     private final WorkerTeam team;
@@ -47,7 +43,7 @@ final class VectorKernels extends Kernels {
 
     @Override
     public String tile() {
-        return "4×4";
+        return VectorProducts.tile();
     }
 
     @Override
@@ -115,7 +111,7 @@ final class VectorKernels extends Kernels {
                      float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc, boolean accumulate) {
         if ((long) m * n * k < PARALLEL_WORK) {
-            gemmBlock(m, n, k, a, aOff, aRow, aCol, 4 * aRow, b, bOff, ldb, c, cOff, ldc, accumulate);
+            VectorProducts.gemm(m, n, k, a, aOff, aRow, aCol, 4 * aRow, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
         GemmJob g = job;
@@ -316,308 +312,20 @@ final class VectorKernels extends Kernels {
         public void run(int chunk) {
             if (rowsPerChunk == 0) {
                 int j = chunk * PANEL, width = Math.min(PANEL, n - j);
-                gemmBlock(m, width, k, a, aOff, aRow, aCol, aTile, b, bOff + chunk * panelStride, ldb, c, cOff + j, ldc,
-                        accumulate);
+                VectorProducts.gemm(m, width, k, a, aOff, aRow, aCol, aTile, b, bOff + chunk * panelStride, ldb,
+                        c, cOff + j, ldc, accumulate);
                 epilogue(epilogue, m, j, width, c, cOff, ldc, g, gOff, y, yOff);
             } else {
                 int i = chunk * rowsPerChunk, rows = Math.min(rowsPerChunk, m - i);
-                gemmBlock(rows, n, k, a, aOff + (i >> 2) * aTile, aRow, aCol, aTile, b, bOff, ldb, c, cOff + i * ldc,
-                        ldc, accumulate); // i is a multiple of 4
+                VectorProducts.gemm(rows, n, k, a, aOff + (i >> 2) * aTile, aRow, aCol, aTile, b, bOff, ldb,
+                        c, cOff + i * ldc, ldc, accumulate); // i is a multiple of 4
             }
         }
     }
-
-    /** One thread's product. */
-    private void gemmBlock(int m, int n, int k,
-                           float[] a, int aOff, int aRow, int aCol, int aTile,
-                           float[] b, int bOff, int ldb,
-                           float[] c, int cOff, int ldc, boolean accumulate) {
-        // column panels outside, row blocks inside: a K × 4L panel of B stays in cache while every
-        // row block of A passes over it, instead of all of B streaming once per row block
-        int j = 0;
-        for (; j + 4 * L <= n; j += 4 * L) {
-            int i = 0;
-            for (; i + 4 <= m; i += 4) {
-                tile4x4(k, a, aOff + (i >> 2) * aTile, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, accumulate);
-            }
-            for (; i < m; i++) { // rows left over (all of a generation step's single row): four chains, not one
-                tile1x4(k, a, aOff + i * aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, accumulate);
-            }
-        }
-        // two vectors' worth or more left (the Time Machine's V 28, say): 8 accumulators instead of
-        // twice 4, whose chains of dependent multiply-adds are too short to keep the FMA units busy
-        for (; n - j > L && bOff + (k - 1) * ldb + j + 2 * L <= b.length; j += 2 * L) {
-            int width = Math.min(L, n - j - L);
-            float[] edge = width < L ? EDGE.get() : null;
-            int i = 0;
-            for (; i + 4 <= m; i += 4) {
-                tile4x2(k, a, aOff + (i >> 2) * aTile, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc,
-                        accumulate, width, edge);
-            }
-            for (; i < m; i++) {
-                tile1x1(k, a, aOff + i * aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, accumulate, L, null);
-                tile1x1(k, a, aOff + i * aRow, aCol, b, bOff + j + L, ldb, c, cOff + i * ldc + j + L, accumulate,
-                        width, edge);
-            }
-        }
-        for (; j < n; j += L) {
-            int width = Math.min(L, n - j);
-            // a full-width load of B's last row must stay inside the array; lanes past n are computed
-            // and never stored (masked loads in the inner loop are slow in JDK 17)
-            if (width < L && bOff + (k - 1) * ldb + j + L > b.length) {
-                for (int i = 0; i < m; i += 4) { // by blocks of 4 rows, which A may hold as tiles
-                    super.gemm(Math.min(4, m - i), width, k, a, aOff + (i >> 2) * aTile, aRow, aCol, b, bOff + j, ldb,
-                            c, cOff + i * ldc + j, ldc, accumulate);
-                }
-                break;
-            }
-            float[] edge = width < L ? EDGE.get() : null;
-            int i = 0;
-            for (; i + 4 <= m; i += 4) {
-                tile4x1(k, a, aOff + (i >> 2) * aTile, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc,
-                        accumulate, width, edge);
-            }
-            for (; i < m; i++) {
-                tile1x1(k, a, aOff + i * aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, accumulate, width, edge);
-            }
-        }
-    }
-
-    /**
-     * A 4 × 4L block of C (=|+=) A · B. Each accumulator starts at C or at zero: with the former
-     * shape (the loop from zero, then C added under a branch) C2 sometimes gave up intrinsifying the
-     * later products of this long method and fell back to the allocating Java vector operations.
-     */
-    private static void tile4x4(int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc, boolean accumulate) {
-        int o0 = cOff, o1 = cOff + ldc, o2 = cOff + 2 * ldc, o3 = cOff + 3 * ldc;
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = accumulate ? FloatVector.fromArray(S, c, o0) : z;
-        FloatVector c01 = accumulate ? FloatVector.fromArray(S, c, o0 + L) : z;
-        FloatVector c02 = accumulate ? FloatVector.fromArray(S, c, o0 + 2 * L) : z;
-        FloatVector c03 = accumulate ? FloatVector.fromArray(S, c, o0 + 3 * L) : z;
-        FloatVector c10 = accumulate ? FloatVector.fromArray(S, c, o1) : z;
-        FloatVector c11 = accumulate ? FloatVector.fromArray(S, c, o1 + L) : z;
-        FloatVector c12 = accumulate ? FloatVector.fromArray(S, c, o1 + 2 * L) : z;
-        FloatVector c13 = accumulate ? FloatVector.fromArray(S, c, o1 + 3 * L) : z;
-        FloatVector c20 = accumulate ? FloatVector.fromArray(S, c, o2) : z;
-        FloatVector c21 = accumulate ? FloatVector.fromArray(S, c, o2 + L) : z;
-        FloatVector c22 = accumulate ? FloatVector.fromArray(S, c, o2 + 2 * L) : z;
-        FloatVector c23 = accumulate ? FloatVector.fromArray(S, c, o2 + 3 * L) : z;
-        FloatVector c30 = accumulate ? FloatVector.fromArray(S, c, o3) : z;
-        FloatVector c31 = accumulate ? FloatVector.fromArray(S, c, o3 + L) : z;
-        FloatVector c32 = accumulate ? FloatVector.fromArray(S, c, o3 + 2 * L) : z;
-        FloatVector c33 = accumulate ? FloatVector.fromArray(S, c, o3 + 3 * L) : z;
-        int a0 = aOff, a1 = aOff + aRow, a2 = aOff + 2 * aRow, a3 = aOff + 3 * aRow;
-        for (int kk = 0; kk < k; kk++) {
-            int bk = bOff + kk * ldb;
-            FloatVector b0 = FloatVector.fromArray(S, b, bk);
-            FloatVector b1 = FloatVector.fromArray(S, b, bk + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
-            int ak = kk * aCol;
-            FloatVector x = FloatVector.broadcast(S, a[a0 + ak]);
-            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
-            x = FloatVector.broadcast(S, a[a1 + ak]);
-            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
-            x = FloatVector.broadcast(S, a[a2 + ak]);
-            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
-            x = FloatVector.broadcast(S, a[a3 + ak]);
-            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
-        }
-        // written out rather than through a helper: a vector passed to a method that is not inlined
-        // is boxed on the heap, and this method is too big for the JIT to inline much more into it
-        c00.intoArray(c, o0);
-        c01.intoArray(c, o0 + L);
-        c02.intoArray(c, o0 + 2 * L);
-        c03.intoArray(c, o0 + 3 * L);
-        c10.intoArray(c, o1);
-        c11.intoArray(c, o1 + L);
-        c12.intoArray(c, o1 + 2 * L);
-        c13.intoArray(c, o1 + 3 * L);
-        c20.intoArray(c, o2);
-        c21.intoArray(c, o2 + L);
-        c22.intoArray(c, o2 + 2 * L);
-        c23.intoArray(c, o2 + 3 * L);
-        c30.intoArray(c, o3);
-        c31.intoArray(c, o3 + L);
-        c32.intoArray(c, o3 + 2 * L);
-        c33.intoArray(c, o3 + 3 * L);
-    }
-
-    private static void tile4x1(int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc, boolean accumulate, int width, float[] edge) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-        int a0 = aOff, a1 = aOff + aRow, a2 = aOff + 2 * aRow, a3 = aOff + 3 * aRow;
-        for (int kk = 0; kk < k; kk++) {
-            FloatVector bv = FloatVector.fromArray(S, b, bOff + kk * ldb);
-            int ak = kk * aCol;
-            c0 = FloatVector.broadcast(S, a[a0 + ak]).fma(bv, c0);
-            c1 = FloatVector.broadcast(S, a[a1 + ak]).fma(bv, c1);
-            c2 = FloatVector.broadcast(S, a[a2 + ak]).fma(bv, c2);
-            c3 = FloatVector.broadcast(S, a[a3 + ak]).fma(bv, c3);
-        }
-        if (width == L) {
-            if (accumulate) {
-                c0 = c0.add(FloatVector.fromArray(S, c, cOff));
-                c1 = c1.add(FloatVector.fromArray(S, c, cOff + ldc));
-                c2 = c2.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
-                c3 = c3.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
-            }
-            c0.intoArray(c, cOff);
-            c1.intoArray(c, cOff + ldc);
-            c2.intoArray(c, cOff + 2 * ldc);
-            c3.intoArray(c, cOff + 3 * ldc);
-        } else {
-            c0.intoArray(edge, 0);
-            c1.intoArray(edge, L);
-            c2.intoArray(edge, 2 * L);
-            c3.intoArray(edge, 3 * L);
-            storeEdge(edge, 4, width, c, cOff, ldc, accumulate);
-        }
-    }
-
-    /** A 4 × 2L block, its second vector {@code width} lanes wide ({@link #tile4x1} twice, in one pass). */
-    private static void tile4x2(int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc, boolean accumulate, int width, float[] edge) {
-        FloatVector c00 = FloatVector.zero(S), c10 = c00, c20 = c00, c30 = c00;
-        FloatVector c01 = c00, c11 = c00, c21 = c00, c31 = c00;
-        int a0 = aOff, a1 = aOff + aRow, a2 = aOff + 2 * aRow, a3 = aOff + 3 * aRow;
-        for (int kk = 0; kk < k; kk++) {
-            int bk = bOff + kk * ldb;
-            FloatVector b0 = FloatVector.fromArray(S, b, bk);
-            FloatVector b1 = FloatVector.fromArray(S, b, bk + L);
-            int ak = kk * aCol;
-            FloatVector x = FloatVector.broadcast(S, a[a0 + ak]);
-            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + ak]);
-            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + ak]);
-            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + ak]);
-            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-        }
-        if (accumulate) {
-            c00 = c00.add(FloatVector.fromArray(S, c, cOff));
-            c10 = c10.add(FloatVector.fromArray(S, c, cOff + ldc));
-            c20 = c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
-            c30 = c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
-        }
-        c00.intoArray(c, cOff);
-        c10.intoArray(c, cOff + ldc);
-        c20.intoArray(c, cOff + 2 * ldc);
-        c30.intoArray(c, cOff + 3 * ldc);
-        if (width == L) {
-            if (accumulate) {
-                c01 = c01.add(FloatVector.fromArray(S, c, cOff + L));
-                c11 = c11.add(FloatVector.fromArray(S, c, cOff + ldc + L));
-                c21 = c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L));
-                c31 = c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L));
-            }
-            c01.intoArray(c, cOff + L);
-            c11.intoArray(c, cOff + ldc + L);
-            c21.intoArray(c, cOff + 2 * ldc + L);
-            c31.intoArray(c, cOff + 3 * ldc + L);
-        } else {
-            c01.intoArray(edge, 0);
-            c11.intoArray(edge, L);
-            c21.intoArray(edge, 2 * L);
-            c31.intoArray(edge, 3 * L);
-            storeEdge(edge, 4, width, c, cOff + L, ldc, accumulate);
-        }
-    }
-
-    /**
-     * Stores the first {@code width} lanes of {@code rows} vectors parked in {@code edge}. Masked loads
-     * and stores are not intrinsified in JDK 17 (each one allocates), so partial tiles go through here.
-     */
-    private static void storeEdge(float[] edge, int rows, int width, float[] c, int cOff, int ldc, boolean accumulate) {
-        for (int r = 0; r < rows; r++) {
-            int o = cOff + r * ldc;
-            for (int j = 0; j < width; j++) {
-                c[o + j] = accumulate ? c[o + j] + edge[r * L + j] : edge[r * L + j];
-            }
-        }
-    }
-
-    /**
-     * A 1 × 4L block of C (=|+=) A · B: four independent chains of multiply-adds sharing one broadcast of A, where four
-     * {@link #tile1x1} calls would each wait on its single chain's latency. Each element is summed exactly as
-     * {@code tile1x1} sums it (from zero, C added at the end), so the results are the same to the bit.
-     */
-    private static void tile1x4(int k, float[] a, int aOff, int aCol, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, boolean accumulate) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-        for (int kk = 0; kk < k; kk++) {
-            int bk = bOff + kk * ldb;
-            FloatVector x = FloatVector.broadcast(S, a[aOff + kk * aCol]);
-            c0 = x.fma(FloatVector.fromArray(S, b, bk), c0);
-            c1 = x.fma(FloatVector.fromArray(S, b, bk + L), c1);
-            c2 = x.fma(FloatVector.fromArray(S, b, bk + 2 * L), c2);
-            c3 = x.fma(FloatVector.fromArray(S, b, bk + 3 * L), c3);
-        }
-        if (accumulate) {
-            c0 = c0.add(FloatVector.fromArray(S, c, cOff));
-            c1 = c1.add(FloatVector.fromArray(S, c, cOff + L));
-            c2 = c2.add(FloatVector.fromArray(S, c, cOff + 2 * L));
-            c3 = c3.add(FloatVector.fromArray(S, c, cOff + 3 * L));
-        }
-        c0.intoArray(c, cOff);
-        c1.intoArray(c, cOff + L);
-        c2.intoArray(c, cOff + 2 * L);
-        c3.intoArray(c, cOff + 3 * L);
-    }
-
-    private static void tile1x1(int k, float[] a, int aOff, int aCol, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, boolean accumulate, int width, float[] edge) {
-        FloatVector acc = FloatVector.zero(S);
-        for (int kk = 0; kk < k; kk++) {
-            acc = FloatVector.broadcast(S, a[aOff + kk * aCol]).fma(FloatVector.fromArray(S, b, bOff + kk * ldb), acc);
-        }
-        if (width == L) {
-            (accumulate ? acc.add(FloatVector.fromArray(S, c, cOff)) : acc).intoArray(c, cOff);
-        } else {
-            acc.intoArray(edge, 0);
-            storeEdge(edge, 1, width, c, cOff, 0, accumulate);
-        }
-    }
-
-    // tanh as Eigen's rational approximation (odd degree 13 over even degree 6): a few ulp on
-    // [-7.9, 7.9], where float tanh is ±1 beyond; fused multiply-adds only, no exponential.
-    private static final float TANH_CLAMP = 7.90531110763549805f;
-    private static final float A1 = 4.89352455891786e-03f, A3 = 6.37261928875436e-04f,
-            A5 = 1.48572235717979e-05f, A7 = 5.12229709037114e-08f, A9 = -8.60467152213735e-11f,
-            A11 = 2.00018790482477e-13f, A13 = -2.76076847742355e-16f;
-    private static final float B0 = 4.89352518554385e-03f, B2 = 2.26843463243900e-03f,
-            B4 = 1.18534705686654e-04f, B6 = 1.19825839466702e-06f;
 
     @Override
     public void tanh(float[] x, int off, int len) {
-        activate(x, off, null, 0, len, 1f);
-    }
-
-    private static float tanh(float x) {
-        float v = Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, x));
-        float x2 = v * v;
-        float p = Math.fma(x2, Math.fma(x2, Math.fma(x2, Math.fma(x2, Math.fma(x2, Math.fma(x2, A13, A11), A9), A7),
-                A5), A3), A1) * v;
-        float q = Math.fma(x2, Math.fma(x2, Math.fma(x2, B6, B4), B2), B0);
-        return p / q;
-    }
-
-    private static final FloatVector VA1 = FloatVector.broadcast(S, A1), VA3 = FloatVector.broadcast(S, A3),
-            VA5 = FloatVector.broadcast(S, A5), VA7 = FloatVector.broadcast(S, A7), VA9 = FloatVector.broadcast(S, A9),
-            VA11 = FloatVector.broadcast(S, A11), VA13 = FloatVector.broadcast(S, A13),
-            VB0 = FloatVector.broadcast(S, B0), VB2 = FloatVector.broadcast(S, B2), VB4 = FloatVector.broadcast(S, B4),
-            VB6 = FloatVector.broadcast(S, B6), CLAMP_HI = FloatVector.broadcast(S, TANH_CLAMP),
-            CLAMP_LO = FloatVector.broadcast(S, -TANH_CLAMP);
-
-    private static FloatVector tanh(FloatVector x) {
-        FloatVector v = x.max(CLAMP_LO).min(CLAMP_HI);
-        FloatVector x2 = v.mul(v);
-        FloatVector p = x2.fma(VA13, VA11).fma(x2, VA9).fma(x2, VA7).fma(x2, VA5).fma(x2, VA3).fma(x2, VA1).mul(v);
-        FloatVector q = x2.fma(VB6, VB4).fma(x2, VB2).fma(x2, VB0);
-        return p.div(q);
+        VectorCells.activate(x, off, null, 0, len, 1f);
     }
 
     // The element-wise kernels spell out their vector body (a vector handed to a helper that the JIT
@@ -692,134 +400,11 @@ final class VectorKernels extends Kernels {
         public void run(int chunk) {
             int r0 = chunk * perChunk, r1 = Math.min(rows, r0 + perChunk);
             switch (kind) {
-                case LSTM -> lstmRows(r0, r1, hidden, a, aOff, b, bOff, c, cOff, d, dOff);
-                case LSTM_BACKWARD -> lstmBackwardRows(r0, r1, hidden, a, aOff, b, bOff, c, cOff, d, dOff, e, f);
-                case GRU -> gruRows(r0, r1, hidden, a, aOff, b, bOff, c, cOff, d, dOff);
-                default -> gruBackwardRows(r0, r1, hidden, a, aOff, b, bOff, c, cOff, d, dOff, e);
+                case LSTM -> VectorCells.lstmRows(r0, r1, hidden, a, aOff, b, bOff, c, cOff, d, dOff);
+                case LSTM_BACKWARD -> VectorCells.lstmBackwardRows(r0, r1, hidden, a, aOff, b, bOff, c, cOff, d, dOff, e, f);
+                case GRU -> VectorCells.gruRows(r0, r1, hidden, a, aOff, b, bOff, c, cOff, d, dOff);
+                default -> VectorCells.gruBackwardRows(r0, r1, hidden, a, aOff, b, bOff, c, cOff, d, dOff, e);
             }
-        }
-    }
-
-    /**
-     * {@code x = s · tanh(s · (x + y)) + (1 − s)} over {@code len} elements ({@code y} null: x alone):
-     * tanh with s = 1, and σ with s = ½, as σ(u) = ½ tanh(u / 2) + ½. One expansion of the vector
-     * tanh serves every gate: with one per gate in the same method, C2 hit its node-count limit,
-     * stopped inlining, and fell back to the allocating Java versions of the vector operations.
-     */
-    private static void activate(float[] x, int xOff, float[] y, int yOff, int len, float s) {
-        final float shift = 1f - s;
-        int i = 0;
-        for (; i + L <= len; i += L) {
-            FloatVector u = FloatVector.fromArray(S, x, xOff + i);
-            if (y != null) {
-                u = u.add(FloatVector.fromArray(S, y, yOff + i));
-            }
-            tanh(u.mul(s)).mul(s).add(shift).intoArray(x, xOff + i);
-        }
-        for (; i < len; i++) {
-            float u = y == null ? x[xOff + i] : x[xOff + i] + y[yOff + i];
-            x[xOff + i] = Math.fma(s, tanh(s * u), shift);
-        }
-    }
-
-    private static void lstmRows(int r0, int r1, int hidden, float[] gates, int gOff, float[] cPrev, int cpOff,
-                                 float[] c, int cOff, float[] h, int hOff) {
-        final int H = hidden;
-        for (int r = r0; r < r1; r++) {
-            int g = gOff + r * 4 * H, s = r * H, j = 0;
-            for (int block = 0; block < 4; block++) { // σ for i, f and o, tanh for g
-                activate(gates, g + block * H, null, 0, H, block == 2 ? 1f : 0.5f);
-            }
-            for (; j + L <= H; j += L) {
-                FloatVector i = FloatVector.fromArray(S, gates, g + j);
-                FloatVector f = FloatVector.fromArray(S, gates, g + H + j);
-                FloatVector gg = FloatVector.fromArray(S, gates, g + 2 * H + j);
-                FloatVector o = FloatVector.fromArray(S, gates, g + 3 * H + j);
-                FloatVector ct = f.fma(FloatVector.fromArray(S, cPrev, cpOff + s + j), i.mul(gg));
-                ct.intoArray(c, cOff + s + j);
-                o.mul(tanh(ct)).intoArray(h, hOff + s + j);
-            }
-            for (; j < H; j++) { // the gates are activated already
-                float ct = gates[g + H + j] * cPrev[cpOff + s + j] + gates[g + j] * gates[g + 2 * H + j];
-                c[cOff + s + j] = ct;
-                h[hOff + s + j] = gates[g + 3 * H + j] * tanh(ct);
-            }
-        }
-    }
-
-    private static void lstmBackwardRows(int r0, int r1, int hidden, float[] gates, int gOff, float[] cPrev,
-                                         int cpOff, float[] c, int cOff, float[] dh, int dhOff, float[] dhNext,
-                                         float[] dc) {
-        final int H = hidden;
-        for (int r = r0; r < r1; r++) {
-            int g = gOff + r * 4 * H, s = r * H, j = 0;
-            // two passes, so that neither loop body is too long for C2 to intrinsify: first dc
-            // (held in dc) and do, then the other gates
-            for (; j + L <= H; j += L) {
-                FloatVector o = FloatVector.fromArray(S, gates, g + 3 * H + j);
-                FloatVector dhT = FloatVector.fromArray(S, dh, dhOff + s + j).add(FloatVector.fromArray(S, dhNext, s + j));
-                FloatVector tc = tanh(FloatVector.fromArray(S, c, cOff + s + j));
-                dhT.mul(o).mul(ONE.sub(tc.mul(tc))).add(FloatVector.fromArray(S, dc, s + j)).intoArray(dc, s + j);
-                dhT.mul(tc).mul(o).mul(ONE.sub(o)).intoArray(gates, g + 3 * H + j);
-            }
-            for (j = 0; j + L <= H; j += L) {
-                FloatVector i = FloatVector.fromArray(S, gates, g + j);
-                FloatVector f = FloatVector.fromArray(S, gates, g + H + j);
-                FloatVector gg = FloatVector.fromArray(S, gates, g + 2 * H + j);
-                FloatVector dct = FloatVector.fromArray(S, dc, s + j);
-                dct.mul(gg).mul(i).mul(ONE.sub(i)).intoArray(gates, g + j);
-                dct.mul(FloatVector.fromArray(S, cPrev, cpOff + s + j)).mul(f).mul(ONE.sub(f)).intoArray(gates, g + H + j);
-                dct.mul(i).mul(ONE.sub(gg.mul(gg))).intoArray(gates, g + 2 * H + j);
-                dct.mul(f).intoArray(dc, s + j);
-            }
-            lstmCellBackward(r, r + 1, j, H, gates, gOff, cPrev, cpOff, c, cOff, dh, dhOff, dhNext, dc);
-        }
-    }
-
-    private static void gruRows(int r0, int r1, int hidden, float[] gx, int gxOff, float[] gh, int ghOff,
-                                float[] hPrev, int hpOff, float[] h, int hOff) {
-        final int H = hidden;
-        for (int row = r0; row < r1; row++) {
-            int x = gxOff + row * 3 * H, q = ghOff + row * 3 * H, s = row * H, j = 0;
-            activate(gx, x, gh, q, 2 * H, 0.5f); // r, z
-            for (; j + L <= H; j += L) {
-                FloatVector r = FloatVector.fromArray(S, gx, x + j);
-                FloatVector z = FloatVector.fromArray(S, gx, x + H + j);
-                FloatVector n = tanh(r.fma(FloatVector.fromArray(S, gh, q + 2 * H + j),
-                        FloatVector.fromArray(S, gx, x + 2 * H + j)));
-                n.intoArray(gx, x + 2 * H + j);
-                z.fma(FloatVector.fromArray(S, hPrev, hpOff + s + j).sub(n), n).intoArray(h, hOff + s + j);
-            }
-            for (; j < H; j++) { // r and z are activated already
-                float n = tanh(gx[x + 2 * H + j] + gx[x + j] * gh[q + 2 * H + j]);
-                gx[x + 2 * H + j] = n;
-                h[hOff + s + j] = n + gx[x + H + j] * (hPrev[hpOff + s + j] - n);
-            }
-        }
-    }
-
-    private static void gruBackwardRows(int r0, int r1, int hidden, float[] gx, int gxOff, float[] gh, int ghOff,
-                                        float[] hPrev, int hpOff, float[] dh, int dhOff, float[] dhNext) {
-        final int H = hidden;
-        for (int row = r0; row < r1; row++) {
-            int x = gxOff + row * 3 * H, q = ghOff + row * 3 * H, s = row * H, j = 0;
-            for (; j + L <= H; j += L) {
-                FloatVector r = FloatVector.fromArray(S, gx, x + j);
-                FloatVector z = FloatVector.fromArray(S, gx, x + H + j);
-                FloatVector n = FloatVector.fromArray(S, gx, x + 2 * H + j);
-                FloatVector dhT = FloatVector.fromArray(S, dh, dhOff + s + j).add(FloatVector.fromArray(S, dhNext, s + j));
-                FloatVector dan = dhT.mul(ONE.sub(z)).mul(ONE.sub(n.mul(n)));
-                FloatVector dar = dan.mul(FloatVector.fromArray(S, gh, q + 2 * H + j)).mul(r).mul(ONE.sub(r));
-                FloatVector daz = dhT.mul(FloatVector.fromArray(S, hPrev, hpOff + s + j).sub(n)).mul(z).mul(ONE.sub(z));
-                dar.intoArray(gx, x + j);
-                daz.intoArray(gx, x + H + j);
-                dan.intoArray(gx, x + 2 * H + j);
-                dar.intoArray(gh, q + j);
-                daz.intoArray(gh, q + H + j);
-                dan.mul(r).intoArray(gh, q + 2 * H + j);
-                dhT.mul(z).intoArray(dhNext, s + j);
-            }
-            gruCellBackward(row, row + 1, j, H, gx, gxOff, gh, ghOff, hPrev, hpOff, dh, dhOff, dhNext);
         }
     }
 

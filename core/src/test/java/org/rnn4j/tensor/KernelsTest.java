@@ -19,6 +19,78 @@ class KernelsTest {
         assertEquals(2, parallel.threads());
     }
 
+    @Test
+    void theForcedWidthAndItsTileAreTheOnesInUse() {
+        int bits = Kernels.forcedVectorBits();
+        if (bits != 0) {
+            assertTrue(fast.name().startsWith("vector-" + bits + " "), fast.name());
+        }
+        // 16 vector registers hold a 4 × 3 tile with its operands; AVX-512's and AArch64's 32 hold 4 × 4
+        assertEquals(Simd.REGISTERS >= 32 ? "4×4" : "4×3", fast.tile(), fast.name());
+    }
+
+    @Test
+    void aBadForcedWidthIsNamedWithTheWidthsThatExist() {
+        String before = System.getProperty("rnn4j.vector.bits");
+        System.setProperty("rnn4j.vector.bits", "300");
+        try {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> Kernels.best(1));
+            assertTrue(e.getMessage().contains("rnn4j.vector.bits=300") && e.getMessage().contains("128, 256 or 512"),
+                    e.getMessage());
+        } finally {
+            if (before == null) {
+                System.clearProperty("rnn4j.vector.bits");
+            } else {
+                System.setProperty("rnn4j.vector.bits", before);
+            }
+        }
+    }
+
+    /**
+     * Every tile sums an element of C as one chain of fused multiply-adds in order of k, starting from C: the vector
+     * kernels equal that chain to the bit, whatever the tile, the width and the threads (so a tile chosen for a
+     * register file never moves a digit).
+     */
+    @Test
+    void everyTileSumsEachElementAsOneFmaChainInOrder() {
+        int[] sizes = {1, 2, 3, 4, 5, 8, 12, 13, 23, 24, 25, 31, 33, 47, 48, 49, 64, 65, 97, 130, 200};
+        for (int m : new int[] {1, 3, 4, 5, 8, 13, 36}) {
+            for (int n : sizes) {
+                for (int k : new int[] {1, 5, 40}) {
+                    for (boolean transposedA : new boolean[] {false, true}) {
+                        for (boolean accumulate : new boolean[] {false, true}) {
+                            int lda = (transposedA ? m : k) + 1, ldb = n + 2, ldc = n + 3;
+                            float[] a = random(3 + (transposedA ? k : m) * lda), b = random(1 + k * ldb);
+                            float[] c0 = random(m * ldc);
+                            float[] expected = c0.clone();
+                            for (int i = 0; i < m; i++) {
+                                for (int j = 0; j < n; j++) {
+                                    float s = accumulate ? expected[i * ldc + j] : 0f;
+                                    for (int kk = 0; kk < k; kk++) {
+                                        float aik = transposedA ? a[3 + kk * lda + i] : a[3 + i * lda + kk];
+                                        s = Math.fma(aik, b[1 + kk * ldb + j], s);
+                                    }
+                                    expected[i * ldc + j] = s;
+                                }
+                            }
+                            for (Kernels kernels : new Kernels[] {fast, parallel}) {
+                                float[] actual = c0.clone();
+                                if (transposedA) {
+                                    kernels.matmulTN(m, n, k, a, 3, lda, b, 1, ldb, actual, 0, ldc, accumulate);
+                                } else {
+                                    kernels.matmul(m, n, k, a, 3, lda, b, 1, ldb, actual, 0, ldc, accumulate);
+                                }
+                                assertArrayEquals(expected, actual, kernels.name() + ", tile " + kernels.tile() + ": "
+                                        + m + "×" + n + "×" + k + (transposedA ? " Aᵀ" : "") + (accumulate ? " +=" : ""));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private float[] random(int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {

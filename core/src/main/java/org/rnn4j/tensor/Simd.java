@@ -1,0 +1,38 @@
+package org.rnn4j.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The vector width every Vector API kernel runs at, and the register tile of the products that fits the register
+ * file of that width. The width is the machine's own unless {@code -Drnn4j.vector.bits=128|256|512} forces one, so
+ * that every tile shape can be tested on one machine (a width above the hardware's runs, slowly, in Java).
+ */
+final class Simd {
+    static final VectorSpecies<Float> S = species(Kernels.forcedVectorBits());
+    static final int L = S.length();
+    /**
+     * Vector registers the JIT can allocate: 32 on AArch64 and with AVX-512 (which also gives 256- and 128-bit code
+     * 32 registers), 16 on x86 without it. A forced width of 512 counts as AVX-512's, so that its tile is the one
+     * tested.
+     */
+    static final int REGISTERS = System.getProperty("os.arch").contains("aarch64")
+            || Math.max(S.vectorBitSize(), FloatVector.SPECIES_PREFERRED.vectorBitSize()) >= 512 ? 32 : 16;
+    /**
+     * Vectors of B in a 4-row tile: 4 × 4 accumulators, 4 vectors of B and a broadcast fill 21 of 32 registers;
+     * in 16 they spill (measured: 14–16 spills per step and under half the FMA peak), where 4 × 3 takes exactly 16.
+     */
+    static final int TILE_VECTORS = REGISTERS >= 32 ? 4 : 3;
+
+    private Simd() {
+    }
+
+    private static VectorSpecies<Float> species(int bits) {
+        switch (bits) {
+            case 128: return FloatVector.SPECIES_128;
+            case 256: return FloatVector.SPECIES_256;
+            case 512: return FloatVector.SPECIES_512;
+            default: return FloatVector.SPECIES_PREFERRED;
+        }
+    }
+}
