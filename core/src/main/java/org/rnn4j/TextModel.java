@@ -282,6 +282,11 @@ public final class TextModel {
         return data.preprocessing();
     }
 
+    /** The corpora the model was trained on, as they were named ({@code timemachine}, a file, a folder, …). */
+    public List<String> corpora() {
+        return data.corpora();
+    }
+
     /** Each epoch's figures, in order, up to the epoch this model's weights are from. */
     public List<Checkpoint.Metrics> history() {
         return metrics;

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 /** {@code rnn4j}: character-level recurrent language models, trained and sampled from the command line. */
 @Command(name = "rnn4j", mixinStandardHelpOptions = true, version = "rnn4j 0.1.0",
         description = "Character-level recurrent neural-network language models.",
-        subcommands = {TrainCommand.class, GenerateCommand.class, EvalCommand.class, BenchCommand.class})
+        subcommands = {TrainCommand.class, GenerateCommand.class, EvalCommand.class, BenchCommand.class,
+                ServeCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

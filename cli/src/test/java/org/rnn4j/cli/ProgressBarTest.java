@@ -27,7 +27,7 @@ class ProgressBarTest {
     private static final String BAR = " epochs (";
 
     /** The launcher at the repository's root, found from the module's folder the tests run in. */
-    private static final Path LAUNCHER = launcher();
+    static final Path LAUNCHER = launcher();
 
     private static Path launcher() {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {

@@ -1,0 +1,140 @@
+package org.rnn4j.serve;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.stream.JsonReader;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The body of {@code POST /v1/generate}, read and checked: every field is optional but {@code model} (when more than
+ * one is served), of its JSON type and in its range, or the request gets a 400 naming the field and what it allows.
+ * Unknown fields are refused too, so that a misspelt one is not silently ignored.
+ */
+record GenerationRequest(String model, String prefix, int length, double temperature, int topK, double topP,
+                         Long seed, int samples, boolean stream) {
+    static final Set<String> FIELDS = Set.of("model", "prefix", "length", "temperature", "top_k", "top_p", "seed",
+            "samples", "stream");
+
+    static GenerationRequest parse(String body, Limits limits) {
+        JsonObject o = object(body);
+        for (Map.Entry<String, JsonElement> e : o.entrySet()) {
+            if (!FIELDS.contains(e.getKey())) {
+                throw ApiError.badField(e.getKey(), "is not a field of a generation request; the fields are "
+                        + String.join(", ", FIELDS.stream().sorted().toList()));
+            }
+        }
+        String model = string(o, "model", null);
+        String prefix = string(o, "prefix", "");
+        int prefixLength = prefix.codePointCount(0, prefix.length());
+        if (prefixLength > limits.maxPrefix()) {
+            throw ApiError.badField("prefix", "has " + prefixLength + " characters; at most " + limits.maxPrefix()
+                    + " are allowed");
+        }
+        int length = (int) whole(o, "length", 200, 0, limits.maxLength());
+        double temperature = number(o, "temperature", 1);
+        if (!(temperature >= 0) || temperature > 1e6) {
+            throw ApiError.badField("temperature", "must be a number from 0 (greedy) to 1e6, got " + temperature);
+        }
+        int topK = (int) whole(o, "top_k", 0, 0, Integer.MAX_VALUE);
+        double topP = number(o, "top_p", 1);
+        if (!(topP > 0 && topP <= 1)) {
+            throw ApiError.badField("top_p", "must be in (0, 1], got " + topP);
+        }
+        Long seed = o.has("seed") && !o.get("seed").isJsonNull()
+                ? whole(o, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE) : null;
+        int samples = (int) whole(o, "samples", 1, 1, limits.maxSamples());
+        boolean stream = bool(o, "stream", false);
+        return new GenerationRequest(model, prefix, length, temperature, topK, topP, seed, samples, stream);
+    }
+
+    private static JsonObject object(String body) {
+        if (body == null || body.isBlank()) {
+            throw new ApiError(400, null, "the request body is empty; send a JSON object such as "
+                    + "{\"prefix\": \"the time\", \"length\": 100}");
+        }
+        try {
+            JsonReader reader = new JsonReader(new StringReader(body));
+            reader.setStrictness(com.google.gson.Strictness.STRICT);
+            JsonElement e = JsonParser.parseReader(reader);
+            if (reader.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT) {
+                throw new JsonParseException("text after the JSON value");
+            }
+            if (!e.isJsonObject()) {
+                throw new ApiError(400, null, "the request body must be a JSON object, not " + kind(e));
+            }
+            return e.getAsJsonObject();
+        } catch (JsonParseException | java.io.IOException | IllegalStateException e) {
+            throw new ApiError(400, null, "the request body is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private static String string(JsonObject o, String field, String fallback) {
+        JsonElement e = o.get(field);
+        if (e == null || e.isJsonNull()) {
+            return fallback;
+        }
+        if (!(e.isJsonPrimitive() && e.getAsJsonPrimitive().isString())) {
+            throw ApiError.badField(field, "must be a string, not " + kind(e));
+        }
+        return e.getAsString();
+    }
+
+    private static boolean bool(JsonObject o, String field, boolean fallback) {
+        JsonElement e = o.get(field);
+        if (e == null || e.isJsonNull()) {
+            return fallback;
+        }
+        if (!(e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean())) {
+            throw ApiError.badField(field, "must be true or false, not " + kind(e));
+        }
+        return e.getAsBoolean();
+    }
+
+    private static double number(JsonObject o, String field, double fallback) {
+        JsonElement e = o.get(field);
+        if (e == null || e.isJsonNull()) {
+            return fallback;
+        }
+        if (!(e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber())) {
+            throw ApiError.badField(field, "must be a number, not " + kind(e));
+        }
+        return e.getAsDouble();
+    }
+
+    private static long whole(JsonObject o, String field, long fallback, long min, long max) {
+        JsonElement e = o.get(field);
+        if (e == null || e.isJsonNull()) {
+            return fallback;
+        }
+        if (!(e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber())) {
+            throw ApiError.badField(field, "must be a whole number from " + min + " to " + max + ", not " + kind(e));
+        }
+        BigDecimal value = e.getAsBigDecimal();
+        if (value.stripTrailingZeros().scale() > 0 || value.compareTo(BigDecimal.valueOf(min)) < 0
+                || value.compareTo(BigDecimal.valueOf(max)) > 0) {
+            throw ApiError.badField(field, "must be a whole number from " + min + " to " + max + ", got "
+                    + value.toPlainString());
+        }
+        return value.longValueExact();
+    }
+
+    private static String kind(JsonElement e) {
+        if (e.isJsonObject()) {
+            return "an object";
+        }
+        if (e.isJsonArray()) {
+            return "an array";
+        }
+        if (e.isJsonNull()) {
+            return "null";
+        }
+        JsonPrimitive p = e.getAsJsonPrimitive();
+        return p.isString() ? "a string" : p.isBoolean() ? "a boolean (" + p + ")" : "the number " + p;
+    }
+}

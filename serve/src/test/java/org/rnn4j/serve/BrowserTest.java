@@ -1,0 +1,131 @@
+package org.rnn4j.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonParser;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web page in a real browser: Debian's Chromium driven through its chromedriver. Where they are missing the test
+ * is skipped, unless {@code RNN4J_BROWSER_TESTS=required} (as {@code .ci/run} sets it, after installing them).
+ */
+class BrowserTest {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium"), DRIVER = Path.of("/usr/bin/chromedriver");
+    @TempDir
+    static Path dir;
+    static Server server;
+    static ChromeDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
+        if (!present && "required".equals(System.getenv("RNN4J_BROWSER_TESTS"))) {
+            throw new AssertionError("RNN4J_BROWSER_TESTS=required but " + CHROMIUM + " or " + DRIVER
+                    + " is missing: apt-get install chromium chromium-driver");
+        }
+        Assumptions.assumeTrue(present, "no Chromium here (apt-get install chromium chromium-driver)");
+        Path file = dir.resolve("tm.safetensors");
+        Fixtures.model().save(file);
+        server = new Server(List.of(file), "127.0.0.1", 0, null, Limits.defaults(), 2);
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,860",
+                "--user-data-dir=" + Files.createTempDirectory(dir, "chromium"));
+        // the driver named outright, so that Selenium Manager never tries to download one
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static WebDriverWait waiting() {
+        return new WebDriverWait(browser, Duration.ofSeconds(20));
+    }
+
+    static void set(String id, String value) {
+        WebElement e = browser.findElement(By.id(id));
+        e.clear();
+        e.sendKeys(value);
+    }
+
+    static void open() {
+        browser.get("http://127.0.0.1:" + server.port() + "/");
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#model option[value=tm]")));
+    }
+
+    @Test
+    void generateStreamsTheApisTextForTheSameSeed() throws Exception {
+        open();
+        set("editor", "the time ");
+        set("temperature", "0.8");
+        set("top-p", "0.95");
+        set("length", "150");
+        set("seed", "42");
+        browser.findElement(By.id("generate")).click();
+        waiting().until(ExpectedConditions.attributeToBe(By.id("output"), "data-state", "done"));
+        String shown = browser.findElement(By.id("output")).getDomProperty("textContent");
+        String body = "{\"model\": \"tm\", \"prefix\": \"the time \", \"length\": 150, \"temperature\": 0.8, "
+                + "\"top_p\": 0.95, \"seed\": 42}";
+        HttpResponse<String> api = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/v1/generate")).POST(
+                HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(JsonParser.parseString(api.body()).getAsJsonObject().get("text").getAsString(), shown);
+        assertTrue(browser.findElement(By.id("status")).getText().startsWith("150 tokens"),
+                browser.findElement(By.id("status")).getText());
+        // the model's card, with its perplexity curves (training and validation)
+        assertEquals("tm", browser.findElement(By.id("card-name")).getText());
+        assertEquals(2, browser.findElements(By.cssSelector("#curve polyline")).size());
+        Path shot = Path.of("target", "serve-page.png");
+        Files.createDirectories(shot.getParent());
+        Files.write(shot, browser.getScreenshotAs(OutputType.BYTES));
+    }
+
+    @Test
+    void autocompleteOffersThreeContinuationsAndTabTakesOne() {
+        open();
+        browser.findElement(By.id("autocomplete")).click();
+        WebElement editor = browser.findElement(By.id("editor"));
+        editor.clear();
+        editor.sendKeys("the time traveller ");
+        List<WebElement> offered = waiting().until(ExpectedConditions.numberOfElementsToBe(
+                By.cssSelector("#suggestions li.suggestion"), 3));
+        String first = offered.get(0).getDomProperty("textContent");
+        assertTrue(!first.isEmpty(), "a continuation of 20 characters");
+        editor.sendKeys(Keys.TAB);
+        assertEquals("the time traveller " + first, editor.getDomProperty("value"));
+    }
+}

@@ -1,0 +1,417 @@
+package org.rnn4j.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnn4j.Sampling;
+import org.rnn4j.TextModel;
+
+/** The server over loopback, with a real HTTP client and, for the misbehaving clients, raw sockets. */
+class ServerTest {
+    @TempDir
+    static Path dir;
+    static TextModel model;
+    static Server server;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final int LONGEST = 10_000_000;
+
+    /** A length that takes this model about 5 s to generate at one stream, so that a cancelled one shows. */
+    static int fiveSeconds() throws Exception {
+        JsonObject r = json(post("{\"prefix\": \"the \", \"length\": 50000, \"seed\": 1}"));
+        double rate = 50_000 / r.get("seconds").getAsDouble();
+        return (int) Math.min(LONGEST, 5 * rate);
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path file = dir.resolve("tm.safetensors");
+        model = Fixtures.model();
+        model.save(file);
+        Limits limits = Limits.defaults().withMaxLength(LONGEST).withTimeouts(60, 1.5, 30);
+        server = new Server(List.of(file), "127.0.0.1", 0, null, limits, 2);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    static HttpResponse<String> post(String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri("/v1/generate")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonObject json(HttpResponse<String> r) {
+        return JsonParser.parseString(r.body()).getAsJsonObject();
+    }
+
+    @Test
+    void theTextIsTheLibrarysForTheSameSeedAndSettings() throws Exception {
+        HttpResponse<String> r = post("{\"model\": \"tm\", \"prefix\": \"the time \", \"length\": 120, "
+                + "\"temperature\": 0.8, \"top_p\": 0.95, \"seed\": 42}");
+        assertEquals(200, r.statusCode(), r.body());
+        String expected = model.generate("the time ", Sampling.temperature(0.8).topP(0.95).seed(42).length(120));
+        assertEquals(expected, json(r).get("text").getAsString());
+        assertEquals(42, json(r).get("seed").getAsLong());
+        assertEquals(120, json(r).get("tokens").getAsInt());
+    }
+
+    @Test
+    void samplesAreTheLibrarysSamples() throws Exception {
+        HttpResponse<String> r = post("{\"prefix\": \"he said\", \"length\": 40, \"samples\": 3, \"seed\": 5}");
+        assertEquals(200, r.statusCode(), r.body());
+        List<String> expected = model.generate("he said", Sampling.temperature(1).seed(5).length(40), 3);
+        List<String> got = new ArrayList<>();
+        json(r).getAsJsonArray("samples").forEach(e -> got.add(e.getAsString()));
+        assertEquals(expected, got);
+    }
+
+    /** Many clients at once share the batch; each still gets the text it would get alone. */
+    @Test
+    void concurrentRequestsEachGetTheirOwnText() throws Exception {
+        double stepsBefore = metric("rnn4j_batch_rows_count"), singleBefore = metric("rnn4j_batch_rows_bucket{le=\"1.0\"}");
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        try {
+            List<Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                int seed = i;
+                answers.add(pool.submit((Callable<String>) () -> json(post("{\"prefix\": \"the " + "x".repeat(seed % 4)
+                        + "\", \"length\": 60, \"seed\": " + seed + "}")).get("text").getAsString()));
+            }
+            for (int i = 0; i < answers.size(); i++) {
+                assertEquals(model.generate("the " + "x".repeat(i % 4), Sampling.temperature(1).seed(i).length(60)),
+                        answers.get(i).get(), "request " + i);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        double steps = metric("rnn4j_batch_rows_count") - stepsBefore;
+        double single = metric("rnn4j_batch_rows_bucket{le=\"1.0\"}") - singleBefore;
+        assertTrue(single < steps, "some steps stepped several streams together: " + single + " of " + steps
+                + " steps had one");
+    }
+
+    /** A value from /metrics, the line that starts with {@code series}. */
+    static double metric(String series) throws Exception {
+        String metrics = HTTP.send(HttpRequest.newBuilder(uri("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no " + series + " in\n" + metrics);
+    }
+
+    @Test
+    void streamedEventsArriveBeforeTheGenerationEnds() throws Exception {
+        HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(uri("/v1/generate"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prefix\": \"the \", \"length\": " + fiveSeconds()
+                        + ", \"stream\": true, \"seed\": 1}")).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            List<String> events = new ArrayList<>();
+            for (String line; events.size() < 6 && (line = in.readLine()) != null; ) {
+                if (line.startsWith("event: ")) {
+                    events.add(line.substring(7));
+                }
+            }
+            assertEquals(List.of("start", "token", "token", "token", "token", "token"), events);
+            assertTrue(activeStreams() > 0, "the generation of 5 s is still running");
+        }
+        waitForNoActiveStreams(); // closing the stream is a client going away
+    }
+
+    @Test
+    void aStreamEndsWithItsCountsAndHasTheSameText() throws Exception {
+        HttpResponse<String> r = post("{\"prefix\": \"it was\", \"length\": 30, \"stream\": true, \"seed\": 9}");
+        StringBuilder text = new StringBuilder();
+        JsonObject done = null;
+        String event = null;
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith("event: ")) {
+                event = line.substring(7);
+            } else if (line.startsWith("data: ")) {
+                JsonObject data = JsonParser.parseString(line.substring(6)).getAsJsonObject();
+                switch (event) {
+                    case "start" -> text.append(data.get("prefix").getAsString());
+                    case "token" -> text.append(data.get("text").getAsString());
+                    case "done" -> done = data;
+                    default -> throw new AssertionError(line);
+                }
+            }
+        }
+        assertEquals(model.generate("it was", Sampling.temperature(1).seed(9).length(30)), text.toString());
+        assertEquals(30, done.get("tokens").getAsInt());
+    }
+
+    @Test
+    void modelsHealthAndMetrics() throws Exception {
+        JsonObject models = json(HTTP.send(HttpRequest.newBuilder(uri("/v1/models")).build(),
+                HttpResponse.BodyHandlers.ofString()));
+        JsonObject card = models.getAsJsonArray("models").get(0).getAsJsonObject();
+        assertEquals("tm", card.get("name").getAsString());
+        assertEquals("gru", card.get("cell").getAsString());
+        assertEquals(model.vocabulary().size(), card.get("vocabulary").getAsInt());
+        assertEquals(model.history().size(), card.getAsJsonArray("history").size());
+        assertTrue(card.get("val_perplexity").getAsDouble() > 1);
+        assertEquals("ok", json(HTTP.send(HttpRequest.newBuilder(uri("/health")).build(),
+                HttpResponse.BodyHandlers.ofString())).get("status").getAsString());
+        post("{\"prefix\": \"a\", \"length\": 7, \"seed\": 1}");
+        post("{\"temperature\": -1}");
+        String metrics = HTTP.send(HttpRequest.newBuilder(uri("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        for (String name : new String[] {"rnn4j_requests_total{route=\"/v1/generate\",status=\"200\"}",
+                "rnn4j_requests_total{route=\"/v1/generate\",status=\"400\"}", "rnn4j_tokens_generated_total{model=\"tm\"}",
+                "rnn4j_queue_streams{model=\"tm\"}", "rnn4j_active_streams{model=\"tm\"}",
+                "rnn4j_request_seconds_bucket{route=\"/v1/generate\",le=\"0.1\"}"}) {
+            assertTrue(metrics.contains(name), name + " in\n" + metrics);
+        }
+    }
+
+    // --- bad input: each answered with a JSON error (or a timeout), and the server serves on
+
+    static void refused(int status, String field, String body) throws Exception {
+        HttpResponse<String> r = post(body);
+        assertEquals(status, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), r.body());
+        JsonObject error = json(r);
+        if (field != null) {
+            assertEquals(field, error.get("field").getAsString(), r.body());
+        }
+        assertFalse(error.get("error").getAsString().isBlank());
+        servesOn();
+    }
+
+    static void servesOn() throws Exception {
+        HttpResponse<String> ok = post("{\"prefix\": \"ok\", \"length\": 5, \"seed\": 3}");
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertEquals(model.generate("ok", Sampling.temperature(1).seed(3).length(5)), json(ok).get("text").getAsString());
+    }
+
+    @Test
+    void badRequestsAreJsonErrorsNamingTheField() throws Exception {
+        refused(400, null, "{\"prefix\": \"the");
+        refused(400, null, "[1, 2]");
+        refused(400, null, "");
+        refused(400, "length", "{\"length\": \"ten\"}");
+        refused(400, "length", "{\"length\": 2.5}");
+        refused(400, "length", "{\"length\": 10000001}");
+        refused(400, "length", "{\"length\": -1}");
+        refused(400, "temperature", "{\"temperature\": -0.5}");
+        refused(400, "temperature", "{\"temperature\": \"NaN\"}");
+        refused(400, "top_p", "{\"top_p\": 0}");
+        refused(400, "samples", "{\"samples\": 100}");
+        refused(400, "stream", "{\"stream\": \"yes\"}");
+        refused(400, "prefix", "{\"prefix\": 12}");
+        refused(400, "prefix", "{\"prefix\": \"" + "a".repeat(4_001) + "\"}");
+        refused(400, "temprature", "{\"temprature\": 1}");
+        refused(404, "model", "{\"model\": \"../../etc/passwd\"}");
+        String message = json(post("{\"length\": 1e9}")).get("error").getAsString();
+        assertTrue(message.contains("0 to 10000000"), message);
+    }
+
+    @Test
+    void nanIsNotANumberJsonAllows() throws Exception {
+        refused(400, null, "{\"temperature\": NaN}");
+    }
+
+    @Test
+    void aTenMegabyteBodyIsRefused() throws Exception {
+        String big = "{\"prefix\": \"" + "a".repeat(10 * 1024 * 1024) + "\"}";
+        HttpResponse<String> r;
+        try {
+            r = post(big);
+            assertEquals(413, r.statusCode(), r.body().substring(0, Math.min(300, r.body().length())));
+            assertTrue(json(r).get("error").getAsString().contains("65536"), r.body());
+        } catch (java.io.IOException closedEarly) {
+            // the server may answer and close before the client has sent all 10 MB: the answer is then lost to
+            // this client, but the refusal is the point, and the next request must succeed
+        }
+        servesOn();
+    }
+
+    @Test
+    void unknownCharactersAreAnsweredWithAWarning() throws Exception {
+        HttpResponse<String> r = post("{\"prefix\": \"the 猫 \", \"length\": 10, \"seed\": 2}");
+        assertEquals(200, r.statusCode(), r.body());
+        String warnings = json(r).getAsJsonArray("warnings").toString();
+        assertTrue(warnings.contains("'猫', which is not in the model's vocabulary"), warnings);
+        assertEquals(model.generate("the 猫 ", Sampling.temperature(1).seed(2).length(10)),
+                json(r).get("text").getAsString());
+    }
+
+    @Test
+    void unknownRoutesAndMethodsAreJsonErrors() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri("/v1/nothing")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, r.statusCode());
+        assertTrue(json(r).get("error").getAsString().contains("POST /v1/generate"), r.body());
+        servesOn();
+    }
+
+    /** Headers sent a byte a second: the connection is closed after the header timeout (1.5 s here). */
+    @Test
+    void aClientSendingItsHeadersSlowlyIsCutOff() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            byte[] request = "POST /v1/generate HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}".getBytes();
+            long start = System.nanoTime();
+            boolean closed = false;
+            try {
+                for (byte b : request) {
+                    out.write(b);
+                    out.flush();
+                    Thread.sleep(1000);
+                    if ((System.nanoTime() - start) / 1e9 > 6) {
+                        break;
+                    }
+                }
+                closed = s.getInputStream().read() == -1;
+            } catch (java.io.IOException reset) {
+                closed = true;
+            }
+            assertTrue(closed, "the server closed the connection");
+            assertTrue((System.nanoTime() - start) / 1e9 < 6, "within the header timeout and a little");
+        }
+        servesOn();
+    }
+
+    /** A client that disconnects mid-stream: its generation stops at once, and nothing is left running. */
+    @Test
+    void aClientThatDisconnectsMidStreamStopsItsGeneration() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            byte[] body = ("{\"prefix\": \"the \", \"length\": " + fiveSeconds() + ", \"stream\": true, \"seed\": 4}")
+                    .getBytes(StandardCharsets.UTF_8);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /v1/generate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            InputStream in = s.getInputStream();
+            byte[] some = new byte[4096];
+            assertTrue(in.read(some) > 0);
+            assertTrue(activeStreams() > 0, "the stream is generating");
+        }
+        waitForNoActiveStreams();
+        servesOn();
+    }
+
+    static int activeStreams() throws Exception {
+        return (int) metric("rnn4j_active_streams{model=\"tm\"}");
+    }
+
+    /** The streams here take about 5 s; a cancelled one is gone within a few steps. */
+    static void waitForNoActiveStreams() throws Exception {
+        long until = System.nanoTime() + 1_000_000_000L;
+        while (activeStreams() > 0) {
+            assertTrue(System.nanoTime() < until, "a generation is still running 1 s after its client left");
+            Thread.sleep(20);
+        }
+    }
+
+    /** A full queue answers 503 with Retry-After; the server serves again once the queue has room. */
+    @Test
+    void aFullQueueAnswers503WithRetryAfter() throws Exception {
+        Limits small = new Limits(64 * 1024, 100, LONGEST, 2, 1, 2, 60, 10, 30);
+        try (Server busy = new Server(List.of(dir.resolve("tm.safetensors")), "127.0.0.1", 0, null, small, 1)) {
+            URI generate = URI.create("http://127.0.0.1:" + busy.port() + "/v1/generate");
+            java.util.function.Function<String, HttpRequest> request = body -> HttpRequest.newBuilder(generate)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            String slow = "{\"length\": " + fiveSeconds() + ", \"samples\": 2, \"seed\": 1}";
+            // one stream steps (batch 1), one waits, the queue (2) has one place left: two samples do not fit
+            var first = HTTP.sendAsync(request.apply(slow), HttpResponse.BodyHandlers.ofString());
+            long until = System.nanoTime() + 5_000_000_000L;
+            HttpResponse<String> refused;
+            do {
+                refused = HTTP.send(request.apply("{\"length\": 5, \"samples\": 2}"), HttpResponse.BodyHandlers.ofString());
+            } while (refused.statusCode() == 200 && System.nanoTime() < until);
+            assertEquals(503, refused.statusCode(), refused.body());
+            assertEquals("1", refused.headers().firstValue("Retry-After").orElse(null));
+            assertTrue(json(refused).get("error").getAsString().contains("busy"), refused.body());
+            assertEquals(200, first.get().statusCode(), "the request that filled the queue is served");
+            assertEquals(200, HTTP.send(request.apply("{\"length\": 5}"), HttpResponse.BodyHandlers.ofString())
+                    .statusCode());
+        }
+    }
+
+    /** Closing (as SIGTERM does) lets a stream in flight finish with its done event. */
+    @Test
+    void closingFinishesTheStreamsInFlight() throws Exception {
+        Server closing = new Server(List.of(dir.resolve("tm.safetensors")), "127.0.0.1", 0, null,
+                Limits.defaults().withMaxLength(LONGEST), 1);
+        int length = fiveSeconds() / 5; // about a second
+        HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + closing.port()
+                + "/v1/generate")).POST(HttpRequest.BodyPublishers.ofString("{\"length\": " + length
+                + ", \"stream\": true}")).build(), HttpResponse.BodyHandlers.ofInputStream());
+        Thread closer = new Thread(closing::close);
+        closer.start();
+        String body = new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
+        closer.join();
+        assertTrue(body.contains("event: done"), body.substring(Math.max(0, body.length() - 300)));
+        assertTrue(body.contains("\"tokens\":" + length + ","), body.substring(Math.max(0, body.length() - 300)));
+    }
+
+    @Test
+    void twoModelsWithOneNameAreRefused() throws Exception {
+        Path other = Files.createDirectories(dir.resolve("other")).resolve("tm.safetensors");
+        model.save(other);
+        org.rnn4j.InputException e = org.junit.jupiter.api.Assertions.assertThrows(org.rnn4j.InputException.class,
+                () -> new Server(List.of(dir.resolve("tm.safetensors"), other), "127.0.0.1", 0, null,
+                        Limits.defaults(), 1));
+        assertTrue(e.getMessage().contains("two models are named 'tm'"), e.getMessage());
+    }
+
+    @Test
+    void anApiKeyIsCheckedOnEveryApiRequest() throws Exception {
+        try (Server keyed = new Server(List.of(dir.resolve("tm.safetensors")), "127.0.0.1", 0, "s3cret",
+                Limits.defaults(), 1)) {
+            URI generate = URI.create("http://127.0.0.1:" + keyed.port() + "/v1/generate");
+            HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(generate)
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, none.statusCode(), none.body());
+            HttpResponse<String> wrong = HTTP.send(HttpRequest.newBuilder(generate).header("Authorization", "Bearer x")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, wrong.statusCode());
+            HttpResponse<String> right = HTTP.send(HttpRequest.newBuilder(generate)
+                    .header("Authorization", "Bearer s3cret")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"length\": 3}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, right.statusCode(), right.body());
+            assertNotEquals(401, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + keyed.port() + "/"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "the page itself is public");
+        }
+    }
+}
