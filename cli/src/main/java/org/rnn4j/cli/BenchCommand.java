@@ -18,6 +18,7 @@ import org.rnn4j.generate.Decoding;
 import org.rnn4j.data.Sampler;
 import org.rnn4j.data.TokenIds;
 import org.rnn4j.nn.CellType;
+import org.rnn4j.nn.Engine;
 import org.rnn4j.nn.Init;
 import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.nn.ModelConfig;
@@ -86,6 +87,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON ('-': standard output).")
     String json;
 
+    @Option(names = "--engine", paramLabel = "NAME",
+            description = "rnn4j (default) or libtorch (a build with -Plibtorch): where training runs.")
+    String engineName = "rnn4j";
+
+    @Option(names = "--device", paramLabel = "DEVICE", description = "cpu (default) or gpu, for --engine libtorch.")
+    String device = "cpu";
+
     @Spec
     CommandSpec spec;
 
@@ -104,6 +112,10 @@ final class BenchCommand implements Callable<Integer> {
             OutputFiles.checkFolder(Path.of(json), "--json");
         }
         PrintWriter out = spec.commandLine().getOut();
+        Engine engine = Engine.named(engineName, device);
+        if (engine != Engine.OWN && generate) {
+            throw new InputException("--generate measures rnn4j's own kernels; leave out --engine " + engineName);
+        }
 
         TokenIds ids;
         int v;
@@ -131,9 +143,10 @@ final class BenchCommand implements Callable<Integer> {
             teams.computeIfAbsent(t, Kernels::best);
             peaks.put(t, teams.get(t).fmaPeakGflops());
         }
-        out.printf(Locale.ROOT, "%s × %d layer%s; data: %s, V %d, T %d; kernels %s; FMA peak %s%n",
+        out.printf(Locale.ROOT, "%s × %d layer%s; data: %s, V %d, T %d; kernels %s; FMA peak %s%s%n",
                 TrainCommand.lower(cellType), layers, layers == 1 ? "" : "s", data, v, steps,
-                Kernels.best(1).name().replace(" × 1 thread", "") + ", tile " + Kernels.best(1).tile(), peakText(peaks));
+                Kernels.best(1).name().replace(" × 1 thread", "") + ", tile " + Kernels.best(1).tile(), peakText(peaks),
+                engine == Engine.OWN ? "" : "; training on " + engine.describe());
         List<Map<String, Object>> rows = new ArrayList<>();
         if (generate) {
             streams.forEach(n -> Flags.positive("--streams", n));
@@ -163,7 +176,7 @@ final class BenchCommand implements Callable<Integer> {
                                 + " tokens; the benchmark data has " + ids.length());
                     }
                     Map<String, Object> row = measure(ids, v, new ModelConfig(cellType, h, layers, 0, Init.NORMAL), b,
-                            teams.get(t), peaks.get(t));
+                            teams.get(t), peaks.get(t), engine);
                     rows.add(row);
                     out.printf(Locale.ROOT, "%6d %6d %5d %4d %8d %,12.0f %9.1f %6.1f%%%n", h, v, b, steps, t,
                             (double) row.get("tokens_per_second"), (double) row.get("gflops"),
@@ -177,6 +190,7 @@ final class BenchCommand implements Callable<Integer> {
             doc.put("layers", layers);
             doc.put("data", data);
             doc.put("kernels", Kernels.best(1).name());
+            doc.put("engine", engine.describe());
             doc.put("fma_peak_gflops", peaks);
             doc.put("results", rows);
             String text = new GsonBuilder().setPrettyPrinting().create().toJson(doc) + "\n";
@@ -190,12 +204,13 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, Object> measure(TokenIds ids, int v, ModelConfig shape, int b, Kernels kernels, double peak) {
+    private Map<String, Object> measure(TokenIds ids, int v, ModelConfig shape, int b, Kernels kernels, double peak,
+                                        Engine engine) {
         Rng rng = new Rng(0);
         LanguageModel model = shape.build(v, rng.split(), kernels);
         TrainConfig config = new TrainConfig(b, steps, Integer.MAX_VALUE, Optimizer.Kind.SGD, 1.0, 1.0,
                 Sampler.Kind.CONSECUTIVE, false, 0);
-        Trainer trainer = new Trainer(model, ids, config, rng.split(), rng.split(), kernels);
+        Trainer trainer = new Trainer(model, ids, config, rng.split(), rng.split(), kernels).on(engine);
         long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
         trainer.run(r -> { }, () -> System.nanoTime() > warmEnd);
         long[] tokens = {0};

@@ -23,6 +23,7 @@ import org.rnn4j.io.Checkpoint;
 import org.rnn4j.io.Checkpoint.Metrics;
 import org.rnn4j.io.DataConfig;
 import org.rnn4j.nn.CellType;
+import org.rnn4j.nn.Engine;
 import org.rnn4j.nn.Init;
 import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.nn.ModelConfig;
@@ -140,6 +141,14 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
+    @Option(names = "--engine", paramLabel = "NAME",
+            description = "Where the forward and backward passes run: rnn4j (default: its own kernels) or libtorch "
+                    + "(through DJL; a build with -Plibtorch). The checkpoint is the same either way.")
+    String engineName = "rnn4j";
+
+    @Option(names = "--device", paramLabel = "DEVICE", description = "cpu (default) or gpu, for --engine libtorch.")
+    String device = "cpu";
+
     @Option(names = "--val-fraction", paramLabel = "F",
             description = "Hold out the last F of the tokens, in [0, 0.5], to report validation perplexity (default: 0).")
     Double valFraction;
@@ -195,6 +204,10 @@ final class TrainCommand implements Callable<Integer> {
             OutputFiles.checkFolder(Path.of(plotBase), "--plot");
         }
         Kernels kernels = threads.kernels();
+        if (!List.of("cpu", "gpu").contains(device)) {
+            throw new InputException("--device " + device + ": the devices are cpu and gpu");
+        }
+        Engine engine = Engine.named(engineName, device);
 
         Checkpoint.Loaded resumed = null, base = null;
         Preset p;
@@ -307,6 +320,7 @@ final class TrainCommand implements Callable<Integer> {
                 ? new Trainer(model, ids, config, new Rng(resumed.state().sampleRng()),
                         new Rng(resumed.state().dropoutRng()), kernels)
                 : new Trainer(model, ids, config, rng.split(), rng.split(), kernels);
+        trainer.on(engine);
         List<Metrics> history = new ArrayList<>();
         if (resumed != null) {
             resumed.restore(trainer.optimizer());
@@ -323,7 +337,7 @@ final class TrainCommand implements Callable<Integer> {
                 vocab.size(), lower(shape.cell()), shape.hidden(), shape.layers() == 1 ? ""
                         : String.format(Locale.ROOT, " × %d layers, dropout %s", shape.layers(), shape.dropout()),
                 config.batch(), config.steps(), lower(config.optimizer()), config.lr(), config.clip(),
-                lower(config.sampling()), kernels.name());
+                lower(config.sampling()), engine == Engine.OWN ? kernels.name() : engine.describe());
         if (resumed != null) {
             out.printf(Locale.ROOT, "resuming %s after epoch %d of %d%n", resume, trainer.epochsDone(), config.epochs());
         }

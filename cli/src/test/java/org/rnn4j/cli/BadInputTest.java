@@ -112,6 +112,18 @@ class BadInputTest {
         fails("broken.zip: not a readable zip archive", "train", "--corpus", broken.toString());
     }
 
+    /** An engine this build lacks says what to build, in one line; so do a device and an engine that do not exist. */
+    @Test
+    void enginesAndDevices() {
+        String build = "--engine libtorch: this build has no libtorch engine; build it with 'mvn -Plibtorch package "
+                + "-DskipTests'";
+        fails(build, "train", "--engine", "libtorch", "--epochs", "1");
+        fails(build, "bench", "--engine", "libtorch", "--seconds", "1");
+        fails("--engine tpu: no such engine; the engines are rnn4j and libtorch", "train", "--engine", "tpu");
+        fails("--device gpu: rnn4j's own kernels run on the CPU", "train", "--device", "gpu");
+        fails("--device tpu: the devices are cpu and gpu", "train", "--device", "tpu");
+    }
+
     /**
      * The inputs of one's own text: a folder with no text files, an empty standard input, --member without a zip,
      * --init-from a damaged or non-model file, --preset text without a text. One line each, exit 2, no --out written.

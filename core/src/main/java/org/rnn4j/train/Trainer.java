@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import org.rnn4j.data.Batch;
 import org.rnn4j.data.Sampler;
 import org.rnn4j.data.TokenIds;
+import org.rnn4j.nn.Engine;
 import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.nn.State;
 import org.rnn4j.optim.GradientClipping;
@@ -28,6 +29,7 @@ public final class Trainer {
     private final Rng dropoutRng;
     private final Kernels kernels;
     private final Optimizer optimizer;
+    private Engine engine = Engine.OWN;
     private int epochsDone;
     /** The validation perplexity after each epoch done, NaN where there was none: what a plateau schedule reads. */
     private final List<Double> validation = new ArrayList<>();
@@ -50,6 +52,12 @@ public final class Trainer {
                     + config.batch() + " × " + config.steps() + "; it needs at least "
                     + Sampler.minimumTokens(config.batch(), config.steps()) + " tokens");
         }
+    }
+
+    /** Runs the minibatches' forward and backward passes on {@code engine} (rnn4j's own kernels unless told). */
+    public Trainer on(Engine engine) {
+        this.engine = java.util.Objects.requireNonNull(engine, "engine");
+        return this;
     }
 
     /** The optimiser, whose state a checkpoint saves and restores. */
@@ -99,7 +107,13 @@ public final class Trainer {
      */
     public void run(Consumer<EpochReport> onEpoch, BooleanSupplier stop) {
         final int B = config.batch(), T = config.steps();
-        LanguageModel.Workspace ws = model.workspace(B, T);
+        try (Engine.Step step = engine.steps(model, B, T)) {
+            run(step, onEpoch, stop);
+        }
+    }
+
+    private void run(Engine.Step step, Consumer<EpochReport> onEpoch, BooleanSupplier stop) {
+        final int B = config.batch(), T = config.steps();
         Batch batch = new Batch(B, T);
         State state = model.newState(B);
         boolean carry = sampler.kind() == Sampler.Kind.CONSECUTIVE;
@@ -117,7 +131,7 @@ public final class Trainer {
                 if (!carry) {
                     state.reset();
                 }
-                double loss = model.trainStep(ws, batch, state, dropoutRng);
+                double loss = step.trainStep(batch, state, dropoutRng);
                 double norm = GradientClipping.clip(model.params, config.clip(), kernels);
                 if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
                     throw new DivergenceException(epoch, index, sampler.batchesPerEpoch(), !Double.isFinite(loss)

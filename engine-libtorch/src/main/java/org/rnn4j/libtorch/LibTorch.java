@@ -1,0 +1,217 @@
+package org.rnn4j.libtorch;
+
+import ai.djl.Device;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.training.GradientCollector;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.rnn4j.InputException;
+import org.rnn4j.data.Batch;
+import org.rnn4j.nn.CellType;
+import org.rnn4j.nn.Engine;
+import org.rnn4j.nn.LanguageModel;
+import org.rnn4j.nn.Parameters;
+import org.rnn4j.nn.State;
+import org.rnn4j.tensor.Rng;
+
+/**
+ * rnn4j's models on libtorch through DJL: each minibatch's forward pass is written out with libtorch's tensors, the
+ * same equations, tensors and gate order as {@link org.rnn4j.nn.RecurrentLayer} (RNN; GRU r, z, n with its second
+ * bias on the recurrent side; LSTM i, f, g, o), its mean cross-entropy taken, and autograd's gradient is
+ * copied into the model's {@code params.grad}. The weights stay rnn4j's: they are uploaded for each minibatch, so
+ * rnn4j's clipping and optimisers update them as with its own kernels.
+ */
+public final class LibTorch implements Engine {
+    private final ai.djl.engine.Engine engine;
+    private final Device device;
+
+    LibTorch(String device) {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true"); // the natives come from the jar; never a download
+        }
+        // DJL looks for CUDA on every start and warns twice where there is none: a CPU user needs no such news
+        System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+        try {
+            engine = ai.djl.engine.Engine.getEngine("PyTorch");
+        } catch (EngineException | UnsatisfiedLinkError | IllegalArgumentException e) {
+            throw new InputException("--engine libtorch: libtorch did not start (" + e.getMessage() + "); build with "
+                    + "'mvn -Plibtorch package -DskipTests', whose jar carries the CPU natives", e);
+        }
+        if (device.equals("gpu")) {
+            if (engine.getGpuCount() == 0) {
+                throw new InputException("--device gpu: libtorch sees no GPU here; with an NVIDIA GPU build with "
+                        + "'mvn -Plibtorch,cuda package -DskipTests' (the README's libtorch section)");
+            }
+            this.device = Device.gpu();
+        } else {
+            this.device = Device.cpu();
+        }
+    }
+
+    @Override
+    public String name() {
+        return "libtorch";
+    }
+
+    @Override
+    public String describe() {
+        return "libtorch " + engine.getVersion() + " on " + (device.isGpu() ? "gpu " + device.getDeviceId() : "cpu");
+    }
+
+    @Override
+    public Step steps(LanguageModel model, int batch, int steps) {
+        return new Steps(model, batch, steps);
+    }
+
+    private final class Steps implements Step {
+        private final LanguageModel model;
+        private final int batch, steps;
+        private final NDManager root = NDManager.newBaseManager(device, "PyTorch");
+        private final int[] inputs, labels;
+
+        Steps(LanguageModel model, int batch, int steps) {
+            this.model = model;
+            this.batch = batch;
+            this.steps = steps;
+            this.inputs = new int[batch * steps];
+            this.labels = new int[batch * steps];
+        }
+
+        @Override
+        public double trainStep(Batch b, State state, Rng dropoutRng) {
+            if (dropoutRng != null && model.rnn.dropout > 0 && model.rnn.layers > 1) {
+                throw new InputException("--dropout with --engine libtorch: dropout between layers runs on rnn4j's "
+                        + "kernels only so far; train with --dropout 0 or without --engine libtorch");
+            }
+            try (NDManager m = root.newSubManager()) {
+                Map<String, NDArray> w;
+                double loss;
+                try (GradientCollector gc = engine.newGradientCollector()) { // autograd records inside it only
+                    w = upload(m, true);
+                    NDArray l = forwardLoss(m, w, b, state, DataType.FLOAT32);
+                    loss = -l.toType(DataType.FLOAT64, false).getDouble() * batch * steps;
+                    gc.backward(l.neg());
+                }
+                float[] grad = model.params.grad;
+                for (Parameters.View v : model.params.views()) {
+                    float[] g = w.get(v.name()).getGradient().toFloatArray();
+                    System.arraycopy(g, 0, grad, v.offset(), v.size());
+                }
+                return loss;
+            }
+        }
+
+        @Override
+        public double loss(Batch b, State state) {
+            try (NDManager m = root.newSubManager()) {
+                return -forwardLoss(m, upload(m, false), b, state, DataType.FLOAT64).getDouble() * batch * steps;
+            }
+        }
+
+        @Override
+        public float[] logits(Batch b, State state) {
+            try (NDManager m = root.newSubManager()) {
+                return forward(m, upload(m, false), b, state).toFloatArray();
+            }
+        }
+
+        /** The model's tensors on the device, by name. */
+        private Map<String, NDArray> upload(NDManager m, boolean gradients) {
+            Map<String, NDArray> w = new HashMap<>();
+            float[] data = model.params.data;
+            for (Parameters.View v : model.params.views()) {
+                NDArray a = m.create(FloatBuffer.wrap(data, v.offset(), v.size()), new Shape(v.rows(), v.cols()));
+                if (gradients) {
+                    a.setRequiresGradient(true);
+                }
+                w.put(v.name(), a);
+            }
+            return w;
+        }
+
+        /**
+         * The mean log-likelihood of the labels, in float32 or float64 (evaluation: DJL's conversion to float64 cuts
+         * autograd's graph, so training takes its loss in float32 as PyTorch would).
+         */
+        private NDArray forwardLoss(NDManager m, Map<String, NDArray> w, Batch b, State state, DataType type) {
+            NDArray logits = forward(m, w, b, state);
+            if (type != DataType.FLOAT32) {
+                logits = logits.toType(type, false);
+            }
+            NDArray picked = logits.logSoftmax(1).mul(m.create(labels, new Shape(labels.length))
+                    .oneHot(model.vocab, type));
+            return picked.sum().div(labels.length);
+        }
+
+        /** The logits (T·B, V), time-major; the labels made time-major too; the state carried and written back. */
+        private NDArray forward(NDManager m, Map<String, NDArray> w, Batch b, State state) {
+            final int B = batch, T = steps, N = B * T, H = model.hidden;
+            for (int t = 0; t < T; t++) { // time-major, as rnn4j stacks its outputs
+                for (int r = 0; r < B; r++) {
+                    inputs[t * B + r] = b.x[r * T + t];
+                    labels[t * B + r] = b.y[r * T + t];
+                }
+            }
+            CellType cell = model.rnn.cell;
+            NDArray below = null;
+            for (int l = 0; l < model.rnn.layers; l++) {
+                String pre = l == 0 ? "" : "l" + (l + 1) + ".";
+                NDArray wx = w.get(pre + "W_xh"), wh = w.get(pre + "W_hh"), bias = w.get(pre + "b_h").reshape(-1);
+                NDArray proj = l == 0
+                        ? Embedding.embedding(m.create(inputs, new Shape(N)).toType(DataType.INT64, false), wx,
+                                SparseFormat.DENSE).singletonOrThrow()
+                        : below.matMul(wx);
+                proj = proj.add(bias);
+                NDArray h = m.create(FloatBuffer.wrap(state.h(l)), new Shape(B, H));
+                NDArray c = cell == CellType.LSTM ? m.create(FloatBuffer.wrap(state.c(l)), new Shape(B, H)) : null;
+                NDArray bhh = cell == CellType.GRU ? w.get(pre + "b_hh").reshape(-1) : null;
+                List<NDArray> outs = new ArrayList<>(T);
+                for (int t = 0; t < T; t++) {
+                    NDArray x = proj.get(new NDIndex().addSliceDim((long) t * B, (long) (t + 1) * B));
+                    switch (cell) {
+                        case RNN -> h = x.add(h.matMul(wh)).tanh();
+                        case LSTM -> {
+                            NDList g = x.add(h.matMul(wh)).split(4, 1);
+                            NDArray i = Activation.sigmoid(g.get(0)), f = Activation.sigmoid(g.get(1));
+                            NDArray gg = g.get(2).tanh(), o = Activation.sigmoid(g.get(3));
+                            c = f.mul(c).add(i.mul(gg));
+                            h = o.mul(c.tanh());
+                        }
+                        case GRU -> {
+                            NDList a = x.split(3, 1), q = h.matMul(wh).add(bhh).split(3, 1);
+                            NDArray r = Activation.sigmoid(a.get(0).add(q.get(0)));
+                            NDArray z = Activation.sigmoid(a.get(1).add(q.get(1)));
+                            NDArray n = a.get(2).add(r.mul(q.get(2))).tanh();
+                            h = n.add(z.mul(h.sub(n)));
+                        }
+                    }
+                    outs.add(h);
+                }
+                System.arraycopy(h.toFloatArray(), 0, state.h(l), 0, B * H);
+                if (c != null) {
+                    System.arraycopy(c.toFloatArray(), 0, state.c(l), 0, B * H);
+                }
+                below = NDArrays.concat(new NDList(outs));
+            }
+            return below.matMul(w.get("W_hq")).add(w.get("b_q").reshape(-1));
+        }
+
+        @Override
+        public void close() {
+            root.close();
+        }
+    }
+}
