@@ -3,20 +3,14 @@ package org.rnn4j.libtorch;
 import ai.djl.Device;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.Activation;
-import ai.djl.nn.core.Embedding;
+import ai.djl.nn.recurrent.RNN;
 import ai.djl.training.GradientCollector;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.rnn4j.InputException;
 import org.rnn4j.data.Batch;
@@ -28,9 +22,10 @@ import org.rnn4j.nn.State;
 import org.rnn4j.tensor.Rng;
 
 /**
- * rnn4j's models on libtorch through DJL: each minibatch's forward pass is written out with libtorch's tensors, the
- * same equations, tensors and gate order as {@link org.rnn4j.nn.RecurrentLayer} (RNN; GRU r, z, n with its second
- * bias on the recurrent side; LSTM i, f, g, o), its mean cross-entropy taken, and autograd's gradient is
+ * rnn4j's models on libtorch through DJL: each minibatch runs libtorch's own fused recurrent op ({@code torch.rnn_tanh},
+ * {@code gru}, {@code lstm}) on rnn4j's tensors, which have the same equations and gate order as PyTorch's (RNN; GRU
+ * r, z, n with its second bias on the recurrent side; LSTM i, f, g, o), then the output layer and the mean
+ * cross-entropy, and autograd's gradient is
  * copied into the model's {@code params.grad}. The weights stay rnn4j's: they are uploaded for each minibatch, so
  * rnn4j's clipping and optimisers update them as with its own kernels.
  */
@@ -158,7 +153,7 @@ public final class LibTorch implements Engine {
 
         /** The logits (T·B, V), time-major; the labels made time-major too; the state carried and written back. */
         private NDArray forward(NDManager m, Map<String, NDArray> w, Batch b, State state) {
-            final int B = batch, T = steps, N = B * T, H = model.hidden;
+            final int B = batch, T = steps, H = model.hidden, L = model.rnn.layers, V = model.vocab;
             for (int t = 0; t < T; t++) { // time-major, as rnn4j stacks its outputs
                 for (int r = 0; r < B; r++) {
                     inputs[t * B + r] = b.x[r * T + t];
@@ -166,47 +161,46 @@ public final class LibTorch implements Engine {
                 }
             }
             CellType cell = model.rnn.cell;
-            NDArray below = null;
-            for (int l = 0; l < model.rnn.layers; l++) {
+            // libtorch's own fused recurrent ops, with rnn4j's tensors laid out as PyTorch's flat weights:
+            // per layer W_ihᵀ, W_hhᵀ, b_ih, b_hh (rnn4j's GRU has its b_hh; the RNN and LSTM add none)
+            NDList params = new NDList();
+            for (int l = 0; l < L; l++) {
                 String pre = l == 0 ? "" : "l" + (l + 1) + ".";
-                NDArray wx = w.get(pre + "W_xh"), wh = w.get(pre + "W_hh"), bias = w.get(pre + "b_h").reshape(-1);
-                NDArray proj = l == 0
-                        ? Embedding.embedding(m.create(inputs, new Shape(N)).toType(DataType.INT64, false), wx,
-                                SparseFormat.DENSE).singletonOrThrow()
-                        : below.matMul(wx);
-                proj = proj.add(bias);
-                NDArray h = m.create(FloatBuffer.wrap(state.h(l)), new Shape(B, H));
-                NDArray c = cell == CellType.LSTM ? m.create(FloatBuffer.wrap(state.c(l)), new Shape(B, H)) : null;
-                NDArray bhh = cell == CellType.GRU ? w.get(pre + "b_hh").reshape(-1) : null;
-                List<NDArray> outs = new ArrayList<>(T);
-                for (int t = 0; t < T; t++) {
-                    NDArray x = proj.get(new NDIndex().addSliceDim((long) t * B, (long) (t + 1) * B));
-                    switch (cell) {
-                        case RNN -> h = x.add(h.matMul(wh)).tanh();
-                        case LSTM -> {
-                            NDList g = x.add(h.matMul(wh)).split(4, 1);
-                            NDArray i = Activation.sigmoid(g.get(0)), f = Activation.sigmoid(g.get(1));
-                            NDArray gg = g.get(2).tanh(), o = Activation.sigmoid(g.get(3));
-                            c = f.mul(c).add(i.mul(gg));
-                            h = o.mul(c.tanh());
-                        }
-                        case GRU -> {
-                            NDList a = x.split(3, 1), q = h.matMul(wh).add(bhh).split(3, 1);
-                            NDArray r = Activation.sigmoid(a.get(0).add(q.get(0)));
-                            NDArray z = Activation.sigmoid(a.get(1).add(q.get(1)));
-                            NDArray n = a.get(2).add(r.mul(q.get(2))).tanh();
-                            h = n.add(z.mul(h.sub(n)));
-                        }
-                    }
-                    outs.add(h);
-                }
-                System.arraycopy(h.toFloatArray(), 0, state.h(l), 0, B * H);
-                if (c != null) {
-                    System.arraycopy(c.toFloatArray(), 0, state.c(l), 0, B * H);
-                }
-                below = NDArrays.concat(new NDList(outs));
+                params.add(w.get(pre + "W_xh").transpose());
+                params.add(w.get(pre + "W_hh").transpose());
+                params.add(w.get(pre + "b_h").reshape(-1));
+                params.add(cell == CellType.GRU ? w.get(pre + "b_hh").reshape(-1) : m.zeros(new Shape(cell.gates * H)));
             }
-            return below.matMul(w.get("W_hq")).add(w.get("b_q").reshape(-1));
+            // one-hot inputs, as the seeds' concise model feeds them (a row of W_xh, exactly)
+            NDArray x = m.create(inputs, new Shape(T, B)).oneHot(V);
+            NDArray h0 = stacked(m, state, false, L, B, H);
+            NDList out = switch (cell) {
+                case RNN -> x.getNDArrayInternal().rnn(x, h0, params, true, L, RNN.Activation.TANH, 0, true, false,
+                        false);
+                case GRU -> x.getNDArrayInternal().gru(x, h0, params, true, L, 0, true, false, false);
+                case LSTM -> x.getNDArrayInternal().lstm(x, new NDList(h0, stacked(m, state, true, L, B, H)), params,
+                        true, L, 0, true, false, false);
+            };
+            float[] hy = out.get(1).toFloatArray();
+            for (int l = 0; l < L; l++) {
+                System.arraycopy(hy, l * B * H, state.h(l), 0, B * H);
+            }
+            if (cell == CellType.LSTM) {
+                float[] cy = out.get(2).toFloatArray();
+                for (int l = 0; l < L; l++) {
+                    System.arraycopy(cy, l * B * H, state.c(l), 0, B * H);
+                }
+            }
+            return out.get(0).reshape(T * B, H).matMul(w.get("W_hq")).add(w.get("b_q").reshape(-1));
+        }
+
+        /** The state's h (or c) of every layer as one (L, B, H) array. */
+        private NDArray stacked(NDManager m, State state, boolean cells, int layers, int batchSize, int hidden) {
+            float[] all = new float[layers * batchSize * hidden];
+            for (int l = 0; l < layers; l++) {
+                System.arraycopy(cells ? state.c(l) : state.h(l), 0, all, l * batchSize * hidden, batchSize * hidden);
+            }
+            return m.create(all, new Shape(layers, batchSize, hidden));
         }
 
         @Override

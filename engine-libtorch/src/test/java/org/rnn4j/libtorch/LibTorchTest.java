@@ -35,10 +35,14 @@ import org.rnn4j.text.Vocab;
 import org.rnn4j.train.TrainConfig;
 import org.rnn4j.train.Trainer;
 
-/** The libtorch engine against rnn4j's own kernels, on the CPU: losses, perplexities, an epoch's weights, text. */
+/**
+ * The libtorch engine against rnn4j's own kernels: losses, perplexities, an epoch's weights, text. On the CPU, or on
+ * {@code -Drnn4j.test.device=gpu} (scripts/gpu-check.sh) against rnn4j's kernels on the CPU.
+ */
 class LibTorchTest {
     static Encoded text;
     static Engine torch;
+    static final String DEVICE = System.getProperty("rnn4j.test.device", "cpu");
     static final Kernels KERNELS = Kernels.best(1);
     @TempDir
     static Path dir;
@@ -48,7 +52,7 @@ class LibTorchTest {
         StringBuilder sb = new StringBuilder();
         Corpus.read(Corpus.BUILT_IN, null, Preprocessing.LETTERS, 3_000, false, sb::appendCodePoint);
         text = Encoded.build("tm", List.of(new StringReader(sb.toString())), Preprocessing.LETTERS, 0, 0);
-        torch = Engine.named("libtorch", "cpu");
+        torch = Engine.named("libtorch", DEVICE);
     }
 
     static List<Arguments> models() {
@@ -166,6 +170,7 @@ class LibTorchTest {
 
     @Test
     void itSaysWhereItRuns() {
-        assertTrue(torch.describe().matches("libtorch 2\\.\\d+\\.\\d+ on cpu"), torch.describe());
+        assertTrue(torch.describe().matches("libtorch 2\\.\\d+\\.\\d+ on " + (DEVICE.equals("gpu") ? "gpu \\d+" : "cpu")),
+                torch.describe());
     }
 }
