@@ -36,6 +36,21 @@ final class VectorProducts {
      */
     static void gemm(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, int aTile,
                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        // K in blocks, C written between them: each element's sum keeps its order (a float stored and
+        // reloaded is the same float), and a tile's strip of B, KC × 3 vectors (24 KB at 256 bits), stays in
+        // the L1 cache while every block of rows passes over it. Measured on the AVX2 host, one thread, best
+        // of 40: dW (512 × 1120)·(1120 × 2048) 20–21 GFLOPS in one block, 34–37 in blocks of 256 or 512
+        for (int k0 = 0; k0 < k; k0 += KC) {
+            block(m, n, Math.min(KC, k - k0), a, aOff + k0 * aCol, aRow, aCol, aTile, b, bOff + k0 * ldb, ldb,
+                    c, cOff, ldc, accumulate || k0 > 0);
+        }
+    }
+
+    /** Rows of B (and columns of A) a product takes at a time. */
+    private static final int KC = 256;
+
+    private static void block(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, int aTile,
+                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
         // column panels outside, row blocks inside: a K × V·L panel of B stays in cache while every
         // row block of A passes over it, instead of all of B streaming once per row block
         int j = 0;

@@ -57,7 +57,7 @@ class KernelsTest {
         int[] sizes = {1, 2, 3, 4, 5, 8, 12, 13, 23, 24, 25, 31, 33, 47, 48, 49, 64, 65, 97, 130, 200};
         for (int m : new int[] {1, 3, 4, 5, 8, 13, 36}) {
             for (int n : sizes) {
-                for (int k : new int[] {1, 5, 40}) {
+                for (int k : new int[] {1, 5, 40, 600}) { // 600: past the products' blocks of K
                     for (boolean transposedA : new boolean[] {false, true}) {
                         for (boolean accumulate : new boolean[] {false, true}) {
                             int lda = (transposedA ? m : k) + 1, ldb = n + 2, ldc = n + 3;
