@@ -51,16 +51,10 @@ public final class Generator {
         State batch = model.newState(streams);
         int[] tokens = new int[streams];
         LanguageModel.Workspace one = model.generationWorkspace(1);
-        for (int b = 0; b < streams; b++) { // all of a prefix but its last token, at batch 1
-            int[] given = vocab.encode(prefixes.get(b));
+        for (int b = 0; b < streams; b++) {
             State state = model.newState(1);
-            int[] token = new int[1];
-            for (int t = 0; t + 1 < given.length; t++) {
-                token[0] = given[t];
-                model.forward(one, token, state, null);
-            }
+            tokens[b] = prime(model, one, vocab.encode(prefixes.get(b)), state);
             batch.copyRow(b, state, 0);
-            tokens[b] = given.length > 0 ? given[given.length - 1] : LanguageModel.NO_INPUT;
         }
         LanguageModel.Workspace ws = streams == 1 ? one : model.generationWorkspace(streams);
         for (int t = 0; t < length; t++) {
@@ -71,6 +65,20 @@ public final class Generator {
                 out.accept(b, tokens[b]);
             }
         }
+    }
+
+    /**
+     * Feeds all of a prefix but its last token into {@code state} (one sequence), token by token through {@code one}
+     * (a {@link LanguageModel#generationWorkspace} of batch 1), outputs ignored. Returns the last token, the first
+     * input of the continuation's first step ({@link LanguageModel#NO_INPUT} for an empty prefix).
+     */
+    public static int prime(LanguageModel model, LanguageModel.Workspace one, int[] prefix, State state) {
+        int[] token = new int[1];
+        for (int t = 0; t + 1 < prefix.length; t++) {
+            token[0] = prefix[t];
+            model.forward(one, token, state, null);
+        }
+        return prefix.length > 0 ? prefix[prefix.length - 1] : LanguageModel.NO_INPUT;
     }
 
     /**

@@ -50,9 +50,22 @@ final class Batcher implements AutoCloseable {
     static final int[] END = new int[0];
 
     /** A prefix already fed (but its last token) into a state of its own, and what is left to draw. */
-    record Stream(Job job, int sample, State state, int[] token, TokenSampler sampler, int[] remaining) {
+    static final class Stream {
+        final Job job;
+        final int sample;
+        final State state;
+        final TokenSampler sampler;
+        /** The next step's input: the prefix's last token, then each token drawn. */
+        int token;
+        int remaining;
+
         Stream(Job job, int sample, State state, int lastToken, TokenSampler sampler, int length) {
-            this(job, sample, state, new int[] {lastToken}, sampler, new int[] {length});
+            this.job = job;
+            this.sample = sample;
+            this.state = state;
+            this.token = lastToken;
+            this.sampler = sampler;
+            this.remaining = length;
         }
     }
 
@@ -117,7 +130,7 @@ final class Batcher implements AutoCloseable {
                     admit(streams, s);
                 }
                 streams.removeIf(s -> {
-                    if (s.job().cancelled()) {
+                    if (s.job.cancelled()) {
                         end(s);
                         return true;
                     }
@@ -140,7 +153,7 @@ final class Batcher implements AutoCloseable {
             streams.forEach(this::end);
             for (Stream s; (s = queue.poll()) != null; ) {
                 waiting.decrementAndGet();
-                s.job().cancel();
+                s.job.cancel();
                 end(s);
             }
         }
@@ -154,7 +167,7 @@ final class Batcher implements AutoCloseable {
 
     private void end(Stream s) {
         active.decrementAndGet();
-        s.job().ended();
+        s.job.ended();
     }
 
     /** One token for every stream: their rows in, one forward pass, their rows out. */
@@ -162,22 +175,22 @@ final class Batcher implements AutoCloseable {
         int n = streams.size();
         for (int b = 0; b < n; b++) {
             Stream s = streams.get(b);
-            batch.copyRow(b, s.state(), 0);
-            tokens[b] = s.token()[0];
+            batch.copyRow(b, s.state, 0);
+            tokens[b] = s.token;
         }
         model.forward(ws, tokens, batch, null);
         onStep.accept(n);
         float[] logits = ws.outputs();
         for (int b = 0; b < n; b++) {
             Stream s = streams.get(b);
-            int next = s.sampler().next(logits, b * model.vocab);
-            s.state().copyRow(0, batch, b);
-            s.token()[0] = next;
-            s.job().events.add(new int[] {s.sample(), next});
-            s.remaining()[0]--;
+            int next = s.sampler.next(logits, b * model.vocab);
+            s.state.copyRow(0, batch, b);
+            s.token = next;
+            s.job.events.add(new int[] {s.sample, next});
+            s.remaining--;
         }
         streams.removeIf(s -> {
-            if (s.remaining()[0] == 0) {
+            if (s.remaining == 0) {
                 end(s);
                 return true;
             }

@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Locale;
 import org.rnn4j.TextModel;
 import org.rnn4j.generate.Decoding;
+import org.rnn4j.generate.Generator;
 import org.rnn4j.generate.TokenSampler;
 import org.rnn4j.io.Checkpoint;
 import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.nn.State;
 import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
-import org.rnn4j.text.Corpus;
 import org.rnn4j.text.Vocab;
 
 /**
@@ -72,15 +72,9 @@ final class ServedModel implements AutoCloseable {
      */
     Batcher.Job start(String given, GenerationRequest r, long seed) {
         Vocab vocab = text.vocabulary();
-        int[] ids = vocab.encode(given);
         Feeder f = feeders.get();
         State state = f.model().newState(1);
-        int[] token = new int[1];
-        for (int t = 0; t + 1 < ids.length; t++) {
-            token[0] = ids[t];
-            f.model().forward(f.workspace(), token, state, null);
-        }
-        int last = ids.length > 0 ? ids[ids.length - 1] : LanguageModel.NO_INPUT;
+        int last = Generator.prime(f.model(), f.workspace(), vocab.encode(given), state);
         Decoding decoding = new Decoding(r.temperature(), r.topK(), r.topP());
         Rng rng = new Rng(seed);
         Batcher.Job job = new Batcher.Job(r.samples());
@@ -100,10 +94,6 @@ final class ServedModel implements AutoCloseable {
     /** A token's text as {@code rnn4j generate} prints it (a document separator as ␜). */
     String shown(int token) {
         return text.vocabulary().shown(token);
-    }
-
-    static String shownPrefix(String given) {
-        return Corpus.shown(given);
     }
 
     JsonObject card() {

@@ -27,6 +27,7 @@ import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.HttpConnection;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
+import org.rnn4j.text.Corpus;
 
 /**
  * {@code rnn4j serve}: generation over HTTP with Javalin on Jetty. Routes: {@code POST /v1/generate} (JSON, or
@@ -259,6 +260,11 @@ public final class Server implements AutoCloseable {
         return start + (long) (limits.requestSeconds() * 1e9);
     }
 
+    private ApiError timedOut() {
+        return new ApiError(503, "length", "the generation took longer than " + limits.requestSeconds()
+                + " s and was stopped; ask for fewer tokens or samples");
+    }
+
     /** The next event of a job, or null when the request's time is up (the job then cancelled). */
     private int[] next(Batcher.Job job, long deadline) throws InterruptedException {
         int[] e = job.events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -270,7 +276,7 @@ public final class Server implements AutoCloseable {
 
     private void whole(Context ctx, ServedModel m, GenerationRequest r, ServedModel.Prefix prefix, long seed,
                        Batcher.Job job, long start) throws InterruptedException {
-        String shown = ServedModel.shownPrefix(prefix.given());
+        String shown = Corpus.shown(prefix.given());
         StringBuilder[] texts = new StringBuilder[r.samples()];
         for (int i = 0; i < texts.length; i++) {
             texts[i] = new StringBuilder(shown);
@@ -280,8 +286,7 @@ public final class Server implements AutoCloseable {
             long deadline = deadline(start);
             for (int[] e; (e = next(job, deadline)) != Batcher.END; tokens++) {
                 if (e == null) {
-                    throw new ApiError(503, "length", "the generation took longer than " + limits.requestSeconds()
-                            + " s and was stopped; ask for fewer tokens or samples");
+                    throw timedOut();
                 }
                 texts[e[0]].append(m.shown(e[1]));
             }
@@ -303,7 +308,7 @@ public final class Server implements AutoCloseable {
         JsonObject o = new JsonObject();
         o.addProperty("model", m.name);
         o.addProperty("seed", seed);
-        o.addProperty("prefix", ServedModel.shownPrefix(prefix.given()));
+        o.addProperty("prefix", Corpus.shown(prefix.given()));
         o.addProperty("length", r.length());
         JsonArray warnings = new JsonArray();
         prefix.warnings().forEach(warnings::add);
@@ -333,8 +338,7 @@ public final class Server implements AutoCloseable {
                 JsonObject token = new JsonObject();
                 for (int[] e; (e = next(job, deadline)) != Batcher.END; tokens++) {
                     if (e == null) {
-                        event(out, "error", new ApiError(503, "length", "the generation took longer than "
-                                + limits.requestSeconds() + " s and was stopped").toJson());
+                        event(out, "error", timedOut().toJson());
                         return;
                     }
                     token.addProperty("sample", e[0]);
