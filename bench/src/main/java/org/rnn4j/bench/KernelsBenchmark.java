@@ -48,7 +48,7 @@ public class KernelsBenchmark {
         Rng rng = new Rng(1);
         h = random(B * hidden, rng);
         w = random(hidden * hidden, rng);
-        packed = new float[Kernels.packedSize(hidden, hidden)];
+        packed = new float[k.packedSize(hidden, hidden)];
         k.pack(hidden, hidden, w, 0, hidden, false, packed);
         c = new float[B * hidden];
         hs = random(T * B * hidden, rng);

@@ -81,7 +81,7 @@ public final class LanguageModel {
         final int[] labels;
 
         Workspace(int batch, int steps, boolean frozen) {
-            rec = rnn.buffers(batch, steps, frozen);
+            rec = rnn.buffers(batch, steps, frozen, k);
             logits = new float[steps * batch * vocab];
             whqT = frozen ? null : new float[vocab * hidden];
             labels = new int[steps * batch];

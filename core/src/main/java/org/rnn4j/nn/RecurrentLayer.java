@@ -125,7 +125,7 @@ public final class RecurrentLayer {
         final float[] dhNext, dc;
         final int[] inputs;
 
-        Buffers(int batch, int steps, boolean frozen) {
+        Buffers(int batch, int steps, boolean frozen, Kernels kernels) {
             this.batch = batch;
             this.steps = steps;
             this.frozen = frozen;
@@ -137,9 +137,9 @@ public final class RecurrentLayer {
             boolean drops = dropout > 0 && layers > 1 && !frozen;
             masks = drops ? new float[layers - 1][N * H] : null;
             dropped = drops ? new float[layers - 1][N * H] : null;
-            whPacked = new float[layers][Kernels.packedSize(H, GH)];
-            wTPacked = frozen ? null : new float[Kernels.packedSize(GH, H)];
-            dzPacked = frozen ? null : new float[Kernels.packedSize(N, GH)];
+            whPacked = new float[layers][kernels.packedSize(H, GH)];
+            wTPacked = frozen ? null : new float[kernels.packedSize(GH, H)];
+            dzPacked = frozen ? null : new float[kernels.packedSize(N, GH)];
             dh = frozen ? null : new float[N * H];
             dhSpare = frozen ? null : new float[N * H];
             dhNext = frozen ? null : new float[batch * H];
@@ -166,8 +166,9 @@ public final class RecurrentLayer {
         }
     }
 
-    Buffers buffers(int batch, int steps, boolean frozen) {
-        return new Buffers(batch, steps, frozen);
+    /** Buffers for (B, T) minibatches; the packed weights are laid out for {@code kernels}, which must run them. */
+    Buffers buffers(int batch, int steps, boolean frozen, Kernels kernels) {
+        return new Buffers(batch, steps, frozen, kernels);
     }
 
     State newState(int batch) {

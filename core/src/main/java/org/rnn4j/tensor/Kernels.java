@@ -141,22 +141,30 @@ public class Kernels {
         gemm(m, n, k, a, aOff, 1, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
-    /** Width of the column panels of a packed matrix. */
-    public static final int PANEL = 64;
+    /** Width of the reference kernels' column panels of a packed matrix. */
+    static final int PANEL = 64;
 
-    /** Column panels that cover n columns, the last one possibly partial. */
-    static int panels(int n) {
-        return (n + PANEL - 1) / PANEL;
+    /**
+     * Width of the column panels of a matrix packed by these kernels: a packed matrix is theirs alone, as the fast
+     * kernels lay a panel out as one register tile's columns.
+     */
+    protected int panelWidth() {
+        return PANEL;
     }
 
-    /** Floats needed to pack a (k, n) matrix: whole panels, the last one zero-padded. */
-    public static int packedSize(int k, int n) {
-        return panels(n) * PANEL * k;
+    /** Column panels that cover n columns, the last one possibly partial. */
+    final int panels(int n) {
+        return (n + panelWidth() - 1) / panelWidth();
+    }
+
+    /** Floats needed to pack a (k, n) matrix with these kernels: whole panels, the last one zero-padded. */
+    public final int packedSize(int k, int n) {
+        return panels(n) * panelWidth() * k;
     }
 
     /**
      * Packs a (k, n) matrix B into column panels for {@link #matmulPacked}: panel p holds columns
-     * [p·PANEL, (p+1)·PANEL) as k contiguous rows of PANEL floats, zero-padded past n. With
+     * [p·w, (p+1)·w), w = {@link #panelWidth()}, as k contiguous rows of w floats, zero-padded past n. With
      * {@code transposed}, B is the transpose of the stored (n, k) matrix: element (kk, j) is
      * {@code b[bOff + j * ldb + kk]}. Done once per minibatch for a weight used at every step, so each
      * step streams it from cache in order.
@@ -169,22 +177,22 @@ public class Kernels {
 
     protected final void packPanel(int p, int k, int n, float[] b, int bOff, int ldb, boolean transposed,
                                    float[] packed) {
-        int base = p * k * PANEL, j0 = p * PANEL, width = Math.min(PANEL, n - j0);
+        int w = panelWidth(), base = p * k * w, j0 = p * w, width = Math.min(w, n - j0);
         if (transposed) {
             for (int jj = 0; jj < width; jj++) {
                 int src = bOff + (j0 + jj) * ldb;
                 for (int kk = 0; kk < k; kk++) {
-                    packed[base + kk * PANEL + jj] = b[src + kk];
+                    packed[base + kk * w + jj] = b[src + kk];
                 }
             }
         } else {
             for (int kk = 0; kk < k; kk++) {
-                System.arraycopy(b, bOff + kk * ldb + j0, packed, base + kk * PANEL, width);
+                System.arraycopy(b, bOff + kk * ldb + j0, packed, base + kk * w, width);
             }
         }
-        if (width < PANEL) {
+        if (width < w) {
             for (int kk = 0; kk < k; kk++) {
-                java.util.Arrays.fill(packed, base + kk * PANEL + width, base + (kk + 1) * PANEL, 0f);
+                java.util.Arrays.fill(packed, base + kk * w + width, base + (kk + 1) * w, 0f);
             }
         }
     }
@@ -230,9 +238,10 @@ public class Kernels {
     protected void gemmPacked(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] packed,
                               float[] c, int cOff, int ldc, boolean accumulate,
                               Epilogue epilogue, float[] g, int gOff, float[] y, int yOff) {
-        for (int j0 = 0, p = 0; j0 < n; j0 += PANEL, p++) {
-            int width = Math.min(PANEL, n - j0);
-            gemm(m, width, k, a, aOff, aRow, aCol, packed, p * k * PANEL, PANEL, c, cOff + j0, ldc, accumulate);
+        int w = panelWidth();
+        for (int j0 = 0, p = 0; j0 < n; j0 += w, p++) {
+            int width = Math.min(w, n - j0);
+            gemm(m, width, k, a, aOff, aRow, aCol, packed, p * k * w, w, c, cOff + j0, ldc, accumulate);
             epilogue(epilogue, m, j0, width, c, cOff, ldc, g, gOff, y, yOff);
         }
     }

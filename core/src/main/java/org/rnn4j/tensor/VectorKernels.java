@@ -20,9 +20,8 @@ final class VectorKernels extends Kernels {
     /** Row blocks a product is cut into when it is too narrow for column panels. */
     private static final int ROW_CHUNKS = 8;
 
-    static {
-        assert PANEL % L == 0 : "a packed panel holds whole vectors";
-    }
+    /** Columns of a chunk of a product whose B is not packed: whole tiles, 64 or a little more. */
+    private static final int COLUMNS = (PANEL + VectorProducts.NR - 1) / VectorProducts.NR * VectorProducts.NR;
 
     private final WorkerTeam team;
     private final GemmJob job = new GemmJob();
@@ -33,8 +32,8 @@ final class VectorKernels extends Kernels {
     private final TileJob tileJob = new TileJob();
     private final ColumnSumJob columnSumJob = new ColumnSumJob();
     private final TransposeJob transposeJob = new TransposeJob();
-    /** Room for A copied into tiles; grown, never shrunk, so the steady state allocates nothing. */
-    private float[] tiles = new float[0];
+    /** Room for A copied into tiles, or row-major; grown, never shrunk, so the steady state allocates nothing. */
+    private float[] tiles = new float[0], rows = new float[0];
 
     VectorKernels(int threads) {
         FloatVector.zero(S); // fails here, not later, when the module is absent
@@ -116,10 +115,9 @@ final class VectorKernels extends Kernels {
         }
         GemmJob g = job;
         g.set(m, n, k, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, accumulate);
-        if (n >= 2 * PANEL) {
+        if (n >= 2 * COLUMNS) {
             g.rowsPerChunk = 0;
-            g.panelStride = PANEL; // panel p starts p·PANEL columns into B
-            team.run(panels(n), g);
+            team.run((n + COLUMNS - 1) / COLUMNS, g);
         } else {
             g.rowsPerChunk = Math.max(4, ((m + ROW_CHUNKS - 1) / ROW_CHUNKS + 3) & ~3);
             team.run((m + g.rowsPerChunk - 1) / g.rowsPerChunk, g);
@@ -127,15 +125,27 @@ final class VectorKernels extends Kernels {
         g.clear();
     }
 
-    /** A packed B is split by its panels, which are contiguous. */
+    @Override
+    protected int panelWidth() {
+        return VectorProducts.NR;
+    }
+
+    /**
+     * A packed B is split by its panels, which are contiguous. The panel kernels read A row-major, so an A read
+     * transposed (dW = Hᵀ·dZ) is first transposed into a buffer of these kernels.
+     */
     @Override
     protected void gemmPacked(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] packed,
                               float[] c, int cOff, int ldc, boolean accumulate,
                               Epilogue epilogue, float[] g, int gOff, float[] y, int yOff) {
+        if (aCol != 1) {
+            a = rowMajor(m, k, a, aOff, aRow, aCol);
+            aOff = 0;
+            aRow = k;
+        }
         GemmJob j = job;
-        j.set(m, n, k, a, aOff, aRow, aCol, packed, 0, PANEL, c, cOff, ldc, accumulate);
-        j.rowsPerChunk = 0;
-        j.panelStride = k * PANEL; // packed panels lie one after another, k rows of PANEL each
+        j.set(m, n, k, a, aOff, aRow, 1, packed, 0, VectorProducts.NR, c, cOff, ldc, accumulate);
+        j.packedB = true;
         j.epilogue = epilogue;
         j.g = g;
         j.gOff = gOff;
@@ -143,6 +153,23 @@ final class VectorKernels extends Kernels {
         j.yOff = yOff;
         team.run(panels(n), j);
         j.clear();
+    }
+
+    /** A copy of the (m, k) matrix A, element (i, kk) at {@code a[aOff + i·aRow + kk·aCol]}, row-major. */
+    private float[] rowMajor(int m, int k, float[] a, int aOff, int aRow, int aCol) {
+        if (rows.length < m * k) {
+            rows = new float[m * k];
+        }
+        if (aRow == 1 && aCol == m) { // stored (k, m), contiguous
+            transpose(k, m, a, aOff, rows, 0);
+        } else {
+            for (int i = 0; i < m; i++) {
+                for (int kk = 0; kk < k; kk++) {
+                    rows[i * k + kk] = a[aOff + i * aRow + kk * aCol];
+                }
+            }
+        }
+        return rows;
     }
 
     @Override
@@ -276,10 +303,10 @@ final class VectorKernels extends Kernels {
 
     /** The arguments of the product being split, reused so that no call allocates. */
     private final class GemmJob implements WorkerTeam.Job {
-        /** Chunks are row blocks of this many rows, or column panels when 0. */
+        /** Chunks are row blocks of this many rows, or blocks of {@link #COLUMNS} columns when 0. */
         int rowsPerChunk;
-        /** With column panels: how far into B each panel starts from the previous one. */
-        int panelStride;
+        /** Whether B is packed: a chunk is then a panel of {@link VectorProducts#panel}. */
+        boolean packedB;
         /** How far into A each block of 4 rows starts from the previous one. */
         int aTile;
         int m, n, k, aOff, aRow, aCol, bOff, ldb, cOff, ldc, gOff, yOff;
@@ -306,13 +333,19 @@ final class VectorKernels extends Kernels {
         void clear() {
             a = b = c = g = y = null;
             epilogue = Epilogue.NONE;
+            packedB = false;
         }
 
         @Override
         public void run(int chunk) {
-            if (rowsPerChunk == 0) {
-                int j = chunk * PANEL, width = Math.min(PANEL, n - j);
-                VectorProducts.gemm(m, width, k, a, aOff, aRow, aCol, aTile, b, bOff + chunk * panelStride, ldb,
+            if (packedB) {
+                int j = chunk * VectorProducts.NR, width = Math.min(VectorProducts.NR, n - j);
+                VectorProducts.panel(m, width, k, a, aOff, aRow, b, chunk * k * VectorProducts.NR, c, cOff + j, ldc,
+                        accumulate);
+                epilogue(epilogue, m, j, width, c, cOff, ldc, g, gOff, y, yOff);
+            } else if (rowsPerChunk == 0) {
+                int j = chunk * COLUMNS, width = Math.min(COLUMNS, n - j);
+                VectorProducts.gemm(m, width, k, a, aOff, aRow, aCol, aTile, b, bOff + j, ldb,
                         c, cOff + j, ldc, accumulate);
                 epilogue(epilogue, m, j, width, c, cOff, ldc, g, gOff, y, yOff);
             } else {

@@ -60,7 +60,8 @@ class KernelsTest {
                 for (int k : new int[] {1, 5, 40, 600}) { // 600: past the products' blocks of K
                     for (boolean transposedA : new boolean[] {false, true}) {
                         for (boolean accumulate : new boolean[] {false, true}) {
-                            int lda = (transposedA ? m : k) + 1, ldb = n + 2, ldc = n + 3;
+                            // Aᵀ stored contiguous (lda = m) or not: the packed products copy the two differently
+                            int lda = transposedA ? (accumulate ? m : m + 1) : k + 1, ldb = n + 2, ldc = n + 3;
                             float[] a = random(3 + (transposedA ? k : m) * lda), b = random(1 + k * ldb);
                             float[] c0 = random(m * ldc);
                             float[] expected = c0.clone();
@@ -81,8 +82,18 @@ class KernelsTest {
                                 } else {
                                     kernels.matmul(m, n, k, a, 3, lda, b, 1, ldb, actual, 0, ldc, accumulate);
                                 }
-                                assertArrayEquals(expected, actual, kernels.name() + ", tile " + kernels.tile() + ": "
-                                        + m + "×" + n + "×" + k + (transposedA ? " Aᵀ" : "") + (accumulate ? " +=" : ""));
+                                String what = kernels.name() + ", tile " + kernels.tile() + ": " + m + "×" + n + "×" + k
+                                        + (transposedA ? " Aᵀ" : "") + (accumulate ? " +=" : "");
+                                assertArrayEquals(expected, actual, what);
+                                float[] packed = new float[kernels.packedSize(k, n)];
+                                kernels.pack(k, n, b, 1, ldb, false, packed);
+                                float[] fromPacked = c0.clone();
+                                if (transposedA) {
+                                    kernels.matmulTNPacked(m, n, k, a, 3, lda, packed, fromPacked, 0, ldc, accumulate);
+                                } else {
+                                    kernels.matmulPacked(m, n, k, a, 3, lda, packed, fromPacked, 0, ldc, accumulate);
+                                }
+                                assertArrayEquals(expected, fromPacked, what + ", B packed");
                             }
                         }
                     }
@@ -158,7 +169,7 @@ class KernelsTest {
                 ref.matmul(m, n, k, a, 0, k, b, 0, n, expected, 0, n, true);
                 for (Kernels kernels : new Kernels[] {ref, fast, parallel}) {
                     for (boolean transposed : new boolean[] {false, true}) {
-                        float[] packed = new float[Kernels.packedSize(k, n)];
+                        float[] packed = new float[kernels.packedSize(k, n)];
                         java.util.Arrays.fill(packed, Float.NaN); // padding must be written, not assumed
                         if (transposed) {
                             kernels.pack(k, n, bt, 0, k, true, packed);
