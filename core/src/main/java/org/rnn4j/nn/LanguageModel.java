@@ -77,12 +77,16 @@ public final class LanguageModel {
         final RecurrentLayer.Buffers rec;
         /** The outputs (T·B, V); after {@link #loss} the gradient of the loss with respect to them. */
         final float[] logits;
-        final float[] whqT;
+        /** W_hq packed; H_1 … H_T packed for dW_hq; W_hqᵀ packed for dH; dW_hqᵀ before it is transposed. */
+        final float[] whqPacked, hsPacked, whqTPacked, whqT;
         final int[] labels;
 
         Workspace(int batch, int steps, boolean frozen) {
             rec = rnn.buffers(batch, steps, frozen, k);
             logits = new float[steps * batch * vocab];
+            whqPacked = new float[k.packedSize(hidden, vocab)];
+            hsPacked = frozen ? null : new float[k.packedSize(steps * batch, hidden)];
+            whqTPacked = frozen ? null : new float[k.packedSize(vocab, hidden)];
             whqT = frozen ? null : new float[vocab * hidden];
             labels = new int[steps * batch];
         }
@@ -128,10 +132,14 @@ public final class LanguageModel {
             throw new IllegalArgumentException("the state holds " + state.batch + " sequences, the workspace " + B);
         }
         timeMajor(x, B, T, rec.inputs);
+        boolean repack = !(rec.frozen && rec.packed);
         rnn.forward(params, rec, state, dropoutRng, k);
         // the output layer does not depend on the recurrence: one (T·B, H)·(H, V) product
         float[] w = params.data;
-        k.matmul(N, V, H, rec.output(), rec.outputOffset(), H, w, whq.offset(), V, ws.logits, 0, V, false);
+        if (repack) {
+            k.pack(H, V, w, whq.offset(), V, false, ws.whqPacked);
+        }
+        k.matmulPacked(N, V, H, rec.output(), rec.outputOffset(), H, ws.whqPacked, ws.logits, 0, V, false);
         k.addRowVector(ws.logits, 0, N, V, w, bq.offset());
     }
 
@@ -154,11 +162,12 @@ public final class LanguageModel {
         float[] w = params.data, g = params.grad, dO = ws.logits;
         // O = H W_hq + b_q  →  dW_hq = Hᵀ dO,  db_q = Σ_rows dO,  dH = dO W_hqᵀ
         // (dW_hq is computed as its transpose dOᵀ H, (V, H): wide rows suit the kernels when V is small)
-        k.matmulTN(V, H, N, dO, 0, V, rec.output(), rec.outputOffset(), H, ws.whqT, 0, H, false);
+        k.pack(N, H, rec.output(), rec.outputOffset(), H, false, ws.hsPacked);
+        k.matmulTNPacked(V, H, N, dO, 0, V, ws.hsPacked, ws.whqT, 0, H, false);
         k.transpose(V, H, ws.whqT, 0, g, whq.offset());
         k.columnSums(dO, 0, N, V, g, bq.offset(), false);
-        k.transpose(H, V, w, whq.offset(), ws.whqT, 0);
-        k.matmul(N, H, V, dO, 0, V, ws.whqT, 0, H, rec.dh, 0, H, false);
+        k.pack(V, H, w, whq.offset(), V, true, ws.whqTPacked);
+        k.matmulPacked(N, H, V, dO, 0, V, ws.whqTPacked, rec.dh, 0, H, false);
         rnn.backward(params, rec, k);
     }
 

@@ -263,28 +263,37 @@ public class Kernels {
     }
 
     /**
-     * {@code dst (cols, rows) = srcᵀ} for src (rows, cols), in 32 × 32 blocks so that both the reads
-     * and the writes stay within a few cache lines.
+     * {@code dst (cols, rows) = srcᵀ} for src (rows, cols), eight rows of src at a time: eight reads that each go
+     * along a row, and eight neighbouring floats written to each row of dst (measured: 1.2–1.3 ns a float where
+     * 32 × 32 blocks read a row at a time took 1.6–2.1, for (1120, 512) and (1120, 1028)).
      */
     public void transpose(int rows, int cols, float[] src, int srcOff, float[] dst, int dstOff) {
         transposeRows(0, rows, rows, cols, src, srcOff, dst, dstOff);
     }
 
-    /** Block size of {@link #transpose}. */
+    /** Rows of src a team's chunk of {@link #transpose} takes, a multiple of eight. */
     protected static final int TRANSPOSE_BLOCK = 32;
 
-    /** Rows [i0, i1) of {@link #transpose}; i0 a multiple of the block size. */
+    /** Rows [i0, i1) of src of {@link #transpose}; i0 a multiple of eight. */
     protected static void transposeRows(int i0, int i1, int rows, int cols, float[] src, int srcOff, float[] dst,
                                         int dstOff) {
-        for (int b0 = i0; b0 < i1; b0 += TRANSPOSE_BLOCK) {
-            int b1 = Math.min(i1, b0 + TRANSPOSE_BLOCK);
-            for (int j0 = 0; j0 < cols; j0 += TRANSPOSE_BLOCK) {
-                int j1 = Math.min(cols, j0 + TRANSPOSE_BLOCK);
-                for (int i = b0; i < b1; i++) {
-                    for (int j = j0; j < j1; j++) {
-                        dst[dstOff + j * rows + i] = src[srcOff + i * cols + j];
-                    }
-                }
+        int i = i0;
+        for (; i + 8 <= i1; i += 8) {
+            int s = srcOff + i * cols;
+            for (int j = 0, d = dstOff + i; j < cols; j++, d += rows) {
+                dst[d] = src[s + j];
+                dst[d + 1] = src[s + cols + j];
+                dst[d + 2] = src[s + 2 * cols + j];
+                dst[d + 3] = src[s + 3 * cols + j];
+                dst[d + 4] = src[s + 4 * cols + j];
+                dst[d + 5] = src[s + 5 * cols + j];
+                dst[d + 6] = src[s + 6 * cols + j];
+                dst[d + 7] = src[s + 7 * cols + j];
+            }
+        }
+        for (; i < i1; i++) {
+            for (int j = 0; j < cols; j++) {
+                dst[dstOff + j * rows + i] = src[srcOff + i * cols + j];
             }
         }
     }

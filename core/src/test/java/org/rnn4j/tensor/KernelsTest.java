@@ -273,10 +273,17 @@ class KernelsTest {
                 parallel.columnSums(x, 3, rows, cols, actual, 1, accumulate);
                 assertClose(expected, actual, 1e-4 * Math.sqrt(rows));
             }
-            float[] expectedT = new float[2 + rows * cols], actualT = new float[2 + rows * cols];
-            ref.transpose(rows, cols, x, 3, expectedT, 2);
-            parallel.transpose(rows, cols, x, 3, actualT, 2);
-            assertArrayEquals(expectedT, actualT);
+            float[] expectedT = new float[2 + rows * cols];
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    expectedT[2 + j * rows + i] = x[3 + i * cols + j];
+                }
+            }
+            for (Kernels kernels : new Kernels[] {ref, parallel}) {
+                float[] actualT = new float[2 + rows * cols];
+                kernels.transpose(rows, cols, x, 3, actualT, 2);
+                assertArrayEquals(expectedT, actualT, kernels.name() + ": " + rows + "×" + cols);
+            }
         }
     }
 
