@@ -458,7 +458,11 @@ final class VectorProducts {
         }
     }
 
-    /** {@link #tile4x4} on a packed panel: B's stride the constant {@link #NR}, A's rows read in order. */
+    /**
+     * {@link #tile4x4} on a packed panel: B's stride the constant {@link #NR}, A's rows read in order. The loop
+     * counts B's index, so that the JIT takes the range checks of B's loads out of the loop (counted by k, with
+     * B's index k·NR, they stayed: 49–52 instructions a step against 45, measured in C2's code on JDK 17).
+     */
     private static void panel4x4(int k, float[] a, int aOff, int lda, float[] b, int bOff,
                                  float[] c, int cOff, int ldc, boolean accumulate) {
         int o0 = cOff, o1 = cOff + ldc, o2 = cOff + 2 * ldc, o3 = cOff + 3 * ldc;
@@ -480,8 +484,7 @@ final class VectorProducts {
         FloatVector c32 = accumulate ? FloatVector.fromArray(S, c, o3 + 2 * L) : z;
         FloatVector c33 = accumulate ? FloatVector.fromArray(S, c, o3 + 3 * L) : z;
         int a0 = aOff, a1 = aOff + lda, a2 = aOff + 2 * lda, a3 = aOff + 3 * lda;
-        for (int kk = 0; kk < k; kk++) {
-            int bk = bOff + kk * NR;
+        for (int bk = bOff, end = bOff + k * NR, kk = 0; bk < end; bk += NR, kk++) {
             FloatVector b0 = FloatVector.fromArray(S, b, bk);
             FloatVector b1 = FloatVector.fromArray(S, b, bk + L);
             FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
@@ -513,7 +516,7 @@ final class VectorProducts {
         c33.intoArray(c, o3 + 3 * L);
     }
 
-    /** {@link #tile4x3} on a packed panel: B's stride the constant {@link #NR}, A's rows read in order. */
+    /** {@link #tile4x3} on a packed panel, its loop as {@link #panel4x4}'s. */
     private static void panel4x3(int k, float[] a, int aOff, int lda, float[] b, int bOff,
                                  float[] c, int cOff, int ldc, boolean accumulate) {
         int o0 = cOff, o1 = cOff + ldc, o2 = cOff + 2 * ldc, o3 = cOff + 3 * ldc;
@@ -531,8 +534,7 @@ final class VectorProducts {
         FloatVector c31 = accumulate ? FloatVector.fromArray(S, c, o3 + L) : z;
         FloatVector c32 = accumulate ? FloatVector.fromArray(S, c, o3 + 2 * L) : z;
         int a0 = aOff, a1 = aOff + lda, a2 = aOff + 2 * lda, a3 = aOff + 3 * lda;
-        for (int kk = 0; kk < k; kk++) {
-            int bk = bOff + kk * NR;
+        for (int bk = bOff, end = bOff + k * NR, kk = 0; bk < end; bk += NR, kk++) {
             FloatVector b0 = FloatVector.fromArray(S, b, bk);
             FloatVector b1 = FloatVector.fromArray(S, b, bk + L);
             FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
@@ -570,8 +572,7 @@ final class VectorProducts {
         FloatVector c1 = accumulate ? FloatVector.fromArray(S, c, cOff + L) : z;
         FloatVector c2 = accumulate ? FloatVector.fromArray(S, c, cOff + 2 * L) : z;
         FloatVector c3 = V == 4 && accumulate ? FloatVector.fromArray(S, c, cOff + 3 * L) : z;
-        for (int kk = 0; kk < k; kk++) {
-            int bk = bOff + kk * NR;
+        for (int bk = bOff, end = bOff + k * NR, kk = 0; bk < end; bk += NR, kk++) {
             FloatVector x = FloatVector.broadcast(S, a[aOff + kk]);
             c0 = x.fma(FloatVector.fromArray(S, b, bk), c0);
             c1 = x.fma(FloatVector.fromArray(S, b, bk + L), c1);
