@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * clipping reads; their reference twins are {@link Kernels#adam}, {@link Kernels#axpy} and {@link Kernels#sumOfSquares}.
  */
 final class VectorOptimizer {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Simd.S;
     private static final int L = S.length();
 
     private VectorOptimizer() {

@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@link Kernels#lossOfRow}); the reference twin is {@link Kernels#softmaxCrossEntropy}.
  */
 final class VectorSoftmax {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Simd.S;
     private static final int L = S.length();
     /** Row blocks of the softmax, each with its own slot for the loss. */
     static final int CHUNKS = 16;
