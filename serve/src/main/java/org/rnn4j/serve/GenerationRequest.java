@@ -10,6 +10,7 @@ import java.io.StringReader;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The body of {@code POST /v1/generate}, read and checked: every field is optional but {@code model} (when more than
@@ -75,53 +76,44 @@ record GenerationRequest(String model, String prefix, int length, double tempera
     }
 
     private static String string(JsonObject o, String field, String fallback) {
-        JsonElement e = o.get(field);
-        if (e == null || e.isJsonNull()) {
-            return fallback;
-        }
-        if (!(e.isJsonPrimitive() && e.getAsJsonPrimitive().isString())) {
-            throw ApiError.badField(field, "must be a string, not " + kind(e));
-        }
-        return e.getAsString();
+        JsonPrimitive p = primitive(o, field, JsonPrimitive::isString, "a string");
+        return p == null ? fallback : p.getAsString();
     }
 
     private static boolean bool(JsonObject o, String field, boolean fallback) {
-        JsonElement e = o.get(field);
-        if (e == null || e.isJsonNull()) {
-            return fallback;
-        }
-        if (!(e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean())) {
-            throw ApiError.badField(field, "must be true or false, not " + kind(e));
-        }
-        return e.getAsBoolean();
+        JsonPrimitive p = primitive(o, field, JsonPrimitive::isBoolean, "true or false");
+        return p == null ? fallback : p.getAsBoolean();
     }
 
     private static double number(JsonObject o, String field, double fallback) {
-        JsonElement e = o.get(field);
-        if (e == null || e.isJsonNull()) {
-            return fallback;
-        }
-        if (!(e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber())) {
-            throw ApiError.badField(field, "must be a number, not " + kind(e));
-        }
-        return e.getAsDouble();
+        JsonPrimitive p = primitive(o, field, JsonPrimitive::isNumber, "a number");
+        return p == null ? fallback : p.getAsDouble();
     }
 
     private static long whole(JsonObject o, String field, long fallback, long min, long max) {
-        JsonElement e = o.get(field);
-        if (e == null || e.isJsonNull()) {
+        JsonPrimitive p = primitive(o, field, JsonPrimitive::isNumber, "a whole number from " + min + " to " + max);
+        if (p == null) {
             return fallback;
         }
-        if (!(e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber())) {
-            throw ApiError.badField(field, "must be a whole number from " + min + " to " + max + ", not " + kind(e));
-        }
-        BigDecimal value = e.getAsBigDecimal();
+        BigDecimal value = p.getAsBigDecimal();
         if (value.stripTrailingZeros().scale() > 0 || value.compareTo(BigDecimal.valueOf(min)) < 0
                 || value.compareTo(BigDecimal.valueOf(max)) > 0) {
             throw ApiError.badField(field, "must be a whole number from " + min + " to " + max + ", got "
                     + value.toPlainString());
         }
         return value.longValueExact();
+    }
+
+    /** The field's value, null when it is absent or null; anything but the expected kind is the client's error. */
+    private static JsonPrimitive primitive(JsonObject o, String field, Predicate<JsonPrimitive> kindOk, String expected) {
+        JsonElement e = o.get(field);
+        if (e == null || e.isJsonNull()) {
+            return null;
+        }
+        if (!(e.isJsonPrimitive() && kindOk.test(e.getAsJsonPrimitive()))) {
+            throw ApiError.badField(field, "must be " + expected + ", not " + kind(e));
+        }
+        return e.getAsJsonPrimitive();
     }
 
     private static String kind(JsonElement e) {
