@@ -132,7 +132,7 @@ public final class LanguageModel {
             throw new IllegalArgumentException("the state holds " + state.batch + " sequences, the workspace " + B);
         }
         timeMajor(x, B, T, rec.inputs);
-        boolean repack = !(rec.frozen && rec.packed);
+        boolean repack = rec.repacks(); // asked before the recurrent layer's pass, which marks the weights packed
         rnn.forward(params, rec, state, dropoutRng, k);
         // the output layer does not depend on the recurrence: one (T·B, H)·(H, V) product
         float[] w = params.data;

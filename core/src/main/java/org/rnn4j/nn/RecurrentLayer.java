@@ -147,6 +147,11 @@ public final class RecurrentLayer {
             inputs = new int[N];
         }
 
+        /** Whether the next forward pass packs the weights: every pass while training, the first one when frozen. */
+        boolean repacks() {
+            return !(frozen && packed);
+        }
+
         /** The outputs H_1 … H_T of the top layer, (T·B, H) from {@link #outputOffset()}. */
         float[] output() {
             return hs[layers - 1];
@@ -182,7 +187,7 @@ public final class RecurrentLayer {
     void forward(Parameters p, Buffers ws, State state, Rng dropoutRng, Kernels k) {
         final int B = ws.batch, T = ws.steps, H = hidden, GH = width(), N = T * B, BH = B * H;
         final float[] w = p.data;
-        boolean repack = !(ws.frozen && ws.packed);
+        boolean repack = ws.repacks();
         ws.droppedOut = dropoutRng != null && ws.masks != null;
         for (int l = 0; l < layers; l++) {
             float[] hs = ws.hs[l];
