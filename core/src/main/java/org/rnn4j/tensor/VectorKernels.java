@@ -7,8 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The Vector API kernels ({@code jdk.incubator.vector}), each overriding its plain twin in {@link Kernels}, and the
  * split of the large ones over a {@link WorkerTeam}. One thread's share is computed by a file per family: the
- * products by {@link VectorProducts}, the cells by {@link VectorCells}, the softmax by {@link VectorSoftmax}, the
- * optimiser's kernels by {@link VectorOptimizer}; the width and the register tile come from {@link Simd}.
+ * products by {@link VectorProducts} (B as stored) and {@link VectorPanels} (B packed), the cells by
+ * {@link VectorCells}, the softmax by {@link VectorSoftmax}, the optimiser's kernels by {@link VectorOptimizer}; the
+ * width and the register tile come from {@link Simd}.
  */
 final class VectorKernels extends Kernels {
     private static final VectorSpecies<Float> S = Simd.S;
@@ -21,7 +22,7 @@ final class VectorKernels extends Kernels {
     private static final int ROW_CHUNKS = 8;
 
     /** Columns of a chunk of a product whose B is not packed: whole tiles, 64 or a little more. */
-    private static final int COLUMNS = (PANEL + VectorProducts.NR - 1) / VectorProducts.NR * VectorProducts.NR;
+    private static final int COLUMNS = (PANEL + VectorPanels.NR - 1) / VectorPanels.NR * VectorPanels.NR;
 
     private final WorkerTeam team;
     private final GemmJob job = new GemmJob();
@@ -127,7 +128,7 @@ final class VectorKernels extends Kernels {
 
     @Override
     protected int panelWidth() {
-        return VectorProducts.NR;
+        return VectorPanels.NR;
     }
 
     /**
@@ -144,7 +145,7 @@ final class VectorKernels extends Kernels {
             aRow = k;
         }
         GemmJob j = job;
-        j.set(m, n, k, a, aOff, aRow, 1, packed, 0, VectorProducts.NR, c, cOff, ldc, accumulate);
+        j.set(m, n, k, a, aOff, aRow, 1, packed, 0, VectorPanels.NR, c, cOff, ldc, accumulate);
         j.packedB = true;
         j.epilogue = epilogue;
         j.g = g;
@@ -305,7 +306,7 @@ final class VectorKernels extends Kernels {
     private final class GemmJob implements WorkerTeam.Job {
         /** Chunks are row blocks of this many rows, or blocks of {@link #COLUMNS} columns when 0. */
         int rowsPerChunk;
-        /** Whether B is packed: a chunk is then a panel of {@link VectorProducts#panel}. */
+        /** Whether B is packed: a chunk is then a panel of {@link VectorPanels#panel}. */
         boolean packedB;
         /** How far into A each block of 4 rows starts from the previous one. */
         int aTile;
@@ -339,8 +340,8 @@ final class VectorKernels extends Kernels {
         @Override
         public void run(int chunk) {
             if (packedB) {
-                int j = chunk * VectorProducts.NR, width = Math.min(VectorProducts.NR, n - j);
-                VectorProducts.panel(m, width, k, a, aOff, aRow, b, chunk * k * VectorProducts.NR, c, cOff + j, ldc,
+                int j = chunk * VectorPanels.NR, width = Math.min(VectorPanels.NR, n - j);
+                VectorPanels.panel(m, width, k, a, aOff, aRow, b, chunk * k * VectorPanels.NR, c, cOff + j, ldc,
                         accumulate);
                 epilogue(epilogue, m, j, width, c, cOff, ldc, g, gOff, y, yOff);
             } else if (rowsPerChunk == 0) {
