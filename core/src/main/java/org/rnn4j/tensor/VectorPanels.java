@@ -1,5 +1,7 @@
 package org.rnn4j.tensor;
 
+import java.util.Arrays;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -34,23 +36,67 @@ final class VectorPanels {
      */
     static void panel(int m, int width, int k, float[] a, int aOff, int lda, float[] b, int bOff,
                       float[] c, int cOff, int ldc, boolean accumulate) {
-        if (width < NR) { // the last panel, zero-padded: its rows are whole, so the general tiles may load them
-            VectorProducts.gemm(m, width, k, a, aOff, lda, 1, 4 * lda, b, bOff, NR, c, cOff, ldc, accumulate);
+        if (width < NR) {
+            partial(m, width, k, a, aOff, lda, b, bOff, c, cOff, ldc, accumulate);
             return;
+        }
+        // the kernels always add to C: a branch on it, its other way first taken late (the first product that
+        // starts from zero, say), sent them back to the interpreter in the middle of an evaluation
+        if (!accumulate) {
+            for (int i = 0; i < m; i++) {
+                Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + NR, 0f);
+            }
         }
         for (int k0 = 0; k0 < k; k0 += KC) {
             int kc = Math.min(KC, k - k0), bk = bOff + k0 * NR;
-            boolean acc = accumulate || k0 > 0;
             int i = 0;
             for (; i + 4 <= m; i += 4) {
                 if (V == 4) {
-                    panel4x4(kc, a, aOff + i * lda + k0, lda, b, bk, c, cOff + i * ldc, ldc, acc);
+                    panel4x4(kc, a, aOff + i * lda + k0, lda, b, bk, c, cOff + i * ldc, ldc);
                 } else {
-                    panel4x3(kc, a, aOff + i * lda + k0, lda, b, bk, c, cOff + i * ldc, ldc, acc);
+                    panel4x3(kc, a, aOff + i * lda + k0, lda, b, bk, c, cOff + i * ldc, ldc);
                 }
             }
             for (; i < m; i++) {
-                panelRow(kc, a, aOff + i * lda + k0, b, bk, c, cOff + i * ldc, acc);
+                panelRow(kc, a, aOff + i * lda + k0, b, bk, c, cOff + i * ldc);
+            }
+        }
+    }
+
+    /** Per-thread room for a block of rows of the last panel, all {@link #NR} columns wide. */
+    private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[4 * NR]);
+
+    /**
+     * The last panel, fewer than {@link #NR} columns of C and zero-padded in B, by the same kernels as the others:
+     * each block of rows is computed full width in a scratch tile holding C's values and stored back column by
+     * column. Its padding columns cost a few products; the general tiles they replace, on one or two vectors,
+     * took 4–7 % of a training step at H 512 (its 512 columns are 21 panels and 8).
+     */
+    private static void partial(int m, int width, int k, float[] a, int aOff, int lda, float[] b, int bOff,
+                                float[] c, int cOff, int ldc, boolean accumulate) {
+        float[] t = EDGE.get();
+        for (int i = 0; i < m; i += 4) {
+            int rows = Math.min(4, m - i);
+            for (int r = 0; r < rows; r++) {
+                if (accumulate) {
+                    System.arraycopy(c, cOff + (i + r) * ldc, t, r * NR, width);
+                }
+                Arrays.fill(t, r * NR + (accumulate ? width : 0), (r + 1) * NR, 0f);
+            }
+            for (int k0 = 0; k0 < k; k0 += KC) {
+                int kc = Math.min(KC, k - k0), bk = bOff + k0 * NR, ai = aOff + i * lda + k0;
+                if (rows == 4 && V == 4) {
+                    panel4x4(kc, a, ai, lda, b, bk, t, 0, NR);
+                } else if (rows == 4) {
+                    panel4x3(kc, a, ai, lda, b, bk, t, 0, NR);
+                } else {
+                    for (int r = 0; r < rows; r++) {
+                        panelRow(kc, a, ai + r * lda, b, bk, t, r * NR);
+                    }
+                }
+            }
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(t, r * NR, c, cOff + (i + r) * ldc, width);
             }
         }
     }
@@ -61,25 +107,24 @@ final class VectorPanels {
      * with B's index k·NR, they stayed: 49–52 instructions a step against 45, measured in C2's code on JDK 17).
      */
     private static void panel4x4(int k, float[] a, int aOff, int lda, float[] b, int bOff,
-                                 float[] c, int cOff, int ldc, boolean accumulate) {
+                                 float[] c, int cOff, int ldc) {
         int o0 = cOff, o1 = cOff + ldc, o2 = cOff + 2 * ldc, o3 = cOff + 3 * ldc;
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = accumulate ? FloatVector.fromArray(S, c, o0) : z;
-        FloatVector c01 = accumulate ? FloatVector.fromArray(S, c, o0 + L) : z;
-        FloatVector c02 = accumulate ? FloatVector.fromArray(S, c, o0 + 2 * L) : z;
-        FloatVector c03 = accumulate ? FloatVector.fromArray(S, c, o0 + 3 * L) : z;
-        FloatVector c10 = accumulate ? FloatVector.fromArray(S, c, o1) : z;
-        FloatVector c11 = accumulate ? FloatVector.fromArray(S, c, o1 + L) : z;
-        FloatVector c12 = accumulate ? FloatVector.fromArray(S, c, o1 + 2 * L) : z;
-        FloatVector c13 = accumulate ? FloatVector.fromArray(S, c, o1 + 3 * L) : z;
-        FloatVector c20 = accumulate ? FloatVector.fromArray(S, c, o2) : z;
-        FloatVector c21 = accumulate ? FloatVector.fromArray(S, c, o2 + L) : z;
-        FloatVector c22 = accumulate ? FloatVector.fromArray(S, c, o2 + 2 * L) : z;
-        FloatVector c23 = accumulate ? FloatVector.fromArray(S, c, o2 + 3 * L) : z;
-        FloatVector c30 = accumulate ? FloatVector.fromArray(S, c, o3) : z;
-        FloatVector c31 = accumulate ? FloatVector.fromArray(S, c, o3 + L) : z;
-        FloatVector c32 = accumulate ? FloatVector.fromArray(S, c, o3 + 2 * L) : z;
-        FloatVector c33 = accumulate ? FloatVector.fromArray(S, c, o3 + 3 * L) : z;
+        FloatVector c00 = FloatVector.fromArray(S, c, o0);
+        FloatVector c01 = FloatVector.fromArray(S, c, o0 + L);
+        FloatVector c02 = FloatVector.fromArray(S, c, o0 + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(S, c, o0 + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(S, c, o1);
+        FloatVector c11 = FloatVector.fromArray(S, c, o1 + L);
+        FloatVector c12 = FloatVector.fromArray(S, c, o1 + 2 * L);
+        FloatVector c13 = FloatVector.fromArray(S, c, o1 + 3 * L);
+        FloatVector c20 = FloatVector.fromArray(S, c, o2);
+        FloatVector c21 = FloatVector.fromArray(S, c, o2 + L);
+        FloatVector c22 = FloatVector.fromArray(S, c, o2 + 2 * L);
+        FloatVector c23 = FloatVector.fromArray(S, c, o2 + 3 * L);
+        FloatVector c30 = FloatVector.fromArray(S, c, o3);
+        FloatVector c31 = FloatVector.fromArray(S, c, o3 + L);
+        FloatVector c32 = FloatVector.fromArray(S, c, o3 + 2 * L);
+        FloatVector c33 = FloatVector.fromArray(S, c, o3 + 3 * L);
         int a0 = aOff, a1 = aOff + lda, a2 = aOff + 2 * lda, a3 = aOff + 3 * lda;
         for (int bk = bOff, end = bOff + k * NR, kk = 0; bk < end; bk += NR, kk++) {
             FloatVector b0 = FloatVector.fromArray(S, b, bk);
@@ -115,21 +160,20 @@ final class VectorPanels {
 
     /** {@link VectorProducts#tile4x3} on a packed panel, its loop as {@link #panel4x4}'s. */
     private static void panel4x3(int k, float[] a, int aOff, int lda, float[] b, int bOff,
-                                 float[] c, int cOff, int ldc, boolean accumulate) {
+                                 float[] c, int cOff, int ldc) {
         int o0 = cOff, o1 = cOff + ldc, o2 = cOff + 2 * ldc, o3 = cOff + 3 * ldc;
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = accumulate ? FloatVector.fromArray(S, c, o0) : z;
-        FloatVector c01 = accumulate ? FloatVector.fromArray(S, c, o0 + L) : z;
-        FloatVector c02 = accumulate ? FloatVector.fromArray(S, c, o0 + 2 * L) : z;
-        FloatVector c10 = accumulate ? FloatVector.fromArray(S, c, o1) : z;
-        FloatVector c11 = accumulate ? FloatVector.fromArray(S, c, o1 + L) : z;
-        FloatVector c12 = accumulate ? FloatVector.fromArray(S, c, o1 + 2 * L) : z;
-        FloatVector c20 = accumulate ? FloatVector.fromArray(S, c, o2) : z;
-        FloatVector c21 = accumulate ? FloatVector.fromArray(S, c, o2 + L) : z;
-        FloatVector c22 = accumulate ? FloatVector.fromArray(S, c, o2 + 2 * L) : z;
-        FloatVector c30 = accumulate ? FloatVector.fromArray(S, c, o3) : z;
-        FloatVector c31 = accumulate ? FloatVector.fromArray(S, c, o3 + L) : z;
-        FloatVector c32 = accumulate ? FloatVector.fromArray(S, c, o3 + 2 * L) : z;
+        FloatVector c00 = FloatVector.fromArray(S, c, o0);
+        FloatVector c01 = FloatVector.fromArray(S, c, o0 + L);
+        FloatVector c02 = FloatVector.fromArray(S, c, o0 + 2 * L);
+        FloatVector c10 = FloatVector.fromArray(S, c, o1);
+        FloatVector c11 = FloatVector.fromArray(S, c, o1 + L);
+        FloatVector c12 = FloatVector.fromArray(S, c, o1 + 2 * L);
+        FloatVector c20 = FloatVector.fromArray(S, c, o2);
+        FloatVector c21 = FloatVector.fromArray(S, c, o2 + L);
+        FloatVector c22 = FloatVector.fromArray(S, c, o2 + 2 * L);
+        FloatVector c30 = FloatVector.fromArray(S, c, o3);
+        FloatVector c31 = FloatVector.fromArray(S, c, o3 + L);
+        FloatVector c32 = FloatVector.fromArray(S, c, o3 + 2 * L);
         int a0 = aOff, a1 = aOff + lda, a2 = aOff + 2 * lda, a3 = aOff + 3 * lda;
         for (int bk = bOff, end = bOff + k * NR, kk = 0; bk < end; bk += NR, kk++) {
             FloatVector b0 = FloatVector.fromArray(S, b, bk);
@@ -162,13 +206,11 @@ final class VectorPanels {
      * One row across a packed panel, a chain per vector of B (a generation step's single row is this alone; the
      * fourth chain is there when the tile is four vectors wide).
      */
-    private static void panelRow(int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
-                                 boolean accumulate) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c0 = accumulate ? FloatVector.fromArray(S, c, cOff) : z;
-        FloatVector c1 = accumulate ? FloatVector.fromArray(S, c, cOff + L) : z;
-        FloatVector c2 = accumulate ? FloatVector.fromArray(S, c, cOff + 2 * L) : z;
-        FloatVector c3 = V == 4 && accumulate ? FloatVector.fromArray(S, c, cOff + 3 * L) : z;
+    private static void panelRow(int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+        FloatVector c0 = FloatVector.fromArray(S, c, cOff);
+        FloatVector c1 = FloatVector.fromArray(S, c, cOff + L);
+        FloatVector c2 = FloatVector.fromArray(S, c, cOff + 2 * L);
+        FloatVector c3 = V == 4 ? FloatVector.fromArray(S, c, cOff + 3 * L) : null;
         for (int bk = bOff, end = bOff + k * NR, kk = 0; bk < end; bk += NR, kk++) {
             FloatVector x = FloatVector.broadcast(S, a[aOff + kk]);
             c0 = x.fma(FloatVector.fromArray(S, b, bk), c0);
