@@ -41,14 +41,18 @@ public final class Evaluation {
         }
         State batch = model.newState(streams);
         int burn = Math.min(BURN_IN, part);
-        State burning = model.newState(streams - 1); // streams 1, 2, …: carried through the tokens before their parts
-        int[] before = new int[(streams - 1) * burn];
+        // streams 1, 2, …: carried through the tokens before their parts. Stream 0 starts the text with no state,
+        // yet burns in with the others (on stream 1's tokens, its state then dropped), so that every product of
+        // the evaluation has the same shape: a new one, met late, has the JIT compile its kernels again
+        State burning = model.newState(streams);
+        int[] before = new int[streams * burn];
         for (int b = 1; b < streams; b++) {
-            ids.copyTo(b * part - burn, before, (b - 1) * burn, burn);
+            ids.copyTo(b * part - burn, before, b * burn, burn);
         }
-        model.forward(model.inferenceWorkspace(streams - 1, burn), before, burning, null);
+        System.arraycopy(before, burn, before, 0, burn);
+        model.forward(model.inferenceWorkspace(streams, burn), before, burning, null);
         for (int b = 1; b < streams; b++) {
-            batch.copyRow(b, burning, b - 1);
+            batch.copyRow(b, burning, b);
         }
         LanguageModel.Workspace ws = model.inferenceWorkspace(streams, steps);
         int[] x = new int[streams * steps], y = new int[streams * steps];
@@ -61,9 +65,24 @@ public final class Evaluation {
             model.forward(ws, x, batch, null);
             loss += model.loss(ws, y);
         }
-        State last = model.newState(1); // what the parts leave over: the last stream reads on
-        last.copyRow(0, batch, streams - 1);
-        loss += stream(model, ids, streams * part, predictions - streams * part, steps, last);
+        // what the parts leave over (fewer than streams × steps): the last stream reads on, as a batch of copies of
+        // it, each with its state, so that the products keep their shape (one row alone would take kernels the
+        // JIT has not compiled yet), its loss the batch's over the number of copies
+        int from = streams * part, rest = predictions - from;
+        for (int b = 0; b < streams - 1; b++) {
+            batch.copyRow(b, batch, streams - 1);
+        }
+        for (int w = 0; w < rest; w += steps) {
+            int n = Math.min(steps, rest - w);
+            LanguageModel.Workspace last = n == steps ? ws : model.inferenceWorkspace(streams, n);
+            int[] xs = n == steps ? x : new int[streams * n], ys = n == steps ? y : new int[streams * n];
+            for (int b = 0; b < streams; b++) {
+                ids.copyTo(from + w, xs, b * n, n);
+                ids.copyTo(from + w + 1, ys, b * n, n);
+            }
+            model.forward(last, xs, batch, null);
+            loss += model.loss(last, ys) / streams;
+        }
         return Math.exp(loss / predictions);
     }
 
