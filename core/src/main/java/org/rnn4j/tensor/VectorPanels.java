@@ -1,7 +1,5 @@
 package org.rnn4j.tensor;
 
-import java.util.Arrays;
-
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -36,21 +34,50 @@ final class VectorPanels {
      */
     static void panel(int m, int width, int k, float[] a, int aOff, int lda, float[] b, int bOff,
                       float[] c, int cOff, int ldc, boolean accumulate) {
-        if (width < NR) {
-            partial(m, width, k, a, aOff, lda, b, bOff, c, cOff, ldc, accumulate);
+        if (width == NR) {
+            full(m, k, a, aOff, lda, b, bOff, c, cOff, ldc, accumulate);
             return;
         }
-        // the kernels always add to C: a branch on it, its other way first taken late (the first product that
-        // starts from zero, say), sent them back to the interpreter in the middle of an evaluation
-        if (!accumulate) {
+        if (width > L) { // the last panel, two vectors or more: the general 4 × 2 tile has chains enough
+            VectorProducts.gemm(m, width, k, a, aOff, lda, 1, 4 * lda, b, bOff, NR, c, cOff, ldc, accumulate);
+            return;
+        }
+        // the last panel, one vector or less (H 512 is 21 panels and 8 columns, V 28 one and 4): the general
+        // 4 × 1 tile's four chains of multiply-adds are too few to keep the FMA units busy (it took 4-7 % of a
+        // training step at H 512, JFR), so the panel is computed full width, by the loop of the others, in a
+        // scratch copy of those columns of C, and stored back
+        float[][] holder = SCRATCH.get();
+        if (holder[0].length < m * NR) {
+            holder[0] = new float[m * NR];
+        }
+        float[] t = holder[0];
+        if (accumulate) {
             for (int i = 0; i < m; i++) {
-                Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + NR, 0f);
+                System.arraycopy(c, cOff + i * ldc, t, i * NR, width);
             }
         }
+        full(m, k, a, aOff, lda, b, bOff, t, 0, NR, accumulate); // padding columns: B's zeros add nothing to them
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(t, i * NR, c, cOff + i * ldc, width);
+        }
+    }
+
+    /** Per-thread room for the last panel's columns of C, {@link #NR} wide, grown as needed. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
+    /** {@link #panel} for a whole panel: K in blocks, a strip of B in the L1 cache while every row block passes. */
+    private static void full(int m, int k, float[] a, int aOff, int lda, float[] b, int bOff,
+                             float[] c, int cOff, int ldc, boolean accumulate) {
+        // the kernels always add to C, which a product that starts from zero clears just before (a branch on it
+        // in the kernels, its other way first taken late, sent them back to the interpreter mid-evaluation)
         for (int k0 = 0; k0 < k; k0 += KC) {
             int kc = Math.min(KC, k - k0), bk = bOff + k0 * NR;
+            boolean clear = k0 == 0 && !accumulate;
             int i = 0;
             for (; i + 4 <= m; i += 4) {
+                if (clear) {
+                    clear(c, cOff + i * ldc, ldc, 4);
+                }
                 if (V == 4) {
                     panel4x4(kc, a, aOff + i * lda + k0, lda, b, bk, c, cOff + i * ldc, ldc);
                 } else {
@@ -58,45 +85,23 @@ final class VectorPanels {
                 }
             }
             for (; i < m; i++) {
+                if (clear) {
+                    clear(c, cOff + i * ldc, ldc, 1);
+                }
                 panelRow(kc, a, aOff + i * lda + k0, b, bk, c, cOff + i * ldc);
             }
         }
     }
 
-    /** Per-thread room for a block of rows of the last panel, all {@link #NR} columns wide. */
-    private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[4 * NR]);
-
     /**
-     * The last panel, fewer than {@link #NR} columns of C and zero-padded in B, by the same kernels as the others:
-     * each block of rows is computed full width in a scratch tile holding C's values and stored back column by
-     * column. Its padding columns cost a few products; the general tiles they replace, on one or two vectors,
-     * took 4–7 % of a training step at H 512 (its 512 columns are 21 panels and 8).
+     * Zeroes a panel's {@link #NR} columns in {@code rows} rows of C, from where a tile is about to read them: a
+     * vector store each ({@code Arrays.fill}'s loop took 3-4 % of a training step over the logits' many rows).
      */
-    private static void partial(int m, int width, int k, float[] a, int aOff, int lda, float[] b, int bOff,
-                                float[] c, int cOff, int ldc, boolean accumulate) {
-        float[] t = EDGE.get();
-        for (int i = 0; i < m; i += 4) {
-            int rows = Math.min(4, m - i);
-            for (int r = 0; r < rows; r++) {
-                if (accumulate) {
-                    System.arraycopy(c, cOff + (i + r) * ldc, t, r * NR, width);
-                }
-                Arrays.fill(t, r * NR + (accumulate ? width : 0), (r + 1) * NR, 0f);
-            }
-            for (int k0 = 0; k0 < k; k0 += KC) {
-                int kc = Math.min(KC, k - k0), bk = bOff + k0 * NR, ai = aOff + i * lda + k0;
-                if (rows == 4 && V == 4) {
-                    panel4x4(kc, a, ai, lda, b, bk, t, 0, NR);
-                } else if (rows == 4) {
-                    panel4x3(kc, a, ai, lda, b, bk, t, 0, NR);
-                } else {
-                    for (int r = 0; r < rows; r++) {
-                        panelRow(kc, a, ai + r * lda, b, bk, t, r * NR);
-                    }
-                }
-            }
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(t, r * NR, c, cOff + (i + r) * ldc, width);
+    private static void clear(float[] c, int cOff, int ldc, int rows) {
+        FloatVector z = FloatVector.zero(S);
+        for (int r = 0, o = cOff; r < rows; r++, o += ldc) {
+            for (int v = 0; v < V; v++) {
+                z.intoArray(c, o + v * L);
             }
         }
     }
