@@ -66,8 +66,8 @@ public final class Evaluation {
             loss += model.loss(ws, y);
         }
         // what the parts leave over (fewer than streams × steps): the last stream reads on, as a batch of copies of
-        // it, each with its state, so that the products keep their shape (one row alone would take kernels the
-        // JIT has not compiled yet), its loss the batch's over the number of copies
+        // it (its state in every row), so that the products keep their shape (one row alone would take kernels the
+        // JIT has not compiled yet); its loss is the batch's over the number of copies
         int from = streams * part, rest = predictions - from;
         for (int b = 0; b < streams - 1; b++) {
             batch.copyRow(b, batch, streams - 1);
