@@ -34,8 +34,8 @@ class KernelsTest {
         // a family on the machine's width beside the others on a forced one escapes the forced width's tests, and
         // C2, seeing two vector classes at the API's shared call sites, stops inlining them: measured at a forced
         // 128 bits with the softmax and the optimiser at 256, training ran 35 times slower
-        for (Class<?> family : new Class<?>[] {VectorKernels.class, VectorProducts.class, VectorCells.class,
-                VectorSoftmax.class, VectorOptimizer.class}) {
+        for (Class<?> family : new Class<?>[] {VectorKernels.class, VectorProducts.class, VectorPanels.class,
+                VectorCells.class, VectorSoftmax.class, VectorOptimizer.class}) {
             java.lang.reflect.Field species = family.getDeclaredField("S");
             species.setAccessible(true);
             assertEquals(Simd.S, species.get(null), family.getSimpleName());
