@@ -7,9 +7,17 @@ package org.rnn4j.tensor;
  * the JVM has {@code jdk.incubator.vector}, unless {@code -Drnn4j.kernels=reference}.
  */
 public class Kernels {
-    /** Whether the missing Vector API was reported: once per JVM (declared first: {@link #BEST} needs it). */
+    /** Whether the missing Vector API was reported: once per JVM. */
     private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
-    private static final Kernels BEST = choose();
+
+    /**
+     * {@link #best()}'s kernels, made at its first call rather than with this class: the vector kernels' width comes
+     * from {@code Simd}, which reads {@link #forcedVectorBits()} here, so a program whose first use is a vector class
+     * would otherwise build them while {@code Simd} is still being initialised, its species still null.
+     */
+    private static final class Best {
+        static final Kernels KERNELS = choose();
+    }
 
     protected Kernels() {
     }
@@ -21,7 +29,7 @@ public class Kernels {
 
     /** The fastest kernels this JVM can run, on all available cores. */
     public static Kernels best() {
-        return BEST;
+        return Best.KERNELS;
     }
 
     /**

@@ -30,6 +30,20 @@ class KernelsTest {
     }
 
     @Test
+    void theVectorKernelsComeUpWhicheverClassIsUsedFirst() throws Exception {
+        // in a class loader of its own, so that no class of this package is initialised yet: the width's class first
+        java.net.URL classes = Kernels.class.getProtectionDomain().getCodeSource().getLocation();
+        try (java.net.URLClassLoader fresh = new java.net.URLClassLoader(new java.net.URL[] {classes},
+                ClassLoader.getPlatformClassLoader())) {
+            Class.forName("org.rnn4j.tensor.Simd", true, fresh);
+            Class<?> type = Class.forName("org.rnn4j.tensor.Kernels", true, fresh);
+            Object kernels = type.getMethod("best").invoke(null);
+            String name = (String) type.getMethod("name").invoke(kernels); // the reference, had the width been null
+            assertTrue(name.startsWith("vector"), name);
+        }
+    }
+
+    @Test
     void everyFamilyOfKernelsRunsAtTheOneWidth() throws ReflectiveOperationException {
         // a family on the machine's width beside the others on a forced one escapes the forced width's tests, and
         // C2, seeing two vector classes at the API's shared call sites, stops inlining them: measured at a forced
