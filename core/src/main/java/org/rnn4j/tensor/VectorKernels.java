@@ -152,7 +152,8 @@ final class VectorKernels extends Kernels {
         j.gOff = gOff;
         j.y = y;
         j.yOff = yOff;
-        team.run(panels(n), j);
+        j.panelsPerChunk = m < 4 ? VectorPanels.ROW_GROUP : 1;
+        team.run((panels(n) + j.panelsPerChunk - 1) / j.panelsPerChunk, j);
         j.clear();
     }
 
@@ -306,8 +307,10 @@ final class VectorKernels extends Kernels {
     private final class GemmJob implements WorkerTeam.Job {
         /** Chunks are row blocks of this many rows, or blocks of {@link #COLUMNS} columns when 0. */
         int rowsPerChunk;
-        /** Whether B is packed: a chunk is then a panel of {@link VectorPanels#panel}. */
+        /** Whether B is packed: a chunk is then {@link #panelsPerChunk} panels of {@link VectorPanels#panel}. */
         boolean packedB;
+        /** 1, or {@link VectorPanels#ROW_GROUP} for a product of fewer than four rows. */
+        int panelsPerChunk;
         /** How far into A each block of 4 rows starts from the previous one. */
         int aTile;
         int m, n, k, aOff, aRow, aCol, bOff, ldb, cOff, ldc, gOff, yOff;
@@ -340,10 +343,17 @@ final class VectorKernels extends Kernels {
         @Override
         public void run(int chunk) {
             if (packedB) {
-                int j = chunk * VectorPanels.NR, width = Math.min(VectorPanels.NR, n - j);
-                VectorPanels.panel(m, width, k, a, aOff, aRow, b, chunk * k * VectorPanels.NR, c, cOff + j, ldc,
-                        accumulate);
-                epilogue(epilogue, m, j, width, c, cOff, ldc, g, gOff, y, yOff);
+                final int nr = VectorPanels.NR, first = chunk * panelsPerChunk, j0 = first * nr;
+                int width = Math.min(panelsPerChunk * nr, n - j0);
+                if (panelsPerChunk > 1 && width == panelsPerChunk * nr) {
+                    VectorPanels.rowGroup(m, k, a, aOff, aRow, b, first * k * nr, c, cOff + j0, ldc, accumulate);
+                } else {
+                    for (int j = j0; j < j0 + width; j += nr) {
+                        VectorPanels.panel(m, Math.min(nr, n - j), k, a, aOff, aRow, b, j / nr * k * nr, c, cOff + j,
+                                ldc, accumulate);
+                    }
+                }
+                epilogue(epilogue, m, j0, width, c, cOff, ldc, g, gOff, y, yOff);
             } else if (rowsPerChunk == 0) {
                 int j = chunk * COLUMNS, width = Math.min(COLUMNS, n - j);
                 VectorProducts.gemm(m, width, k, a, aOff, aRow, aCol, aTile, b, bOff + j, ldb,

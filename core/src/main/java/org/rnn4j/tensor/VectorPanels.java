@@ -62,6 +62,94 @@ final class VectorPanels {
         }
     }
 
+    /**
+     * Full panels that a product of fewer than four rows takes together: each row then runs across {@value} panels
+     * at once, 4·V chains of multiply-adds where one panel gives V. A generation step's single row through one panel
+     * at a time has three chains at 256 bits, too few to cover the FMA latency, and it waits on them: measured on the
+     * AVX2 host, one thread, (1 × 512)·(512 × 512), 20–22 GFLOPS a panel at a time, 24–29 four at a time.
+     */
+    static final int ROW_GROUP = 4;
+
+    /**
+     * C (=|+=) A · B for {@code m} < 4 rows of A over {@link #ROW_GROUP} consecutive full panels of B, the first at
+     * {@code bOff}, the next ones {@code k·NR} floats apart (as {@link Kernels#pack} lays them). Each element summed
+     * as {@link VectorProducts#gemm} sums it.
+     */
+    static void rowGroup(int m, int k, float[] a, int aOff, int lda, float[] b, int bOff,
+                         float[] c, int cOff, int ldc, boolean accumulate) {
+        for (int k0 = 0; k0 < k; k0 += KC) { // K in blocks, so that a second or third row finds B in cache
+            int kc = Math.min(KC, k - k0), bk = bOff + k0 * NR;
+            for (int i = 0; i < m; i++) {
+                if (k0 == 0 && !accumulate) {
+                    for (int p = 0; p < ROW_GROUP; p++) {
+                        clear(c, cOff + i * ldc + p * NR, ldc, 1);
+                    }
+                }
+                rowAcross4(kc, a, aOff + i * lda + k0, b, bk, k * NR, c, cOff + i * ldc);
+            }
+        }
+    }
+
+    /** One row across four panels {@code stride} apart, a chain per vector of B ({@link #panelRow}'s, four times). */
+    private static void rowAcross4(int k, float[] a, int aOff, float[] b, int bOff, int stride, float[] c, int cOff) {
+        final int s1 = stride, s2 = 2 * stride, s3 = 3 * stride, o1 = cOff + NR, o2 = cOff + 2 * NR, o3 = cOff + 3 * NR;
+        FloatVector c00 = FloatVector.fromArray(S, c, cOff);
+        FloatVector c01 = FloatVector.fromArray(S, c, cOff + L);
+        FloatVector c02 = FloatVector.fromArray(S, c, cOff + 2 * L);
+        FloatVector c03 = V == 4 ? FloatVector.fromArray(S, c, cOff + 3 * L) : null;
+        FloatVector c10 = FloatVector.fromArray(S, c, o1);
+        FloatVector c11 = FloatVector.fromArray(S, c, o1 + L);
+        FloatVector c12 = FloatVector.fromArray(S, c, o1 + 2 * L);
+        FloatVector c13 = V == 4 ? FloatVector.fromArray(S, c, o1 + 3 * L) : null;
+        FloatVector c20 = FloatVector.fromArray(S, c, o2);
+        FloatVector c21 = FloatVector.fromArray(S, c, o2 + L);
+        FloatVector c22 = FloatVector.fromArray(S, c, o2 + 2 * L);
+        FloatVector c23 = V == 4 ? FloatVector.fromArray(S, c, o2 + 3 * L) : null;
+        FloatVector c30 = FloatVector.fromArray(S, c, o3);
+        FloatVector c31 = FloatVector.fromArray(S, c, o3 + L);
+        FloatVector c32 = FloatVector.fromArray(S, c, o3 + 2 * L);
+        FloatVector c33 = V == 4 ? FloatVector.fromArray(S, c, o3 + 3 * L) : null;
+        for (int bk = bOff, end = bOff + k * NR, kk = 0; bk < end; bk += NR, kk++) {
+            FloatVector x = FloatVector.broadcast(S, a[aOff + kk]);
+            c00 = x.fma(FloatVector.fromArray(S, b, bk), c00);
+            c01 = x.fma(FloatVector.fromArray(S, b, bk + L), c01);
+            c02 = x.fma(FloatVector.fromArray(S, b, bk + 2 * L), c02);
+            c10 = x.fma(FloatVector.fromArray(S, b, bk + s1), c10);
+            c11 = x.fma(FloatVector.fromArray(S, b, bk + s1 + L), c11);
+            c12 = x.fma(FloatVector.fromArray(S, b, bk + s1 + 2 * L), c12);
+            c20 = x.fma(FloatVector.fromArray(S, b, bk + s2), c20);
+            c21 = x.fma(FloatVector.fromArray(S, b, bk + s2 + L), c21);
+            c22 = x.fma(FloatVector.fromArray(S, b, bk + s2 + 2 * L), c22);
+            c30 = x.fma(FloatVector.fromArray(S, b, bk + s3), c30);
+            c31 = x.fma(FloatVector.fromArray(S, b, bk + s3 + L), c31);
+            c32 = x.fma(FloatVector.fromArray(S, b, bk + s3 + 2 * L), c32);
+            if (V == 4) {
+                c03 = x.fma(FloatVector.fromArray(S, b, bk + 3 * L), c03);
+                c13 = x.fma(FloatVector.fromArray(S, b, bk + s1 + 3 * L), c13);
+                c23 = x.fma(FloatVector.fromArray(S, b, bk + s2 + 3 * L), c23);
+                c33 = x.fma(FloatVector.fromArray(S, b, bk + s3 + 3 * L), c33);
+            }
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + L);
+        c02.intoArray(c, cOff + 2 * L);
+        c10.intoArray(c, o1);
+        c11.intoArray(c, o1 + L);
+        c12.intoArray(c, o1 + 2 * L);
+        c20.intoArray(c, o2);
+        c21.intoArray(c, o2 + L);
+        c22.intoArray(c, o2 + 2 * L);
+        c30.intoArray(c, o3);
+        c31.intoArray(c, o3 + L);
+        c32.intoArray(c, o3 + 2 * L);
+        if (V == 4) {
+            c03.intoArray(c, cOff + 3 * L);
+            c13.intoArray(c, o1 + 3 * L);
+            c23.intoArray(c, o2 + 3 * L);
+            c33.intoArray(c, o3 + 3 * L);
+        }
+    }
+
     /** Per-thread room for the last panel's columns of C, {@link #NR} wide, grown as needed. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 

@@ -81,7 +81,7 @@ class KernelsTest {
      */
     @Test
     void everyTileSumsEachElementAsOneFmaChainInOrder() {
-        int[] sizes = {1, 2, 3, 4, 5, 8, 12, 13, 23, 24, 25, 31, 33, 47, 48, 49, 64, 65, 97, 130, 200};
+        int[] sizes = {1, 2, 3, 4, 5, 8, 12, 13, 23, 24, 25, 31, 33, 47, 48, 49, 64, 65, 97, 130, 200, 300};
         for (int m : new int[] {1, 3, 4, 5, 8, 13, 36}) {
             for (int n : sizes) {
                 for (int k : new int[] {1, 5, 40, 600}) { // 600: past the products' blocks of K
@@ -186,8 +186,10 @@ class KernelsTest {
 
     @Test
     void packedProductsMatchThePlainProduct() {
-        // m = 12 with the larger n and k: Aᵀ·B copies A into 4-row tiles first
-        for (int[] mn : new int[][] {{7, 1}, {7, 17}, {7, 64}, {7, 65}, {7, 130}, {7, 200}, {12, 130}, {12, 200}}) {
+        // m = 12 with the larger n and k: Aᵀ·B copies A into 4-row tiles first; m = 1 and 3 with n of four panels
+        // or more at every width: fewer than four rows take four panels at once
+        for (int[] mn : new int[][] {{7, 1}, {7, 17}, {7, 64}, {7, 65}, {7, 130}, {7, 200}, {12, 130}, {12, 200},
+                {1, 130}, {1, 300}, {3, 300}}) {
             int m = mn[0], n = mn[1];
             for (int k : new int[] {1, 9, 70, 300}) {
                 float[] a = random(m * k), b = random(k * n), bt = new float[n * k], c0 = random(m * n);
