@@ -11,13 +11,23 @@ public final class TokenSampler {
     private final Decoding decoding;
     private final Rng rng;
     private final double[] p;
+    /** Every token but {@code <unk>}, in index order: boxed once here, so that a draw allocates nothing. */
+    private final Integer[] tokens;
+    /**
+     * {@link #tokens} sorted by probability for top-k and top-p, from the order the last draw left (the sort's order
+     * is total, ties broken by index, so the result does not depend on it).
+     */
     private final Integer[] order;
 
     public TokenSampler(Decoding decoding, Rng rng, int vocab) {
         this.decoding = decoding;
         this.rng = rng;
         p = new double[vocab];
-        order = new Integer[Math.max(1, vocab - 1)]; // every token but <unk>
+        tokens = new Integer[Math.max(1, vocab - 1)];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = i + 1;
+        }
+        order = tokens.clone();
     }
 
     /** The index of the chosen token among {@code logits[off … off + V)}. */
@@ -43,10 +53,11 @@ public final class TokenSampler {
         for (int i = 1; i < V; i++) {
             p[i] = Math.exp((logits[off + i] - max) / decoding.temperature());
             sum += p[i];
-            order[i - 1] = i;
         }
         int kept = V - 1;
+        Integer[] candidates = tokens;
         if (decoding.topK() > 0 || decoding.topP() < 1) {
+            candidates = order;
             // most likely first; ties by index, so the draw depends only on the seed
             java.util.Arrays.sort(order, (a, b) -> p[a] != p[b] ? Double.compare(p[b], p[a]) : Integer.compare(a, b));
             if (decoding.topK() > 0) {
@@ -69,11 +80,11 @@ public final class TokenSampler {
         }
         double u = rng.nextDouble() * sum;
         for (int i = 0; i < kept - 1; i++) {
-            u -= p[order[i]];
+            u -= p[candidates[i]];
             if (u < 0) {
-                return order[i];
+                return candidates[i];
             }
         }
-        return order[kept - 1];
+        return candidates[kept - 1];
     }
 }

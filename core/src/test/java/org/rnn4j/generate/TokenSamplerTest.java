@@ -29,6 +29,26 @@ class TokenSamplerTest {
     }
 
     @Test
+    void aDrawAllocatesNothing() {
+        // a vocabulary past the JVM's cache of small Integers: a token boxed per draw would be ~16 KB a draw here
+        int v = 1028;
+        float[] wide = new float[v];
+        for (int i = 0; i < v; i++) {
+            wide[i] = (float) Math.sin(i);
+        }
+        TokenSampler s = new TokenSampler(new Decoding(0.8, 0, 1), new Rng(7), v);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId(), sink = 0;
+        long before = threads.getThreadAllocatedBytes(id);
+        for (int i = 0; i < 1_000; i++) {
+            sink += s.next(wide, 0);
+        }
+        long bytes = threads.getThreadAllocatedBytes(id) - before;
+        assertTrue(bytes < 100_000, bytes + " bytes allocated by 1,000 draws (token sum " + sink + ")");
+    }
+
+    @Test
     void samplingFollowsTheSoftmaxAtTheTemperature() {
         int n = 200_000;
         int[] c = counts(new Decoding(1, 0, 1), n);
