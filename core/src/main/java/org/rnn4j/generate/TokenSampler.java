@@ -19,6 +19,13 @@ public final class TokenSampler {
      */
     private final Integer[] order;
 
+    /**
+     * Logits (streams × vocabulary) from which several streams draw on the model's threads rather than one after
+     * another on the caller's (at V 1,028 sixteen streams' draws, a softmax of 1,028 in double each, took most of a
+     * generation step); fewer are not worth handing out.
+     */
+    public static final int PARALLEL_LOGITS = 256;
+
     public TokenSampler(Decoding decoding, Rng rng, int vocab) {
         this.decoding = decoding;
         this.rng = rng;

@@ -115,6 +115,11 @@ public final class LanguageModel {
         return inferenceWorkspace(batch, 1);
     }
 
+    /** {@link Kernels#parallel} on this model's kernels: independent work of each of n sequences, from its thread. */
+    public void parallel(int n, org.rnn4j.tensor.WorkerTeam.Job job) {
+        k.parallel(n, job);
+    }
+
     /** A zero state for {@code batch} sequences. */
     public State newState(int batch) {
         return rnn.newState(batch);

@@ -589,4 +589,14 @@ public class Kernels {
             x[i] *= alpha;
         }
     }
+
+    /**
+     * Runs {@code job} for 0 … n−1, each once, in any order and on any of these kernels' threads: independent work
+     * beside the kernels (the draws of several streams of generation), which must not call these kernels.
+     */
+    public void parallel(int n, WorkerTeam.Job job) {
+        for (int i = 0; i < n; i++) {
+            job.run(i);
+        }
+    }
 }

@@ -368,6 +368,11 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
+    public void parallel(int n, WorkerTeam.Job job) {
+        team.run(n, job);
+    }
+
+    @Override
     public void tanh(float[] x, int off, int len) {
         VectorCells.activate(x, off, null, 0, len, 1f);
     }
