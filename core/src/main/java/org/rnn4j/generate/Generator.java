@@ -3,8 +3,8 @@ package org.rnn4j.generate;
 import java.util.function.IntConsumer;
 import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.nn.State;
-import org.rnn4j.text.Corpus;
 import org.rnn4j.tensor.WorkerTeam;
+import org.rnn4j.text.Corpus;
 import org.rnn4j.text.Vocab;
 
 /**
@@ -58,18 +58,10 @@ public final class Generator {
             batch.copyRow(b, state, 0);
         }
         LanguageModel.Workspace ws = streams == 1 ? one : model.generationWorkspace(streams);
-        // each stream draws with its own sampler, so its tokens do not depend on the thread that draws them
         WorkerTeam.Job draw = b -> tokens[b] = samplers.get(b).next(ws.outputs(), b * model.vocab);
-        boolean together = streams > 1 && (long) streams * model.vocab >= TokenSampler.PARALLEL_LOGITS;
         for (int t = 0; t < length; t++) {
             model.forward(ws, tokens, batch, null);
-            if (together) {
-                model.parallel(streams, draw);
-            } else {
-                for (int b = 0; b < streams; b++) {
-                    draw.run(b);
-                }
-            }
+            TokenSampler.drawEach(model, streams, draw);
             for (int b = 0; b < streams; b++) {
                 out.accept(b, tokens[b]);
             }

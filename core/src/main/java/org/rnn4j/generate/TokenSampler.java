@@ -1,6 +1,8 @@
 package org.rnn4j.generate;
 
+import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.tensor.Rng;
+import org.rnn4j.tensor.WorkerTeam;
 
 /**
  * Picks the next token from one row of logits by a {@link Decoding}; reuses its scratch arrays.
@@ -24,7 +26,22 @@ public final class TokenSampler {
      * another on the caller's (at V 1,028 sixteen streams' draws, a softmax of 1,028 in double each, took most of a
      * generation step); fewer are not worth handing out.
      */
-    public static final int PARALLEL_LOGITS = 256;
+    private static final int PARALLEL_LOGITS = 256;
+
+    /**
+     * Runs {@code draw} for each of {@code streams} streams stepping together in {@code model}: on the model's threads
+     * when they have many logits between them, else one after another. Each stream must draw with a sampler of its
+     * own, so that its tokens do not depend on the thread that draws them.
+     */
+    public static void drawEach(LanguageModel model, int streams, WorkerTeam.Job draw) {
+        if (streams > 1 && (long) streams * model.vocab >= PARALLEL_LOGITS) {
+            model.parallel(streams, draw);
+        } else {
+            for (int b = 0; b < streams; b++) {
+                draw.run(b);
+            }
+        }
+    }
 
     public TokenSampler(Decoding decoding, Rng rng, int vocab) {
         this.decoding = decoding;

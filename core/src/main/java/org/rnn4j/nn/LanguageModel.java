@@ -3,6 +3,7 @@ package org.rnn4j.nn;
 import org.rnn4j.data.Batch;
 import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
+import org.rnn4j.tensor.WorkerTeam;
 
 /**
  * The seeds' {@code RNNModel(rnn_layer, vocab_size)}: one-hot tokens into a {@link RecurrentLayer},
@@ -116,7 +117,7 @@ public final class LanguageModel {
     }
 
     /** {@link Kernels#parallel} on this model's kernels: independent work of each of n sequences, from its thread. */
-    public void parallel(int n, org.rnn4j.tensor.WorkerTeam.Job job) {
+    public void parallel(int n, WorkerTeam.Job job) {
         k.parallel(n, job);
     }
 

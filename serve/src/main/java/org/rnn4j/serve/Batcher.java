@@ -181,13 +181,10 @@ final class Batcher implements AutoCloseable {
         model.forward(ws, tokens, batch, null);
         onStep.accept(n);
         float[] logits = ws.outputs();
-        if (n > 1 && (long) n * model.vocab >= TokenSampler.PARALLEL_LOGITS) { // each with its own sampler
-            model.parallel(n, b -> streams.get(b).token = streams.get(b).sampler.next(logits, b * model.vocab));
-        } else {
-            for (int b = 0; b < n; b++) {
-                streams.get(b).token = streams.get(b).sampler.next(logits, b * model.vocab);
-            }
-        }
+        TokenSampler.drawEach(model, n, b -> {
+            Stream s = streams.get(b);
+            s.token = s.sampler.next(logits, b * model.vocab);
+        });
         for (int b = 0; b < n; b++) {
             Stream s = streams.get(b);
             int next = s.token;
