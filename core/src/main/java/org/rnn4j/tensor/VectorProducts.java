@@ -37,8 +37,8 @@ final class VectorProducts {
     static void gemm(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, int aTile,
                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
         // K in blocks, C written between them: each element's sum keeps its order (a float stored and
-        // reloaded is the same float), and a tile's strip of B, KC × 3 vectors (24 KB at 256 bits), stays in
-        // the L1 cache while every block of rows passes over it. Measured on the AVX2 host, one thread, best
+        // reloaded is the same float), and a tile's strip of B, KC × V vectors, stays in the L1 cache while
+        // every block of rows passes over it. Measured on the AVX2 host, one thread, best
         // of 40: dW (512 × 1120)·(1120 × 2048) 20–21 GFLOPS in one block, 34–37 in blocks of 256 or 512
         for (int k0 = 0; k0 < k; k0 += KC) {
             block(m, n, Math.min(KC, k - k0), a, aOff + k0 * aCol, aRow, aCol, aTile, b, bOff + k0 * ldb, ldb,
@@ -46,8 +46,13 @@ final class VectorProducts {
         }
     }
 
-    /** Rows of B (and columns of A) a product takes at a time. */
-    static final int KC = 256;
+    /**
+     * Rows of B (and columns of A) a product takes at a time: a tile's strip of B, KC × V vectors, is then at most
+     * 32 KB (24 KB at 256 bits, 32 KB at 512), which a 48 KB L1 cache keeps beside A and C. Measured on an AVX-512
+     * host, three rounds of {@code bench}: KC 256 (a strip of 64 KB) → 128, RNN H 512 1.05–1.10×, LSTM H 512
+     * 1.04–1.10×, V 1,028 H 256 1.02–1.05×; one thread's (32 × 512)·(512 × 512) 97–113 → 123–128 GFLOPS.
+     */
+    static final int KC = Math.min(256, 8192 / (V * L));
 
     private static void block(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, int aTile,
                               float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
