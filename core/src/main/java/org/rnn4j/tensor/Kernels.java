@@ -165,9 +165,25 @@ public class Kernels {
         return (n + panelWidth() - 1) / panelWidth();
     }
 
-    /** Floats needed to pack a (k, n) matrix with these kernels: whole panels, the last one zero-padded. */
+    /**
+     * Floats needed to pack a (k, n) matrix with these kernels: whole panels, the last one zero-padded, and room
+     * before them to start them on a cache line ({@link Alignment}).
+     */
     public final int packedSize(int k, int n) {
-        return panels(n) * panelWidth() * k;
+        return Alignment.LINE + panels(n) * panelWidth() * k;
+    }
+
+    /**
+     * Where the panels of a packed matrix start: {@link #pack} chooses it (from 1 to {@link Alignment#LINE}, on a
+     * cache line where the address is known) and keeps it in element 0.
+     */
+    protected static int panelsStart(float[] packed) {
+        return Float.floatToRawIntBits(packed[0]);
+    }
+
+    /** Records where {@code packed}'s panels start, for {@link #panelsStart}. */
+    protected static void placePanels(float[] packed, int start) {
+        packed[0] = Float.intBitsToFloat(start);
     }
 
     /**
@@ -178,6 +194,7 @@ public class Kernels {
      * step streams it from cache in order.
      */
     public void pack(int k, int n, float[] b, int bOff, int ldb, boolean transposed, float[] packed) {
+        placePanels(packed, Alignment.firstLine(packed, 1));
         for (int p = 0; p < panels(n); p++) {
             packPanel(p, k, n, b, bOff, ldb, transposed, packed);
         }
@@ -185,7 +202,7 @@ public class Kernels {
 
     protected final void packPanel(int p, int k, int n, float[] b, int bOff, int ldb, boolean transposed,
                                    float[] packed) {
-        int w = panelWidth(), base = p * k * w, j0 = p * w, width = Math.min(w, n - j0);
+        int w = panelWidth(), base = panelsStart(packed) + p * k * w, j0 = p * w, width = Math.min(w, n - j0);
         if (transposed) {
             for (int jj = 0; jj < width; jj++) {
                 int src = bOff + (j0 + jj) * ldb;
@@ -249,7 +266,8 @@ public class Kernels {
         int w = panelWidth();
         for (int j0 = 0, p = 0; j0 < n; j0 += w, p++) {
             int width = Math.min(w, n - j0);
-            gemm(m, width, k, a, aOff, aRow, aCol, packed, p * k * w, w, c, cOff + j0, ldc, accumulate);
+            gemm(m, width, k, a, aOff, aRow, aCol, packed, panelsStart(packed) + p * k * w, w, c, cOff + j0, ldc,
+                    accumulate);
             epilogue(epilogue, m, j0, width, c, cOff, ldc, g, gOff, y, yOff);
         }
     }

@@ -145,7 +145,7 @@ final class VectorKernels extends Kernels {
             aRow = k;
         }
         GemmJob j = job;
-        j.set(m, n, k, a, aOff, aRow, 1, packed, 0, VectorPanels.NR, c, cOff, ldc, accumulate);
+        j.set(m, n, k, a, aOff, aRow, 1, packed, panelsStart(packed), VectorPanels.NR, c, cOff, ldc, accumulate);
         j.packedB = true;
         j.epilogue = epilogue;
         j.g = g;
@@ -184,6 +184,7 @@ final class VectorKernels extends Kernels {
         p.ldb = ldb;
         p.transposed = transposed;
         p.packed = packed;
+        placePanels(packed, Alignment.firstLine(packed, 1));
         team.run(panels(n), p);
         p.b = p.packed = null;
     }
@@ -346,11 +347,11 @@ final class VectorKernels extends Kernels {
                 final int nr = VectorPanels.NR, first = chunk * panelsPerChunk, j0 = first * nr;
                 int width = Math.min(panelsPerChunk * nr, n - j0);
                 if (panelsPerChunk > 1 && width == panelsPerChunk * nr) {
-                    VectorPanels.rowGroup(m, k, a, aOff, aRow, b, first * k * nr, c, cOff + j0, ldc, accumulate);
+                    VectorPanels.rowGroup(m, k, a, aOff, aRow, b, bOff + first * k * nr, c, cOff + j0, ldc, accumulate);
                 } else {
                     for (int j = j0; j < j0 + width; j += nr) {
-                        VectorPanels.panel(m, Math.min(nr, n - j), k, a, aOff, aRow, b, j / nr * k * nr, c, cOff + j,
-                                ldc, accumulate);
+                        VectorPanels.panel(m, Math.min(nr, n - j), k, a, aOff, aRow, b, bOff + j / nr * k * nr, c,
+                                cOff + j, ldc, accumulate);
                     }
                 }
                 epilogue(epilogue, m, j0, width, c, cOff, ldc, g, gOff, y, yOff);

@@ -129,6 +129,54 @@ class KernelsTest {
         }
     }
 
+    /**
+     * A packed matrix's panels start where its packing placed them (on a cache line where the address is known):
+     * every product reads them from there, so the same panels moved to any other start give the same bits.
+     */
+    @Test
+    void packedProductsReadThePanelsWhereverTheyStart() {
+        int[][] shapes = {{1, 300, 70}, {3, 300, 33}, {8, 28, 300}, {9, 100, 17}};
+        for (Kernels kernels : new Kernels[] {ref, fast, parallel}) {
+            for (int[] s : shapes) {
+                int m = s[0], n = s[1], k = s[2];
+                float[] a = random(m * k), b = random(k * n), packed = new float[kernels.packedSize(k, n)];
+                kernels.pack(k, n, b, 0, n, false, packed);
+                int start = Kernels.panelsStart(packed), panels = packed.length - Alignment.LINE;
+                assertTrue(start >= 1 && start <= Alignment.LINE, "start " + start);
+                float[] expected = new float[m * n];
+                kernels.matmulPacked(m, n, k, a, 0, k, packed, expected, 0, n, false);
+                for (int moved = 1; moved <= Alignment.LINE; moved++) {
+                    float[] elsewhere = new float[packed.length];
+                    System.arraycopy(packed, start, elsewhere, moved, panels);
+                    Kernels.placePanels(elsewhere, moved);
+                    float[] actual = new float[m * n];
+                    kernels.matmulPacked(m, n, k, a, 0, k, elsewhere, actual, 0, n, false);
+                    assertArrayEquals(expected, actual, kernels.name() + " " + m + "×" + n + "×" + k
+                            + ", panels from " + moved);
+                }
+            }
+        }
+    }
+
+    /** Where an array's first cache line falls is one place, whichever index the question starts from. */
+    @Test
+    void theFirstLineOfAnArrayIsOnePlace() {
+        float[] a = new float[100];
+        for (int attempt = 0; ; attempt++) {
+            int line = Alignment.firstLine(a, 0);
+            assertTrue(line >= 0 && line < Alignment.LINE, "line " + line);
+            boolean same = true;
+            for (int from = 0; from < 40; from++) {
+                int at = Alignment.firstLine(a, from);
+                same &= at == (Alignment.KNOWN ? from + Math.floorMod(line - from, Alignment.LINE) : from);
+            }
+            if (same || attempt == 2 || Alignment.firstLine(a, 0) == line) { // else a collection moved the array
+                assertTrue(same, "the first line of an array at " + line + ", asked from each index");
+                return;
+            }
+        }
+    }
+
     private float[] random(int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
