@@ -4,8 +4,9 @@ import java.lang.reflect.Field;
 
 /**
  * Where the elements of a {@code float[]} meet a 64-byte cache line. A vector load that straddles two lines costs
- * two, and Java places an array's first element 16 bytes past an 8-byte-aligned header: a packed panel's rows of
- * 16 floats (512 bits) then straddle a line each, unless the panels start where a line does. Measured on an
+ * two, and an array's first element lies 16 bytes (its header) past the array's start, which is only 8-byte
+ * aligned: large arrays began on a line on the host measured, so their rows of 16 floats (512 bits) straddled a
+ * line each, unless a packing starts its panels where a line does. Measured on an
  * AVX-512 host, one thread, (32 × 512)·(512 × 512) with B packed: 132–145 GFLOPS from panels on a line, 108–129
  * from panels off it (eight placements, five arrays each).
  *
@@ -25,6 +26,8 @@ final class Alignment {
     private static final boolean COMPRESSED = UNSAFE != null && UNSAFE.arrayIndexScale(Object[].class) == 4;
     /** How far a compressed reference is shifted: 0 on a heap below 4 GB, else log2 of the object alignment. */
     private static final int SHIFT = UNSAFE == null || !COMPRESSED ? 0 : shift();
+    /** A slot per thread to read a reference from: a new one per question was garbage at every packing. */
+    private static final ThreadLocal<Object[]> HOLDER = ThreadLocal.withInitial(() -> new Object[1]);
 
     private Alignment() {
     }
@@ -37,9 +40,6 @@ final class Alignment {
         long at = address(a) + FLOATS + 4L * from;
         return from + (int) (((64 - (at & 63)) & 63) >> 2);
     }
-
-    /** A slot per thread to read a reference from: a new one per question was garbage at every packing. */
-    private static final ThreadLocal<Object[]> HOLDER = ThreadLocal.withInitial(() -> new Object[1]);
 
     private static long address(Object o) {
         Object[] holder = HOLDER.get();

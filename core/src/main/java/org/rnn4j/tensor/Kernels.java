@@ -181,8 +181,13 @@ public class Kernels {
         return Float.floatToRawIntBits(packed[0]);
     }
 
+    /** Chooses where {@code packed}'s panels start, its first cache line from element 1, for {@link #panelsStart}. */
+    protected static void placePanels(float[] packed) {
+        placePanels(packed, Alignment.firstLine(packed, 1));
+    }
+
     /** Records where {@code packed}'s panels start, for {@link #panelsStart}. */
-    protected static void placePanels(float[] packed, int start) {
+    static void placePanels(float[] packed, int start) {
         packed[0] = Float.intBitsToFloat(start);
     }
 
@@ -194,7 +199,7 @@ public class Kernels {
      * step streams it from cache in order.
      */
     public void pack(int k, int n, float[] b, int bOff, int ldb, boolean transposed, float[] packed) {
-        placePanels(packed, Alignment.firstLine(packed, 1));
+        placePanels(packed);
         for (int p = 0; p < panels(n); p++) {
             packPanel(p, k, n, b, bOff, ldb, transposed, packed);
         }

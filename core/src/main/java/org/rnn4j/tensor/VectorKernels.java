@@ -184,7 +184,7 @@ final class VectorKernels extends Kernels {
         p.ldb = ldb;
         p.transposed = transposed;
         p.packed = packed;
-        placePanels(packed, Alignment.firstLine(packed, 1));
+        placePanels(packed);
         team.run(panels(n), p);
         p.b = p.packed = null;
     }
