@@ -6,9 +6,9 @@ import java.lang.reflect.Field;
  * Where the elements of a {@code float[]} meet a 64-byte cache line. A vector load that straddles two lines costs
  * two, and an array's first element lies 16 bytes (its header) past the array's start, which is only 8-byte
  * aligned: large arrays began on a line on the host measured, so their rows of 16 floats (512 bits) straddled a
- * line each, unless a packing starts its panels where a line does. Measured on an
- * AVX-512 host, one thread, (32 × 512)·(512 × 512) with B packed: 132–145 GFLOPS from panels on a line, 108–129
- * from panels off it (eight placements, five arrays each).
+ * line each, unless a packing starts its panels where a line does. Measured on an AVX-512 host, one thread,
+ * (32 × 512)·(512 × 512) with B packed: 132–145 GFLOPS from panels on a line, 108–129 from panels off it (eight
+ * placements, five arrays each).
  *
  * <p>Java has no address of an array; {@code sun.misc.Unsafe} reads the reference as the JVM stores it (a
  * compressed reference decoded as JOL does). Where that is unavailable, or would warn (JDK 24 on), the answer

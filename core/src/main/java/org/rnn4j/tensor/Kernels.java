@@ -268,11 +268,10 @@ public class Kernels {
     protected void gemmPacked(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] packed,
                               float[] c, int cOff, int ldc, boolean accumulate,
                               Epilogue epilogue, float[] g, int gOff, float[] y, int yOff) {
-        int w = panelWidth();
+        int w = panelWidth(), start = panelsStart(packed);
         for (int j0 = 0, p = 0; j0 < n; j0 += w, p++) {
             int width = Math.min(w, n - j0);
-            gemm(m, width, k, a, aOff, aRow, aCol, packed, panelsStart(packed) + p * k * w, w, c, cOff + j0, ldc,
-                    accumulate);
+            gemm(m, width, k, a, aOff, aRow, aCol, packed, start + p * k * w, w, c, cOff + j0, ldc, accumulate);
             epilogue(epilogue, m, j0, width, c, cOff, ldc, g, gOff, y, yOff);
         }
     }
