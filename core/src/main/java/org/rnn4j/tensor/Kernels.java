@@ -205,14 +205,22 @@ public class Kernels {
         }
     }
 
+    /** Rows of a panel {@link #packPanel} writes at a time from a transposed matrix. */
+    private static final int PACK_BLOCK = 64;
+
     protected final void packPanel(int p, int k, int n, float[] b, int bOff, int ldb, boolean transposed,
                                    float[] packed) {
         int w = panelWidth(), base = panelsStart(packed) + p * k * w, j0 = p * w, width = Math.min(w, n - j0);
         if (transposed) {
-            for (int jj = 0; jj < width; jj++) {
-                int src = bOff + (j0 + jj) * ldb;
-                for (int kk = 0; kk < k; kk++) {
-                    packed[base + kk * w + jj] = b[src + kk];
+            // k in blocks, so that the block's rows of the panel, written a column at a time, stay in the L1
+            // cache (a whole panel, k·w floats, is larger: each column's writes went to L2)
+            for (int k0 = 0; k0 < k; k0 += PACK_BLOCK) {
+                int k1 = Math.min(k, k0 + PACK_BLOCK);
+                for (int jj = 0; jj < width; jj++) {
+                    int src = bOff + (j0 + jj) * ldb;
+                    for (int kk = k0; kk < k1; kk++) {
+                        packed[base + kk * w + jj] = b[src + kk];
+                    }
                 }
             }
         } else {
