@@ -174,24 +174,6 @@ public class Kernels {
     }
 
     /**
-     * Where the panels of a packed matrix start: {@link #pack} chooses it (from 1 to {@link Alignment#LINE}, on a
-     * cache line where the address is known) and keeps it in element 0.
-     */
-    protected static int panelsStart(float[] packed) {
-        return Float.floatToRawIntBits(packed[0]);
-    }
-
-    /** Chooses where {@code packed}'s panels start, its first cache line from element 1, for {@link #panelsStart}. */
-    protected static void placePanels(float[] packed) {
-        placePanels(packed, Alignment.firstLine(packed, 1));
-    }
-
-    /** Records where {@code packed}'s panels start, for {@link #panelsStart}. */
-    static void placePanels(float[] packed, int start) {
-        packed[0] = Float.intBitsToFloat(start);
-    }
-
-    /**
      * Packs a (k, n) matrix B into column panels for {@link #matmulPacked}: panel p holds columns
      * [p·w, (p+1)·w), w = {@link #panelWidth()}, as k contiguous rows of w floats, zero-padded past n. With
      * {@code transposed}, B is the transpose of the stored (n, k) matrix: element (kk, j) is
@@ -199,39 +181,9 @@ public class Kernels {
      * step streams it from cache in order.
      */
     public void pack(int k, int n, float[] b, int bOff, int ldb, boolean transposed, float[] packed) {
-        placePanels(packed);
+        Packing.placePanels(packed);
         for (int p = 0; p < panels(n); p++) {
-            packPanel(p, k, n, b, bOff, ldb, transposed, packed);
-        }
-    }
-
-    /** Rows of a panel {@link #packPanel} writes at a time from a transposed matrix. */
-    private static final int PACK_BLOCK = 64;
-
-    protected final void packPanel(int p, int k, int n, float[] b, int bOff, int ldb, boolean transposed,
-                                   float[] packed) {
-        int w = panelWidth(), base = panelsStart(packed) + p * k * w, j0 = p * w, width = Math.min(w, n - j0);
-        if (transposed) {
-            // k in blocks, so that the block's rows of the panel, written a column at a time, stay in the L1
-            // cache (a whole panel, k·w floats, is larger: each column's writes went to L2)
-            for (int k0 = 0; k0 < k; k0 += PACK_BLOCK) {
-                int k1 = Math.min(k, k0 + PACK_BLOCK);
-                for (int jj = 0; jj < width; jj++) {
-                    int src = bOff + (j0 + jj) * ldb;
-                    for (int kk = k0; kk < k1; kk++) {
-                        packed[base + kk * w + jj] = b[src + kk];
-                    }
-                }
-            }
-        } else {
-            for (int kk = 0; kk < k; kk++) {
-                System.arraycopy(b, bOff + kk * ldb + j0, packed, base + kk * w, width);
-            }
-        }
-        if (width < w) {
-            for (int kk = 0; kk < k; kk++) {
-                java.util.Arrays.fill(packed, base + kk * w + width, base + (kk + 1) * w, 0f);
-            }
+            Packing.packPanel(panelWidth(), p, k, n, b, bOff, ldb, transposed, packed);
         }
     }
 
@@ -276,7 +228,7 @@ public class Kernels {
     protected void gemmPacked(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] packed,
                               float[] c, int cOff, int ldc, boolean accumulate,
                               Epilogue epilogue, float[] g, int gOff, float[] y, int yOff) {
-        int w = panelWidth(), start = panelsStart(packed);
+        int w = panelWidth(), start = Packing.panelsStart(packed);
         for (int j0 = 0, p = 0; j0 < n; j0 += w, p++) {
             int width = Math.min(w, n - j0);
             gemm(m, width, k, a, aOff, aRow, aCol, packed, start + p * k * w, w, c, cOff + j0, ldc, accumulate);
@@ -358,27 +310,7 @@ public class Kernels {
      */
     public void lstmCell(int rows, int hidden, float[] gates, int gOff, float[] cPrev, int cpOff,
                          float[] c, int cOff, float[] h, int hOff) {
-        lstmCell(0, rows, 0, hidden, gates, gOff, cPrev, cpOff, c, cOff, h, hOff);
-    }
-
-    /** {@link #lstmCell} on rows [r0, r1) and hidden units [j0, H): the tails of the vector loops. */
-    protected static void lstmCell(int r0, int r1, int j0, int hidden, float[] gates, int gOff, float[] cPrev,
-                                   int cpOff, float[] c, int cOff, float[] h, int hOff) {
-        final int H = hidden;
-        for (int r = r0; r < r1; r++) {
-            int g = gOff + r * 4 * H, s = r * H;
-            for (int j = j0; j < H; j++) {
-                float i = sigmoid(gates[g + j]), f = sigmoid(gates[g + H + j]);
-                float gg = (float) Math.tanh(gates[g + 2 * H + j]), o = sigmoid(gates[g + 3 * H + j]);
-                gates[g + j] = i;
-                gates[g + H + j] = f;
-                gates[g + 2 * H + j] = gg;
-                gates[g + 3 * H + j] = o;
-                float ct = f * cPrev[cpOff + s + j] + i * gg;
-                c[cOff + s + j] = ct;
-                h[hOff + s + j] = o * (float) Math.tanh(ct);
-            }
-        }
+        PlainCells.lstmCell(0, rows, 0, hidden, gates, gOff, cPrev, cpOff, c, cOff, h, hOff);
     }
 
     /**
@@ -393,28 +325,7 @@ public class Kernels {
      */
     public void lstmCellBackward(int rows, int hidden, float[] gates, int gOff, float[] cPrev, int cpOff,
                                  float[] c, int cOff, float[] dh, int dhOff, float[] dhNext, float[] dc) {
-        lstmCellBackward(0, rows, 0, hidden, gates, gOff, cPrev, cpOff, c, cOff, dh, dhOff, dhNext, dc);
-    }
-
-    /** {@link #lstmCellBackward} on rows [r0, r1) and hidden units [j0, H). */
-    protected static void lstmCellBackward(int r0, int r1, int j0, int hidden, float[] gates, int gOff, float[] cPrev,
-                                           int cpOff, float[] c, int cOff, float[] dh, int dhOff, float[] dhNext,
-                                           float[] dc) {
-        final int H = hidden;
-        for (int r = r0; r < r1; r++) {
-            int g = gOff + r * 4 * H, s = r * H;
-            for (int j = j0; j < H; j++) {
-                float i = gates[g + j], f = gates[g + H + j], gg = gates[g + 2 * H + j], o = gates[g + 3 * H + j];
-                float dhT = dh[dhOff + s + j] + dhNext[s + j];
-                float tc = (float) Math.tanh(c[cOff + s + j]);
-                float dct = dc[s + j] + dhT * o * (1f - tc * tc);
-                gates[g + j] = dct * gg * i * (1f - i);
-                gates[g + H + j] = dct * cPrev[cpOff + s + j] * f * (1f - f);
-                gates[g + 2 * H + j] = dct * i * (1f - gg * gg);
-                gates[g + 3 * H + j] = dhT * tc * o * (1f - o);
-                dc[s + j] = dct * f;
-            }
-        }
+        PlainCells.lstmCellBackward(0, rows, 0, hidden, gates, gOff, cPrev, cpOff, c, cOff, dh, dhOff, dhNext, dc);
     }
 
     /**
@@ -428,24 +339,7 @@ public class Kernels {
      */
     public void gruCell(int rows, int hidden, float[] gx, int gxOff, float[] gh, int ghOff,
                         float[] hPrev, int hpOff, float[] h, int hOff) {
-        gruCell(0, rows, 0, hidden, gx, gxOff, gh, ghOff, hPrev, hpOff, h, hOff);
-    }
-
-    /** {@link #gruCell} on rows [r0, r1) and hidden units [j0, H). */
-    protected static void gruCell(int r0, int r1, int j0, int hidden, float[] gx, int gxOff, float[] gh, int ghOff,
-                                  float[] hPrev, int hpOff, float[] h, int hOff) {
-        final int H = hidden;
-        for (int row = r0; row < r1; row++) {
-            int x = gxOff + row * 3 * H, q = ghOff + row * 3 * H, s = row * H;
-            for (int j = j0; j < H; j++) {
-                float r = sigmoid(gx[x + j] + gh[q + j]), z = sigmoid(gx[x + H + j] + gh[q + H + j]);
-                float n = (float) Math.tanh(gx[x + 2 * H + j] + r * gh[q + 2 * H + j]);
-                gx[x + j] = r;
-                gx[x + H + j] = z;
-                gx[x + 2 * H + j] = n;
-                h[hOff + s + j] = n + z * (hPrev[hpOff + s + j] - n);
-            }
-        }
+        PlainCells.gruCell(0, rows, 0, hidden, gx, gxOff, gh, ghOff, hPrev, hpOff, h, hOff);
     }
 
     /**
@@ -460,34 +354,7 @@ public class Kernels {
      */
     public void gruCellBackward(int rows, int hidden, float[] gx, int gxOff, float[] gh, int ghOff,
                                 float[] hPrev, int hpOff, float[] dh, int dhOff, float[] dhNext) {
-        gruCellBackward(0, rows, 0, hidden, gx, gxOff, gh, ghOff, hPrev, hpOff, dh, dhOff, dhNext);
-    }
-
-    /** {@link #gruCellBackward} on rows [r0, r1) and hidden units [j0, H). */
-    protected static void gruCellBackward(int r0, int r1, int j0, int hidden, float[] gx, int gxOff, float[] gh,
-                                          int ghOff, float[] hPrev, int hpOff, float[] dh, int dhOff, float[] dhNext) {
-        final int H = hidden;
-        for (int row = r0; row < r1; row++) {
-            int x = gxOff + row * 3 * H, q = ghOff + row * 3 * H, s = row * H;
-            for (int j = j0; j < H; j++) {
-                float r = gx[x + j], z = gx[x + H + j], n = gx[x + 2 * H + j];
-                float dhT = dh[dhOff + s + j] + dhNext[s + j];
-                float dan = dhT * (1f - z) * (1f - n * n);
-                float dar = dan * gh[q + 2 * H + j] * r * (1f - r);
-                float daz = dhT * (hPrev[hpOff + s + j] - n) * z * (1f - z);
-                gx[x + j] = dar;
-                gx[x + H + j] = daz;
-                gx[x + 2 * H + j] = dan;
-                gh[q + j] = dar;
-                gh[q + H + j] = daz;
-                gh[q + 2 * H + j] = dan * r;
-                dhNext[s + j] = dhT * z;
-            }
-        }
-    }
-
-    private static float sigmoid(float x) {
-        return (float) (1 / (1 + Math.exp(-x)));
+        PlainCells.gruCellBackward(0, rows, 0, hidden, gx, gxOff, gh, ghOff, hPrev, hpOff, dh, dhOff, dhNext);
     }
 
     /**

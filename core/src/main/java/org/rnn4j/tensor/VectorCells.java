@@ -5,8 +5,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The recurrent cells' element-wise work with the Vector API: tanh (and σ through it) and the LSTM and GRU steps,
- * forward and backward, on a range of rows; their reference twins are {@link Kernels#tanh}, {@link Kernels#lstmCell},
- * {@link Kernels#lstmCellBackward}, {@link Kernels#gruCell} and {@link Kernels#gruCellBackward}.
+ * forward and backward, on a range of rows; their reference twins are {@link Kernels#tanh} and {@link PlainCells}
+ * (which the equations are in {@link Kernels#lstmCell}, {@link Kernels#lstmCellBackward}, {@link Kernels#gruCell} and
+ * {@link Kernels#gruCellBackward}), whose backward loops also run the tails of the backward passes here.
  */
 final class VectorCells {
     private static final VectorSpecies<Float> S = Simd.S;
@@ -121,7 +122,7 @@ final class VectorCells {
                 dct.mul(i).mul(ONE.sub(gg.mul(gg))).intoArray(gates, g + 2 * H + j);
                 dct.mul(f).intoArray(dc, s + j);
             }
-            Kernels.lstmCellBackward(r, r + 1, j, H, gates, gOff, cPrev, cpOff, c, cOff, dh, dhOff, dhNext, dc);
+            PlainCells.lstmCellBackward(r, r + 1, j, H, gates, gOff, cPrev, cpOff, c, cOff, dh, dhOff, dhNext, dc);
         }
     }
 
@@ -168,7 +169,7 @@ final class VectorCells {
                 dan.mul(r).intoArray(gh, q + 2 * H + j);
                 dhT.mul(z).intoArray(dhNext, s + j);
             }
-            Kernels.gruCellBackward(row, row + 1, j, H, gx, gxOff, gh, ghOff, hPrev, hpOff, dh, dhOff, dhNext);
+            PlainCells.gruCellBackward(row, row + 1, j, H, gx, gxOff, gh, ghOff, hPrev, hpOff, dh, dhOff, dhNext);
         }
     }
 }

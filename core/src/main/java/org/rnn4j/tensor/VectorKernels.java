@@ -145,7 +145,8 @@ final class VectorKernels extends Kernels {
             aRow = k;
         }
         GemmJob j = job;
-        j.set(m, n, k, a, aOff, aRow, 1, packed, panelsStart(packed), VectorPanels.NR, c, cOff, ldc, accumulate);
+        j.set(m, n, k, a, aOff, aRow, 1, packed, Packing.panelsStart(packed), VectorPanels.NR, c, cOff, ldc,
+                accumulate);
         j.packedB = true;
         j.epilogue = epilogue;
         j.g = g;
@@ -184,7 +185,7 @@ final class VectorKernels extends Kernels {
         p.ldb = ldb;
         p.transposed = transposed;
         p.packed = packed;
-        placePanels(packed);
+        Packing.placePanels(packed);
         team.run(panels(n), p);
         p.b = p.packed = null;
     }
@@ -275,7 +276,7 @@ final class VectorKernels extends Kernels {
 
         @Override
         public void run(int panel) {
-            packPanel(panel, k, n, b, bOff, ldb, transposed, packed);
+            Packing.packPanel(VectorPanels.NR, panel, k, n, b, bOff, ldb, transposed, packed);
         }
     }
 

@@ -141,14 +141,14 @@ class KernelsTest {
                 int m = s[0], n = s[1], k = s[2];
                 float[] a = random(m * k), b = random(k * n), packed = new float[kernels.packedSize(k, n)];
                 kernels.pack(k, n, b, 0, n, false, packed);
-                int start = Kernels.panelsStart(packed), panels = packed.length - Alignment.LINE;
+                int start = Packing.panelsStart(packed), panels = packed.length - Alignment.LINE;
                 assertTrue(start >= 1 && start <= Alignment.LINE, "start " + start);
                 float[] expected = new float[m * n];
                 kernels.matmulPacked(m, n, k, a, 0, k, packed, expected, 0, n, false);
                 for (int moved = 1; moved <= Alignment.LINE; moved++) {
                     float[] elsewhere = new float[packed.length];
                     System.arraycopy(packed, start, elsewhere, moved, panels);
-                    Kernels.placePanels(elsewhere, moved);
+                    Packing.placePanels(elsewhere, moved);
                     float[] actual = new float[m * n];
                     kernels.matmulPacked(m, n, k, a, 0, k, elsewhere, actual, 0, n, false);
                     assertArrayEquals(expected, actual, kernels.name() + " " + m + "×" + n + "×" + k
