@@ -10,7 +10,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.function.DoubleSupplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * Two or more builds of rnn4j (their {@code rnn4j.jar}s) trained in one JVM, an epoch of each in turn, and each
@@ -20,36 +28,39 @@ import java.util.function.DoubleSupplier;
  * 1.06× in five runs: read a median under about 5 % as noise). Each build gets a class
  * loader of its own, so each has its own classes, kernels and compiled code. Run through
  * {@code scripts/compare-builds.sh}, or: {@code java --add-modules jdk.incubator.vector -XX:+UseSerialGC -cp
- * bench/target/benchmarks.jar org.rnn4j.bench.AlternatingBuilds [--cell C] [--hidden H] [--vocab V] [--threads N]
- * [--seconds S] A.jar B.jar …}.
+ * bench/target/benchmarks.jar org.rnn4j.bench.AlternatingBuilds --help}.
  */
-public final class AlternatingBuilds {
-    private AlternatingBuilds() {
+@Command(name = "AlternatingBuilds", mixinStandardHelpOptions = true,
+        description = "Train two or more builds' rnn4j.jar in one JVM, an epoch of each in turn; the first is the "
+                + "baseline of the ratios.")
+public final class AlternatingBuilds implements Callable<Integer> {
+    @Option(names = "--cell", description = "rnn (default), gru or lstm.")
+    private String cell = "rnn";
+    @Option(names = "--hidden", paramLabel = "H", description = "Hidden units (default: 512).")
+    private int hidden = 512;
+    @Option(names = "--vocab", paramLabel = "V", description = "Vocabulary of the random tokens (default: 28).")
+    private int vocab = 28;
+    @Option(names = "--threads", paramLabel = "N", description = "Threads (default: all cores).")
+    private int threads = Runtime.getRuntime().availableProcessors();
+    @Option(names = "--seconds", paramLabel = "S", description = "Measured time, all builds together (default: 60).")
+    private double seconds = 60;
+    @Option(names = "--warmup", paramLabel = "S", description = "Unmeasured time before it (default: 5).")
+    private double warmup = 5;
+    @Parameters(arity = "2..*", paramLabel = "JAR", description = "Builds' rnn4j.jar, the baseline first.")
+    private List<Path> jars;
+    @Spec
+    private CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new AlternatingBuilds()).execute(args));
     }
 
-    public static void main(String[] args) throws Exception {
-        String cell = "rnn";
-        int hidden = 512, vocab = 28, threads = Runtime.getRuntime().availableProcessors();
-        double seconds = 60, warmup = 5;
-        List<Path> jars = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--cell": cell = args[++i]; break;
-                case "--hidden": hidden = Integer.parseInt(args[++i]); break;
-                case "--vocab": vocab = Integer.parseInt(args[++i]); break;
-                case "--threads": threads = Integer.parseInt(args[++i]); break;
-                case "--seconds": seconds = Double.parseDouble(args[++i]); break;
-                case "--warmup": warmup = Double.parseDouble(args[++i]); break;
-                default:
-                    Path jar = Path.of(args[i]);
-                    if (!Files.isRegularFile(jar)) {
-                        throw new IllegalArgumentException(args[i] + ": no such jar (give two builds' rnn4j.jar)");
-                    }
-                    jars.add(jar);
+    @Override
+    public Integer call() throws Exception {
+        for (Path jar : jars) {
+            if (!Files.isRegularFile(jar)) {
+                throw new ParameterException(spec.commandLine(), jar + ": no such jar (give two builds' rnn4j.jar)");
             }
-        }
-        if (jars.size() < 2) {
-            throw new IllegalArgumentException("give two builds' rnn4j.jar or more, the first the baseline");
         }
         byte[] trainer = classBytes(EpochTrainer.class);
         List<DoubleSupplier> builds = new ArrayList<>();
@@ -86,6 +97,7 @@ public final class AlternatingBuilds {
                     quantile(sorted, 0.25), quantile(sorted, 0.75), quantile(ratios, 0.5), quantile(ratios, 0.25),
                     quantile(ratios, 0.75));
         }
+        return 0;
     }
 
     private static double quantile(List<Double> sorted, double q) {
