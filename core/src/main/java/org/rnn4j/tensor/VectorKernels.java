@@ -154,7 +154,13 @@ final class VectorKernels extends Kernels {
         j.y = y;
         j.yOff = yOff;
         j.panelsPerChunk = m < 4 ? VectorPanels.ROW_GROUP : 1;
-        team.run((panels(n) + j.panelsPerChunk - 1) / j.panelsPerChunk, j);
+        int panelChunks = (panels(n) + j.panelsPerChunk - 1) / j.panelsPerChunk;
+        // fewer panels than the team has threads (the logits' V 28 is one): blocks of rows as well, or all but
+        // one thread would wait through the product
+        j.rowsPerChunk = panelChunks < 2 * team.size() && (long) m * n * k >= PARALLEL_WORK
+                ? Math.max(4, ((m + ROW_CHUNKS - 1) / ROW_CHUNKS + 3) & ~3) : m;
+        j.panelChunks = panelChunks;
+        team.run(panelChunks * ((m + j.rowsPerChunk - 1) / j.rowsPerChunk), j);
         j.clear();
     }
 
@@ -307,8 +313,13 @@ final class VectorKernels extends Kernels {
 
     /** The arguments of the product being split, reused so that no call allocates. */
     private final class GemmJob implements WorkerTeam.Job {
-        /** Chunks are row blocks of this many rows, or blocks of {@link #COLUMNS} columns when 0. */
+        /**
+         * B as stored: chunks are row blocks of this many rows, or blocks of {@link #COLUMNS} columns when 0. B packed:
+         * a chunk is the rows of one such block (all of them when it is m) in one of {@link #panelChunks} groups of
+         * panels.
+         */
         int rowsPerChunk;
+        int panelChunks;
         /** Whether B is packed: a chunk is then {@link #panelsPerChunk} panels of {@link VectorPanels#panel}. */
         boolean packedB;
         /** 1, or {@link VectorPanels#ROW_GROUP} for a product of fewer than four rows. */
@@ -345,17 +356,19 @@ final class VectorKernels extends Kernels {
         @Override
         public void run(int chunk) {
             if (packedB) {
-                final int nr = VectorPanels.NR, first = chunk * panelsPerChunk, j0 = first * nr;
+                final int nr = VectorPanels.NR, first = chunk % panelChunks * panelsPerChunk, j0 = first * nr;
+                final int i0 = chunk / panelChunks * rowsPerChunk, rows = Math.min(rowsPerChunk, m - i0);
+                final int ai = aOff + i0 * aRow, ci = cOff + i0 * ldc; // A is row-major here
                 int width = Math.min(panelsPerChunk * nr, n - j0);
                 if (panelsPerChunk > 1 && width == panelsPerChunk * nr) {
-                    VectorPanels.rowGroup(m, k, a, aOff, aRow, b, bOff + first * k * nr, c, cOff + j0, ldc, accumulate);
+                    VectorPanels.rowGroup(rows, k, a, ai, aRow, b, bOff + first * k * nr, c, ci + j0, ldc, accumulate);
                 } else {
                     for (int j = j0; j < j0 + width; j += nr) {
-                        VectorPanels.panel(m, Math.min(nr, n - j), k, a, aOff, aRow, b, bOff + j / nr * k * nr, c,
-                                cOff + j, ldc, accumulate);
+                        VectorPanels.panel(rows, Math.min(nr, n - j), k, a, ai, aRow, b, bOff + j / nr * k * nr, c,
+                                ci + j, ldc, accumulate);
                     }
                 }
-                epilogue(epilogue, m, j0, width, c, cOff, ldc, g, gOff, y, yOff);
+                epilogue(epilogue, rows, j0, width, c, ci, ldc, g, gOff + i0 * ldc, y, yOff + i0 * ldc);
             } else if (rowsPerChunk == 0) {
                 int j = chunk * COLUMNS, width = Math.min(COLUMNS, n - j);
                 VectorProducts.gemm(m, width, k, a, aOff, aRow, aCol, aTile, b, bOff + j, ldb,
