@@ -120,7 +120,7 @@ final class VectorKernels extends Kernels {
             g.rowsPerChunk = 0;
             team.run((n + COLUMNS - 1) / COLUMNS, g);
         } else {
-            g.rowsPerChunk = Math.max(4, ((m + ROW_CHUNKS - 1) / ROW_CHUNKS + 3) & ~3);
+            g.rowsPerChunk = rowBlock(m);
             team.run((m + g.rowsPerChunk - 1) / g.rowsPerChunk, g);
         }
         g.clear();
@@ -155,13 +155,18 @@ final class VectorKernels extends Kernels {
         j.yOff = yOff;
         j.panelsPerChunk = m < 4 ? VectorPanels.ROW_GROUP : 1;
         int panelChunks = (panels(n) + j.panelsPerChunk - 1) / j.panelsPerChunk;
-        // fewer panels than the team has threads (the logits' V 28 is one): blocks of rows as well, or all but
-        // one thread would wait through the product
+        // fewer groups of panels than twice the team's threads (the logits' V 28 is one panel): blocks of rows as
+        // well, or all but one thread would wait through the product
         j.rowsPerChunk = panelChunks < 2 * team.size() && (long) m * n * k >= PARALLEL_WORK
-                ? Math.max(4, ((m + ROW_CHUNKS - 1) / ROW_CHUNKS + 3) & ~3) : m;
+                ? rowBlock(m) : Math.max(1, m);
         j.panelChunks = panelChunks;
         team.run(panelChunks * ((m + j.rowsPerChunk - 1) / j.rowsPerChunk), j);
         j.clear();
+    }
+
+    /** Rows of a product's row block: about an eighth of m, a multiple of four (A's tiles are four rows). */
+    private static int rowBlock(int m) {
+        return Math.max(4, ((m + ROW_CHUNKS - 1) / ROW_CHUNKS + 3) & ~3);
     }
 
     /** A copy of the (m, k) matrix A, element (i, kk) at {@code a[aOff + i·aRow + kk·aCol]}, row-major. */
@@ -319,6 +324,7 @@ final class VectorKernels extends Kernels {
          * panels.
          */
         int rowsPerChunk;
+        /** B packed: how many groups of {@link #panelsPerChunk} panels the columns make. */
         int panelChunks;
         /** Whether B is packed: a chunk is then {@link #panelsPerChunk} panels of {@link VectorPanels#panel}. */
         boolean packedB;
