@@ -14,10 +14,11 @@ final class Simd {
     /**
      * Vector registers the JIT can allocate: 32 on AArch64 and with AVX-512 (which also gives 256- and 128-bit code
      * 32 registers), 16 on x86 without it. A forced width of 512 counts as AVX-512's, so that its tile is the one
-     * tested.
+     * tested; {@code -Drnn4j.vector.registers=16} takes AVX2's count on any host, so that its tiles are tested there.
      */
-    static final int REGISTERS = System.getProperty("os.arch").contains("aarch64")
-            || Math.max(S.vectorBitSize(), FloatVector.SPECIES_PREFERRED.vectorBitSize()) >= 512 ? 32 : 16;
+    static final int REGISTERS = Integer.getInteger("rnn4j.vector.registers",
+            System.getProperty("os.arch").contains("aarch64")
+            || Math.max(S.vectorBitSize(), FloatVector.SPECIES_PREFERRED.vectorBitSize()) >= 512 ? 32 : 16);
     /**
      * Vectors of B in a 4-row tile: 4 × 4 accumulators, 4 vectors of B and a broadcast fill 21 of 32 registers;
      * in 16 they spill (measured: 14–16 spills per step and under half the FMA peak), where 4 × 3 takes exactly 16.

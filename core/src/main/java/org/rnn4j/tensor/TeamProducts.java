@@ -56,8 +56,13 @@ final class TeamProducts {
     void gemmPacked(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] packed,
                               float[] c, int cOff, int ldc, boolean accumulate,
                               Kernels.Epilogue epilogue, float[] g, int gOff, float[] y, int yOff) {
-        if (aCol != 1) {
+        boolean tiled = m >= 4 && (aCol != 1 || kernels.panels(n) >= TILED_PANELS);
+        if (tiled) {
+            a = tiledRows(m, k, a, aOff, aRow, aCol);
+        } else if (aCol != 1) {
             a = rowMajor(m, k, a, aOff, aRow, aCol);
+        }
+        if (tiled || aCol != 1) {
             aOff = 0;
             aRow = k;
         }
@@ -65,6 +70,7 @@ final class TeamProducts {
         j.set(m, n, k, a, aOff, aRow, 1, packed, Packing.panelsStart(packed), VectorPanels.NR, c, cOff, ldc,
                 accumulate);
         j.packedB = true;
+        j.tiled = tiled;
         j.epilogue = epilogue;
         j.g = g;
         j.gOff = gOff;
@@ -79,6 +85,29 @@ final class TeamProducts {
         j.panelChunks = panelChunks;
         team.run(panelChunks * ((m + j.rowsPerChunk - 1) / j.rowsPerChunk), j);
         j.clear();
+    }
+
+    /**
+     * Panels of B from which a packed product first copies a row-major A into tiles of four rows ({@link
+     * VectorPanels#panel}'s {@code tiled}), whose kernels run faster: the copy, m·k floats, is then paid over
+     * 4·m·k multiply-adds or more. The logits' one panel (V 28) reads A's rows as they are.
+     */
+    private static final int TILED_PANELS = 4;
+
+    /**
+     * A copy of the (m, k) matrix A, element (i, kk) at {@code a[aOff + i·aRow + kk·aCol]}, in the layout of
+     * {@link VectorPanels#panel}'s {@code tiled}: tiles of four rows, then the last m % 4 rows row-major.
+     */
+    private float[] tiledRows(int m, int k, float[] a, int aOff, int aRow, int aCol) {
+        int m4 = m & ~3;
+        grow(m * k);
+        float[] t = packTiles(m4, k, a, aOff, aRow, aCol);
+        for (int i = m4; i < m; i++) {
+            for (int kk = 0; kk < k; kk++) {
+                t[i * k + kk] = a[aOff + i * aRow + kk * aCol];
+            }
+        }
+        return t;
     }
 
     /** Rows of a product's row block: about an eighth of m, a multiple of four (A's tiles are four rows). */
@@ -118,40 +147,59 @@ final class TeamProducts {
     }
 
     /**
-     * Copies the (m, k) matrix A with element (i, kk) at {@code a[aOff + kk * aCol + i]} into blocks
-     * of 4 rows, block by block, each block k groups of 4: element (i, kk) lands at
-     * {@code (i / 4) · 4k + 4·kk + i % 4}. Split over the team by ranges of kk.
+     * Copies the (m, k) matrix A, m a multiple of 4, element (i, kk) at {@code a[aOff + i·aRow + kk·aCol]}, into
+     * blocks of 4 rows, block by block, each block k groups of 4: element (i, kk) lands at
+     * {@code (i / 4) · 4k + 4·kk + i % 4}. Split over the team: Aᵀ stored (aRow 1, four rows' elements side by
+     * side) by ranges of kk, A by rows by ranges of blocks, so that each thread reads along A's storage.
      */
-    private float[] packTiles(int m, int k, float[] a, int aOff, int aCol) {
-        if (tiles.length < m * k) {
-            tiles = new float[m * k];
-        }
+    private float[] packTiles(int m, int k, float[] a, int aOff, int aRow, int aCol) {
+        grow(m * k);
         TileJob t = tileJob;
         t.m = m;
         t.k = k;
         t.a = a;
         t.aOff = aOff;
+        t.aRow = aRow;
         t.aCol = aCol;
-        t.perChunk = (k + VectorKernels.ROW_CHUNKS - 1) / VectorKernels.ROW_CHUNKS;
-        team.run((k + t.perChunk - 1) / t.perChunk, t);
+        int span = aRow == 1 ? k : m / 4;
+        t.perChunk = (span + VectorKernels.ROW_CHUNKS - 1) / VectorKernels.ROW_CHUNKS;
+        team.run((span + t.perChunk - 1) / t.perChunk, t);
         t.a = null;
         return tiles;
     }
 
+    private void grow(int floats) {
+        if (tiles.length < floats) {
+            tiles = new float[floats];
+        }
+    }
+
     private final class TileJob implements WorkerTeam.Job {
-        int m, k, aOff, aCol, perChunk;
+        int m, k, aOff, aRow, aCol, perChunk;
         float[] a;
 
         @Override
         public void run(int chunk) {
             float[] out = tiles;
-            for (int kk = chunk * perChunk, end = Math.min(k, kk + perChunk); kk < end; kk++) {
-                int src = aOff + kk * aCol, dst = 4 * kk;
-                for (int i = 0; i < m; i += 4, dst += 4 * k) {
-                    out[dst] = a[src + i];
-                    out[dst + 1] = a[src + i + 1];
-                    out[dst + 2] = a[src + i + 2];
-                    out[dst + 3] = a[src + i + 3];
+            if (aRow == 1) {
+                for (int kk = chunk * perChunk, end = Math.min(k, kk + perChunk); kk < end; kk++) {
+                    int src = aOff + kk * aCol, dst = 4 * kk;
+                    for (int i = 0; i < m; i += 4, dst += 4 * k) {
+                        out[dst] = a[src + i];
+                        out[dst + 1] = a[src + i + 1];
+                        out[dst + 2] = a[src + i + 2];
+                        out[dst + 3] = a[src + i + 3];
+                    }
+                }
+                return;
+            }
+            for (int q = chunk * perChunk, end = Math.min(m / 4, q + perChunk); q < end; q++) {
+                int src = aOff + 4 * q * aRow, dst = 4 * q * k;
+                for (int kk = 0; kk < k; kk++, src += aCol, dst += 4) {
+                    out[dst] = a[src];
+                    out[dst + 1] = a[src + aRow];
+                    out[dst + 2] = a[src + 2 * aRow];
+                    out[dst + 3] = a[src + 3 * aRow];
                 }
             }
         }
@@ -181,6 +229,8 @@ final class TeamProducts {
         int panelChunks;
         /** Whether B is packed: a chunk is then {@link #panelsPerChunk} panels of {@link VectorPanels#panel}. */
         boolean packedB;
+        /** B packed: whether A is in {@link #tiledRows}' layout, with aRow k. */
+        boolean tiled;
         /** 1, or {@link VectorPanels#ROW_GROUP} for a product of fewer than four rows. */
         int panelsPerChunk;
         /** How far into A each block of 4 rows starts from the previous one. */
@@ -198,7 +248,7 @@ final class TeamProducts {
                  float[] c, int cOff, int ldc, boolean accumulate) {
             this.m = m; this.n = n; this.k = k;
             if (aRow == 1 && aCol != 1 && m % 4 == 0) {
-                this.a = packTiles(m, k, a, aOff, aCol); this.aOff = 0; this.aRow = 1; this.aCol = 4; aTile = 4 * k;
+                this.a = packTiles(m, k, a, aOff, 1, aCol); this.aOff = 0; this.aRow = 1; this.aCol = 4; aTile = 4 * k;
             } else {
                 this.a = a; this.aOff = aOff; this.aRow = aRow; this.aCol = aCol; aTile = 4 * aRow;
             }
@@ -209,7 +259,7 @@ final class TeamProducts {
         void clear() {
             a = b = c = g = y = null;
             epilogue = Kernels.Epilogue.NONE;
-            packedB = false;
+            packedB = tiled = false;
         }
 
         @Override
@@ -217,14 +267,14 @@ final class TeamProducts {
             if (packedB) {
                 final int nr = VectorPanels.NR, first = chunk % panelChunks * panelsPerChunk, j0 = first * nr;
                 final int i0 = chunk / panelChunks * rowsPerChunk, rows = Math.min(rowsPerChunk, m - i0);
-                final int ai = aOff + i0 * aRow, ci = cOff + i0 * ldc; // A is row-major here
+                final int ai = aOff + i0 * aRow, ci = cOff + i0 * ldc; // row-major or tiled, i0 a multiple of 4
                 int width = Math.min(panelsPerChunk * nr, n - j0);
                 if (panelsPerChunk > 1 && width == panelsPerChunk * nr) {
                     VectorPanels.rowGroup(rows, k, a, ai, aRow, b, bOff + first * k * nr, c, ci + j0, ldc, accumulate);
                 } else {
                     for (int j = j0; j < j0 + width; j += nr) {
-                        VectorPanels.panel(rows, Math.min(nr, n - j), k, a, ai, aRow, b, bOff + j / nr * k * nr, c,
-                                ci + j, ldc, accumulate);
+                        VectorPanels.panel(rows, Math.min(nr, n - j), k, a, ai, aRow, tiled, b,
+                                bOff + j / nr * k * nr, c, ci + j, ldc, accumulate);
                     }
                 }
                 kernels.epilogue(epilogue, rows, j0, width, c, ci, ldc, g, gOff + i0 * ldc, y, yOff + i0 * ldc);
