@@ -61,7 +61,7 @@ final class VectorPanels {
                 System.arraycopy(c, cOff + i * ldc, t, i * NR, width);
             }
         }
-        full(m, k, a, aOff, lda, tiled, b, bOff, t, 0, NR, accumulate); // padding columns: B's zeros add nothing to them
+        full(m, k, a, aOff, lda, tiled, b, bOff, t, 0, NR, accumulate); // B's zero padding adds nothing to them
         for (int i = 0; i < m; i++) {
             System.arraycopy(t, i * NR, c, cOff + i * ldc, width);
         }
