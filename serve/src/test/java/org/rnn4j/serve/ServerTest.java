@@ -320,9 +320,14 @@ class ServerTest {
                     + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
+            // the start event is written before the batcher takes the stream in: a token says it is generating
             InputStream in = s.getInputStream();
+            StringBuilder seen = new StringBuilder();
             byte[] some = new byte[4096];
-            assertTrue(in.read(some) > 0);
+            for (int got; seen.indexOf("event: token") < 0 && (got = in.read(some)) > 0; ) {
+                seen.append(new String(some, 0, got, StandardCharsets.UTF_8));
+            }
+            assertTrue(seen.indexOf("event: token") >= 0, "a token came: " + seen);
             assertTrue(activeStreams() > 0, "the stream is generating");
         }
         waitForNoActiveStreams();
