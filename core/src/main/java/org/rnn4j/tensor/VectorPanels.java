@@ -28,21 +28,22 @@ final class VectorPanels {
     static final int NR = V * L;
 
     /**
-     * C (=|+=) A · B for one packed panel of B, {@code width} ≤ {@link #NR} of its columns, A row-major (element
-     * (i, kk) at {@code a[aOff + i·lda + kk]}): its index then rises by one a step, which the JIT's range-check
-     * elimination takes out of the loop. {@code tiled}: lda is k, and A's rows up to the last multiple of four are
-     * in tiles of four rows instead, element (i, kk) at {@code a[aOff + (i − i % 4)·k + 4·kk + i % 4]}, the rest
-     * row-major. Each element summed as {@link VectorProducts#gemm} sums it.
+     * C (=|+=) A · B for one packed panel of B, {@code width} ≤ {@link #NR} of its columns. A's rows up to the last
+     * multiple of four are in tiles of four rows ({@link TeamProducts}' copy; lda is then k), element (i, kk) at
+     * {@code a[aOff + (i − i % 4)·lda + 4·kk + i % 4]}, and the rest row-major, element (i, kk) at
+     * {@code a[aOff + i·lda + kk]}: either way a tile's loop reads A at one index rising by a constant step, which
+     * the JIT's range-check elimination takes out of the loop. Each element summed as {@link VectorProducts#gemm}
+     * sums it.
      */
-    static void panel(int m, int width, int k, float[] a, int aOff, int lda, boolean tiled, float[] b, int bOff,
+    static void panel(int m, int width, int k, float[] a, int aOff, int lda, float[] b, int bOff,
                       float[] c, int cOff, int ldc, boolean accumulate) {
         if (width == NR) {
-            full(m, k, a, aOff, lda, tiled, b, bOff, c, cOff, ldc, accumulate);
+            full(m, k, a, aOff, lda, b, bOff, c, cOff, ldc, accumulate);
             return;
         }
         if (width > L) { // the last panel, two vectors or more: the general 4 × 2 tile has chains enough
-            int m4 = tiled ? m & ~3 : 0; // tiled rows, as the general tiles read Aᵀ's copy, then rows
-            VectorProducts.gemm(m4, width, k, a, aOff, 1, 4, 4 * k, b, bOff, NR, c, cOff, ldc, accumulate);
+            int m4 = m & ~3; // the tiles, read as the general tiles read Aᵀ's copy, then the rows
+            VectorProducts.gemm(m4, width, k, a, aOff, 1, 4, 4 * lda, b, bOff, NR, c, cOff, ldc, accumulate);
             VectorProducts.gemm(m - m4, width, k, a, aOff + m4 * lda, lda, 1, 4 * lda, b, bOff, NR,
                     c, cOff + m4 * ldc, ldc, accumulate);
             return;
@@ -61,7 +62,7 @@ final class VectorPanels {
                 System.arraycopy(c, cOff + i * ldc, t, i * NR, width);
             }
         }
-        full(m, k, a, aOff, lda, tiled, b, bOff, t, 0, NR, accumulate); // B's zero padding adds nothing to them
+        full(m, k, a, aOff, lda, b, bOff, t, 0, NR, accumulate); // B's zero padding adds nothing to them
         for (int i = 0; i < m; i++) {
             System.arraycopy(t, i * NR, c, cOff + i * ldc, width);
         }
@@ -159,7 +160,7 @@ final class VectorPanels {
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
     /** {@link #panel} for a whole panel: K in blocks, a strip of B in the L1 cache while every row block passes. */
-    private static void full(int m, int k, float[] a, int aOff, int lda, boolean tiled, float[] b, int bOff,
+    private static void full(int m, int k, float[] a, int aOff, int lda, float[] b, int bOff,
                              float[] c, int cOff, int ldc, boolean accumulate) {
         // the kernels always add to C, which a product that starts from zero clears just before (a branch on it
         // in the kernels, its other way first taken late, sent them back to the interpreter mid-evaluation)
@@ -171,16 +172,11 @@ final class VectorPanels {
                 if (clear) {
                     clear(c, cOff + i * ldc, ldc, 4);
                 }
-                if (tiled) { // lda is k: the tile of rows i … i + 3 starts at i·k, its column k0 4·k0 further
-                    if (V == 4) {
-                        tiled4x4(kc, a, aOff + i * lda + 4 * k0, b, bk, c, cOff + i * ldc, ldc);
-                    } else {
-                        tiled4x3(kc, a, aOff + i * lda + 4 * k0, b, bk, c, cOff + i * ldc, ldc);
-                    }
-                } else if (V == 4) {
-                    panel4x4(kc, a, aOff + i * lda + k0, lda, b, bk, c, cOff + i * ldc, ldc);
+                // the tile of rows i … i + 3 starts at i·lda (lda is k), its column k0 4·k0 further
+                if (V == 4) {
+                    panel4x4(kc, a, aOff + i * lda + 4 * k0, b, bk, c, cOff + i * ldc, ldc);
                 } else {
-                    panel4x3(kc, a, aOff + i * lda + k0, lda, b, bk, c, cOff + i * ldc, ldc);
+                    panel4x3(kc, a, aOff + i * lda + 4 * k0, b, bk, c, cOff + i * ldc, ldc);
                 }
             }
             for (; i < m; i++) {
@@ -206,115 +202,14 @@ final class VectorPanels {
     }
 
     /**
-     * {@link VectorProducts#tile4x4} on a packed panel: B's stride the constant {@link #NR}, A's rows read in order.
-     * The loop counts B's index, so that the JIT takes the range checks of B's loads out of the loop (counted by k,
-     * with B's index k·NR, they stayed: 49–52 instructions a step against 45, measured in C2's code on JDK 17).
+     * {@link VectorProducts#tile4x4} on a packed panel, B's stride the constant {@link #NR}, and A's four rows in a
+     * tile: element (r, kk) at {@code a[aOff + 4·kk + r]}, one index for the four broadcasts. Counted by kk, of which
+     * both indices are linear, the loop keeps no range check: 49 instructions for its 16 FMAs on JDK 17 where rows
+     * of A read where they lie took 55, four of them checks (counted by A's index, B's checks stayed and took half
+     * of a training step's samples). Measured on an AVX-512 host, one thread, a 128-step strip in L1, alternating in
+     * one JVM: 123–131 GFLOPS from rows, 142–149 from a tile (JDK 25: 110–124 and 135–164).
      */
-    private static void panel4x4(int k, float[] a, int aOff, int lda, float[] b, int bOff,
-                                 float[] c, int cOff, int ldc) {
-        int o0 = cOff, o1 = cOff + ldc, o2 = cOff + 2 * ldc, o3 = cOff + 3 * ldc;
-        FloatVector c00 = FloatVector.fromArray(S, c, o0);
-        FloatVector c01 = FloatVector.fromArray(S, c, o0 + L);
-        FloatVector c02 = FloatVector.fromArray(S, c, o0 + 2 * L);
-        FloatVector c03 = FloatVector.fromArray(S, c, o0 + 3 * L);
-        FloatVector c10 = FloatVector.fromArray(S, c, o1);
-        FloatVector c11 = FloatVector.fromArray(S, c, o1 + L);
-        FloatVector c12 = FloatVector.fromArray(S, c, o1 + 2 * L);
-        FloatVector c13 = FloatVector.fromArray(S, c, o1 + 3 * L);
-        FloatVector c20 = FloatVector.fromArray(S, c, o2);
-        FloatVector c21 = FloatVector.fromArray(S, c, o2 + L);
-        FloatVector c22 = FloatVector.fromArray(S, c, o2 + 2 * L);
-        FloatVector c23 = FloatVector.fromArray(S, c, o2 + 3 * L);
-        FloatVector c30 = FloatVector.fromArray(S, c, o3);
-        FloatVector c31 = FloatVector.fromArray(S, c, o3 + L);
-        FloatVector c32 = FloatVector.fromArray(S, c, o3 + 2 * L);
-        FloatVector c33 = FloatVector.fromArray(S, c, o3 + 3 * L);
-        int a0 = aOff, a1 = aOff + lda, a2 = aOff + 2 * lda, a3 = aOff + 3 * lda;
-        for (int bk = bOff, end = bOff + k * NR, kk = 0; bk < end; bk += NR, kk++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bk);
-            FloatVector b1 = FloatVector.fromArray(S, b, bk + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(S, b, bk + 3 * L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + kk]);
-            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
-            x = FloatVector.broadcast(S, a[a1 + kk]);
-            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
-            x = FloatVector.broadcast(S, a[a2 + kk]);
-            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
-            x = FloatVector.broadcast(S, a[a3 + kk]);
-            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
-        }
-        c00.intoArray(c, o0);
-        c01.intoArray(c, o0 + L);
-        c02.intoArray(c, o0 + 2 * L);
-        c03.intoArray(c, o0 + 3 * L);
-        c10.intoArray(c, o1);
-        c11.intoArray(c, o1 + L);
-        c12.intoArray(c, o1 + 2 * L);
-        c13.intoArray(c, o1 + 3 * L);
-        c20.intoArray(c, o2);
-        c21.intoArray(c, o2 + L);
-        c22.intoArray(c, o2 + 2 * L);
-        c23.intoArray(c, o2 + 3 * L);
-        c30.intoArray(c, o3);
-        c31.intoArray(c, o3 + L);
-        c32.intoArray(c, o3 + 2 * L);
-        c33.intoArray(c, o3 + 3 * L);
-    }
-
-    /** {@link VectorProducts#tile4x3} on a packed panel, its loop as {@link #panel4x4}'s. */
-    private static void panel4x3(int k, float[] a, int aOff, int lda, float[] b, int bOff,
-                                 float[] c, int cOff, int ldc) {
-        int o0 = cOff, o1 = cOff + ldc, o2 = cOff + 2 * ldc, o3 = cOff + 3 * ldc;
-        FloatVector c00 = FloatVector.fromArray(S, c, o0);
-        FloatVector c01 = FloatVector.fromArray(S, c, o0 + L);
-        FloatVector c02 = FloatVector.fromArray(S, c, o0 + 2 * L);
-        FloatVector c10 = FloatVector.fromArray(S, c, o1);
-        FloatVector c11 = FloatVector.fromArray(S, c, o1 + L);
-        FloatVector c12 = FloatVector.fromArray(S, c, o1 + 2 * L);
-        FloatVector c20 = FloatVector.fromArray(S, c, o2);
-        FloatVector c21 = FloatVector.fromArray(S, c, o2 + L);
-        FloatVector c22 = FloatVector.fromArray(S, c, o2 + 2 * L);
-        FloatVector c30 = FloatVector.fromArray(S, c, o3);
-        FloatVector c31 = FloatVector.fromArray(S, c, o3 + L);
-        FloatVector c32 = FloatVector.fromArray(S, c, o3 + 2 * L);
-        int a0 = aOff, a1 = aOff + lda, a2 = aOff + 2 * lda, a3 = aOff + 3 * lda;
-        for (int bk = bOff, end = bOff + k * NR, kk = 0; bk < end; bk += NR, kk++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bk);
-            FloatVector b1 = FloatVector.fromArray(S, b, bk + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + kk]);
-            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02);
-            x = FloatVector.broadcast(S, a[a1 + kk]);
-            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12);
-            x = FloatVector.broadcast(S, a[a2 + kk]);
-            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22);
-            x = FloatVector.broadcast(S, a[a3 + kk]);
-            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32);
-        }
-        c00.intoArray(c, o0);
-        c01.intoArray(c, o0 + L);
-        c02.intoArray(c, o0 + 2 * L);
-        c10.intoArray(c, o1);
-        c11.intoArray(c, o1 + L);
-        c12.intoArray(c, o1 + 2 * L);
-        c20.intoArray(c, o2);
-        c21.intoArray(c, o2 + L);
-        c22.intoArray(c, o2 + 2 * L);
-        c30.intoArray(c, o3);
-        c31.intoArray(c, o3 + L);
-        c32.intoArray(c, o3 + 2 * L);
-    }
-
-    /**
-     * {@link #panel4x4} with A's four rows in a tile ({@link TeamProducts}' copy): element (r, kk) at
-     * {@code a[aOff + 4·kk + r]}, one index for the four broadcasts. Counted by kk, of which both indices are linear,
-     * the loop keeps no range check: 49 instructions for its 16 FMAs on JDK 17 against the strided rows' 55, of
-     * which four were checks (counted by A's index, B's checks stayed and took half of a training step's samples).
-     * Measured on an AVX-512 host, one thread, a 128-step strip in L1, alternating in one JVM: 123–131 GFLOPS from
-     * rows, 142–149 from a tile (JDK 25: 110–124 and 135–164).
-     */
-    private static void tiled4x4(int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
+    private static void panel4x4(int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
         int o0 = cOff, o1 = cOff + ldc, o2 = cOff + 2 * ldc, o3 = cOff + 3 * ldc;
         FloatVector c00 = FloatVector.fromArray(S, c, o0);
         FloatVector c01 = FloatVector.fromArray(S, c, o0 + L);
@@ -365,8 +260,8 @@ final class VectorPanels {
         c33.intoArray(c, o3 + 3 * L);
     }
 
-    /** {@link #panel4x3} with A's four rows in a tile, its loop as {@link #tiled4x4}'s. */
-    private static void tiled4x3(int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
+    /** {@link VectorProducts#tile4x3} on a packed panel, A's rows in a tile, its loop as {@link #panel4x4}'s. */
+    private static void panel4x3(int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
         int o0 = cOff, o1 = cOff + ldc, o2 = cOff + 2 * ldc, o3 = cOff + 3 * ldc;
         FloatVector c00 = FloatVector.fromArray(S, c, o0);
         FloatVector c01 = FloatVector.fromArray(S, c, o0 + L);
