@@ -206,9 +206,7 @@ public final class RecurrentLayer {
             }
             switch (cell) {
                 case RNN -> {
-                    for (int t = 0; t < T; t++) {
-                        k.matmulPackedAddTanh(B, H, H, hs, t * BH, H, ws.whPacked[l], hs, (t + 1) * BH, H);
-                    }
+                    k.tanhRecurrence(T, B, H, hs, 0, ws.whPacked[l]);
                 }
                 case LSTM -> {
                     float[] cs = ws.cs[l], g = ws.gates[l];
@@ -260,10 +258,7 @@ public final class RecurrentLayer {
             switch (cell) {
                 case RNN -> { // dZ_t = (dH_t + dZ_{t+1} W_hhᵀ) ⊙ (1 − H_t²), in place of dH_t
                     k.tanhBackward(dh, (T - 1) * BH, ws.dhNext, 0, hs, T * BH, BH);
-                    for (int t = T - 1; t > 0; t--) {
-                        k.matmulPackedTanhBackward(B, H, H, dh, t * BH, H, ws.wTPacked, ws.dhNext, 0,
-                                dh, (t - 1) * BH, hs, t * BH);
-                    }
+                    k.tanhRecurrenceBackward(T, B, H, dh, 0, hs, 0, ws.wTPacked, ws.dhNext);
                     dzx = dzh = dh;
                 }
                 case LSTM -> {

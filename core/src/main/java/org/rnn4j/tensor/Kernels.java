@@ -212,6 +212,34 @@ public class Kernels {
         gemmPacked(m, n, k, a, aOff, lda, 1, packed, c, cOff, n, false, Epilogue.TANH_BACKWARD, g, gOff, y, yOff);
     }
 
+    /**
+     * The forward pass of a tanh recurrence, {@code steps} steps of {@code batch} rows h wide: for t = 0 … steps − 1,
+     * H_{t+1} = tanh(H_{t+1} + H_t · W) with W (h, h) packed, H_t the (batch, h) block at
+     * {@code hs[off + t·batch·h]}, each H_{t+1} holding X_t·W_xh + b on entry. Step by step the sums of
+     * {@link #matmulPackedAddTanh}; the vector kernels hand each step's result to the next step's product in the
+     * layout it reads A in, written while the result is in cache, instead of copying it at the next step.
+     */
+    public void tanhRecurrence(int steps, int batch, int h, float[] hs, int off, float[] packed) {
+        for (int t = 0, bh = batch * h; t < steps; t++) {
+            matmulPackedAddTanh(batch, h, h, hs, off + t * bh, h, packed, hs, off + (t + 1) * bh, h);
+        }
+    }
+
+    /**
+     * Back through a tanh recurrence, from its last step to its second: for t = steps − 1 … 1,
+     * dZ_{t−1} = (dZ_{t−1} + dZ_t · Wᵀ) ⊙ (1 − Y_t²) in place, dZ_t the (batch, h) block at
+     * {@code dz[dzOff + t·batch·h]} (dZ_{steps−1} on entry, the others dL/dH_t), Y_t the block at
+     * {@code hs[hsOff + t·batch·h]}, Wᵀ packed, {@code scratch} (batch, h) left holding the last dZ_t · Wᵀ. Step by
+     * step the sums of {@link #matmulPackedTanhBackward}, which the vector kernels chain as {@link #tanhRecurrence}.
+     */
+    public void tanhRecurrenceBackward(int steps, int batch, int h, float[] dz, int dzOff, float[] hs, int hsOff,
+                                       float[] packedT, float[] scratch) {
+        for (int t = steps - 1, bh = batch * h; t > 0; t--) {
+            matmulPackedTanhBackward(batch, h, h, dz, dzOff + t * bh, h, packedT, scratch, 0,
+                    dz, dzOff + (t - 1) * bh, hs, hsOff + t * bh);
+        }
+    }
+
     /** {@code C (=|+=) Aᵀ · B} with A stored as (k, m) and B packed by {@link #pack}. */
     public final void matmulTNPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packed,
                                      float[] c, int cOff, int ldc, boolean accumulate) {

@@ -117,6 +117,19 @@ final class VectorKernels extends Kernels {
                 epilogue, g, gOff, y, yOff);
     }
 
+    /** Each step's result written into A's tiles for the next ({@link TeamProducts}). */
+    @Override
+    public void tanhRecurrence(int steps, int batch, int h, float[] hs, int off, float[] packed) {
+        products.tanhRecurrence(steps, batch, h, hs, off, packed);
+    }
+
+    /** Each step's result written into A's tiles for the next ({@link TeamProducts}). */
+    @Override
+    public void tanhRecurrenceBackward(int steps, int batch, int h, float[] dz, int dzOff, float[] hs, int hsOff,
+                                       float[] packedT, float[] scratch) {
+        products.tanhRecurrenceBackward(steps, batch, h, dz, dzOff, hs, hsOff, packedT, scratch);
+    }
+
     /** Split over the team, a panel a chunk. */
     @Override
     public void pack(int k, int n, float[] b, int bOff, int ldb, boolean transposed, float[] packed) {

@@ -282,6 +282,47 @@ class KernelsTest {
     }
 
     @Test
+    void aRecurrenceSumsAsItsStepsDoOneByOne() {
+        // the vector kernels hand each step's result on in A's tiles: m 7 and 12 have tiles and rest rows, m 2 none;
+        // h 130 is several panels at every width (and a partial last one), 9 one partial panel
+        int steps = 4;
+        for (int m : new int[] {2, 4, 7, 12}) {
+            for (int h : new int[] {9, 37, 130}) {
+                int mh = m * h;
+                float[] w = random(h * h), hs0 = random((steps + 1) * mh), dz0 = random(steps * mh), y = random(steps * mh);
+                for (int i = 0; i < w.length; i++) {
+                    w[i] *= 0.3f / (float) Math.sqrt(h);
+                }
+                float[] expectedH = null, expectedDz = null;
+                for (Kernels kernels : new Kernels[] {ref, fast, parallel}) {
+                    float[] packed = new float[kernels.packedSize(h, h)];
+                    kernels.pack(h, h, w, 0, h, false, packed);
+                    float[] stepwise = hs0.clone(), chained = hs0.clone();
+                    for (int t = 0; t < steps; t++) {
+                        kernels.matmulPackedAddTanh(m, h, h, stepwise, t * mh, h, packed, stepwise, (t + 1) * mh, h);
+                    }
+                    kernels.tanhRecurrence(steps, m, h, chained, 0, packed);
+                    assertArrayEquals(stepwise, chained, "forward, m " + m + ", h " + h);
+                    float[] dzStepwise = dz0.clone(), dzChained = dz0.clone(), s1 = new float[mh], s2 = new float[mh];
+                    for (int t = steps - 1; t > 0; t--) {
+                        kernels.matmulPackedTanhBackward(m, h, h, dzStepwise, t * mh, h, packed, s1, 0,
+                                dzStepwise, (t - 1) * mh, y, t * mh);
+                    }
+                    kernels.tanhRecurrenceBackward(steps, m, h, dzChained, 0, y, 0, packed, s2);
+                    assertArrayEquals(dzStepwise, dzChained, "backward, m " + m + ", h " + h);
+                    if (expectedH == null) {
+                        expectedH = stepwise;
+                        expectedDz = dzStepwise;
+                    } else {
+                        assertClose(expectedH, chained, 1e-4 * Math.sqrt(h));
+                        assertClose(expectedDz, dzChained, 1e-3 * Math.sqrt(h));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void gatherRowsAddBiasMatchesReference() {
         int cols = 37, n = 101;
         float[] table = random(3 + 9 * cols), bias = random(2 + cols);
