@@ -38,20 +38,16 @@ final class VectorPanels {
     static void panel(int m, int width, int k, float[] a, int aOff, int lda, float[] b, int bOff,
                       float[] c, int cOff, int ldc, boolean accumulate) {
         if (width == NR) {
-            full(m, k, a, aOff, lda, b, bOff, c, cOff, ldc, accumulate);
+            full(m, V, k, a, aOff, lda, b, bOff, c, cOff, ldc, accumulate);
             return;
         }
-        if (width > L) { // the last panel, two vectors or more: the general 4 × 2 tile has chains enough
-            int m4 = m & ~3; // the tiles, read as the general tiles read Aᵀ's copy, then the rows
-            VectorProducts.gemm(m4, width, k, a, aOff, 1, 4, 4 * lda, b, bOff, NR, c, cOff, ldc, accumulate);
-            VectorProducts.gemm(m - m4, width, k, a, aOff + m4 * lda, lda, 1, 4 * lda, b, bOff, NR,
-                    c, cOff + m4 * ldc, ldc, accumulate);
-            return;
-        }
-        // the last panel, one vector or less (H 512 is 21 panels and 8 columns, V 28 one and 4): the general
-        // 4 × 1 tile's four chains of multiply-adds are too few to keep the FMA units busy (it took 4-7 % of a
-        // training step at H 512, JFR), so the panel is computed full width, by the loop of the others, in a
-        // scratch copy of those columns of C, and stored back
+        // the last panel, narrower: computed in a scratch copy of its columns of C, NR wide, and stored back, by
+        // tiles of the vectors its columns take (V 28 at 512 bits: two of four), through the loop of the full
+        // panels (the general 4 × 2 tile over A's tiles, its strides not constants, ran the logits' (1,120 × 512)
+        // · (512 × 28) at about half the speed: measured on Zen 4); one vector or less (H 512 at 256 bits is 21
+        // panels and 8 columns) takes the full width, as a tile of one vector's four chains of multiply-adds is too
+        // few to keep the FMA units busy (it took 4-7 % of a training step at H 512, JFR)
+        int vectors = width <= L ? V : (width + L - 1) / L;
         float[][] holder = SCRATCH.get();
         if (holder[0].length < m * NR) {
             holder[0] = new float[m * NR];
@@ -62,7 +58,7 @@ final class VectorPanels {
                 System.arraycopy(c, cOff + i * ldc, t, i * NR, width);
             }
         }
-        full(m, k, a, aOff, lda, b, bOff, t, 0, NR, accumulate); // B's zero padding adds nothing to them
+        full(m, vectors, k, a, aOff, lda, b, bOff, t, 0, NR, accumulate); // B's zero padding adds nothing to them
         for (int i = 0; i < m; i++) {
             System.arraycopy(t, i * NR, c, cOff + i * ldc, width);
         }
@@ -159,8 +155,11 @@ final class VectorPanels {
     /** Per-thread room for the last panel's columns of C, {@link #NR} wide, grown as needed. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
-    /** {@link #panel} for a whole panel: K in blocks, a strip of B in the L1 cache while every row block passes. */
-    private static void full(int m, int k, float[] a, int aOff, int lda, float[] b, int bOff,
+    /**
+     * {@link #panel} for the first {@code vectors} vectors of a panel (the rows past the last tile take all of it): K
+     * in blocks, a strip of B in the L1 cache while every row block passes.
+     */
+    private static void full(int m, int vectors, int k, float[] a, int aOff, int lda, float[] b, int bOff,
                              float[] c, int cOff, int ldc, boolean accumulate) {
         // the kernels always add to C, which a product that starts from zero clears just before (a branch on it
         // in the kernels, its other way first taken late, sent them back to the interpreter mid-evaluation)
@@ -173,10 +172,13 @@ final class VectorPanels {
                     clear(c, cOff + i * ldc, ldc, 4);
                 }
                 // the tile of rows i … i + 3 starts at i·lda (lda is k), its column k0 4·k0 further
-                if (V == 4) {
-                    panel4x4(kc, a, aOff + i * lda + 4 * k0, b, bk, c, cOff + i * ldc, ldc);
+                int at = aOff + i * lda + 4 * k0, ct = cOff + i * ldc;
+                if (vectors == 4) {
+                    panel4x4(kc, a, at, b, bk, c, ct, ldc);
+                } else if (vectors == 3) {
+                    panel4x3(kc, a, at, b, bk, c, ct, ldc);
                 } else {
-                    panel4x3(kc, a, aOff + i * lda + 4 * k0, b, bk, c, cOff + i * ldc, ldc);
+                    panel4x2(kc, a, at, b, bk, c, ct, ldc);
                 }
             }
             for (; i < m; i++) {
@@ -301,6 +303,40 @@ final class VectorPanels {
         c30.intoArray(c, o3);
         c31.intoArray(c, o3 + L);
         c32.intoArray(c, o3 + 2 * L);
+    }
+
+    /** The first two vectors of a panel (its last, narrower one), A's rows in a tile, the loop of {@link #panel4x4}. */
+    private static void panel4x2(int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
+        int o0 = cOff, o1 = cOff + ldc, o2 = cOff + 2 * ldc, o3 = cOff + 3 * ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, o0);
+        FloatVector c01 = FloatVector.fromArray(S, c, o0 + L);
+        FloatVector c10 = FloatVector.fromArray(S, c, o1);
+        FloatVector c11 = FloatVector.fromArray(S, c, o1 + L);
+        FloatVector c20 = FloatVector.fromArray(S, c, o2);
+        FloatVector c21 = FloatVector.fromArray(S, c, o2 + L);
+        FloatVector c30 = FloatVector.fromArray(S, c, o3);
+        FloatVector c31 = FloatVector.fromArray(S, c, o3 + L);
+        for (int kk = 0; kk < k; kk++) {
+            int ak = aOff + 4 * kk, bk = bOff + kk * NR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + L);
+            FloatVector x = FloatVector.broadcast(S, a[ak]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ak + 1]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ak + 2]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ak + 3]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+        }
+        c00.intoArray(c, o0);
+        c01.intoArray(c, o0 + L);
+        c10.intoArray(c, o1);
+        c11.intoArray(c, o1 + L);
+        c20.intoArray(c, o2);
+        c21.intoArray(c, o2 + L);
+        c30.intoArray(c, o3);
+        c31.intoArray(c, o3 + L);
     }
 
     /**
