@@ -44,10 +44,12 @@ final class VectorPanels {
         // the last panel, narrower: computed in a scratch copy of its columns of C, NR wide, and stored back, by
         // tiles of the vectors its columns take (V 28 at 512 bits: two of four), through the loop of the full
         // panels (the general 4 × 2 tile over A's tiles, its strides not constants, ran the logits' (1,120 × 512)
-        // · (512 × 28) at about half the speed: measured on Zen 4); one vector or less (H 512 at 256 bits is 21
-        // panels and 8 columns) takes the full width, as a tile of one vector's four chains of multiply-adds is too
-        // few to keep the FMA units busy (it took 4-7 % of a training step at H 512, JFR)
-        int vectors = width <= L ? V : (width + L - 1) / L;
+        // · (512 × 28) at about half the speed: measured on Zen 4). One vector or less takes a tile of one vector
+        // where the tiles are four wide (V 1,028's last 4 columns at 512 bits: the logits' product 1.11–1.12× on
+        // Zen 4, 1.01–1.15× at 128 bits), and the full width where they are three (16 registers: H 512 at 256 bits
+        // is 21 panels and 8 columns), as four chains of multiply-adds leave FMA units idle there (the general
+        // 4 × 1 tile took 4–7 % of a training step at H 512, JFR; over A's tiles 0.98–1.005× at the forced width)
+        int vectors = width > L ? (width + L - 1) / L : V == 4 ? 1 : V;
         float[][] holder = SCRATCH.get();
         if (holder[0].length < m * NR) {
             holder[0] = new float[m * NR];
@@ -177,8 +179,10 @@ final class VectorPanels {
                     panel4x4(kc, a, at, b, bk, c, ct, ldc);
                 } else if (vectors == 3) {
                     panel4x3(kc, a, at, b, bk, c, ct, ldc);
-                } else {
+                } else if (vectors == 2) {
                     panel4x2(kc, a, at, b, bk, c, ct, ldc);
+                } else {
+                    panel4x1(kc, a, at, b, bk, c, ct, ldc);
                 }
             }
             for (; i < m; i++) {
@@ -337,6 +341,27 @@ final class VectorPanels {
         c21.intoArray(c, o2 + L);
         c30.intoArray(c, o3);
         c31.intoArray(c, o3 + L);
+    }
+
+    /** The first vector of a panel (its last, narrowest one), A's rows in a tile, the loop of {@link #panel4x4}. */
+    private static void panel4x1(int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
+        int o0 = cOff, o1 = cOff + ldc, o2 = cOff + 2 * ldc, o3 = cOff + 3 * ldc;
+        FloatVector c0 = FloatVector.fromArray(S, c, o0);
+        FloatVector c1 = FloatVector.fromArray(S, c, o1);
+        FloatVector c2 = FloatVector.fromArray(S, c, o2);
+        FloatVector c3 = FloatVector.fromArray(S, c, o3);
+        for (int kk = 0; kk < k; kk++) {
+            int ak = aOff + 4 * kk;
+            FloatVector b0 = FloatVector.fromArray(S, b, bOff + kk * NR);
+            c0 = FloatVector.broadcast(S, a[ak]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[ak + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[ak + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[ak + 3]).fma(b0, c3);
+        }
+        c0.intoArray(c, o0);
+        c1.intoArray(c, o1);
+        c2.intoArray(c, o2);
+        c3.intoArray(c, o3);
     }
 
     /**
