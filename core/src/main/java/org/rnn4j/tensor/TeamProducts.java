@@ -85,7 +85,7 @@ final class TeamProducts {
         if (steps == 0) {
             return;
         }
-        float[] a = tiledRows(m, h, hs, off, h, 1), next = nextTiles(mh);
+        float[] a = tiledRows(m, h, hs, off, h, 1), next = nextTiles = room(nextTiles, mh);
         for (int t = 0; t < steps; t++) {
             packedProduct(m, h, h, a, 0, h, packed, hs, off + (t + 1) * mh, h, true, Kernels.Epilogue.TANH,
                     null, 0, null, 0, t + 1 < steps ? next : null);
@@ -109,7 +109,7 @@ final class TeamProducts {
         if (steps < 2) {
             return;
         }
-        float[] a = tiledRows(m, h, dz, dzOff + (steps - 1) * mh, h, 1), next = nextTiles(mh);
+        float[] a = tiledRows(m, h, dz, dzOff + (steps - 1) * mh, h, 1), next = nextTiles = room(nextTiles, mh);
         for (int t = steps - 1; t > 0; t--) {
             packedProduct(m, h, h, a, 0, h, packedT, scratch, 0, h, false, Kernels.Epilogue.TANH_BACKWARD,
                     dz, dzOff + (t - 1) * mh, hs, hsOff + t * mh, t > 1 ? next : null);
@@ -117,13 +117,6 @@ final class TeamProducts {
             a = next;
             next = done;
         }
-    }
-
-    private float[] nextTiles(int floats) {
-        if (nextTiles.length < floats) {
-            nextTiles = new float[floats];
-        }
-        return nextTiles;
     }
 
     /**
@@ -164,7 +157,7 @@ final class TeamProducts {
      */
     private float[] tiledRows(int m, int k, float[] a, int aOff, int aRow, int aCol) {
         int m4 = m & ~3;
-        grow(m * k);
+        tiles = room(tiles, m * k);
         float[] t = packTiles(m4, k, a, aOff, aRow, aCol);
         for (int i = m4; i < m; i++) {
             for (int kk = 0; kk < k; kk++) {
@@ -181,9 +174,7 @@ final class TeamProducts {
 
     /** A copy of the (m, k) matrix A, element (i, kk) at {@code a[aOff + i·aRow + kk·aCol]}, row-major. */
     private float[] rowMajor(int m, int k, float[] a, int aOff, int aRow, int aCol) {
-        if (rows.length < m * k) {
-            rows = new float[m * k];
-        }
+        rows = room(rows, m * k);
         if (aRow == 1 && aCol == m) { // stored (k, m), contiguous
             kernels.transpose(k, m, a, aOff, rows, 0);
         } else {
@@ -214,10 +205,10 @@ final class TeamProducts {
      * Copies the (m, k) matrix A, m a multiple of 4, element (i, kk) at {@code a[aOff + i·aRow + kk·aCol]}, into
      * blocks of 4 rows, block by block, each block k groups of 4: element (i, kk) lands at
      * {@code (i / 4) · 4k + 4·kk + i % 4}. Split over the team: Aᵀ stored (aRow 1, four rows' elements side by
-     * side) by ranges of kk, A by rows by ranges of blocks, so that each thread reads along A's storage.
+     * side) by ranges of kk, A row-major (aCol 1) by ranges of blocks, so that each thread reads along A's storage.
      */
     private float[] packTiles(int m, int k, float[] a, int aOff, int aRow, int aCol) {
-        grow(m * k);
+        tiles = room(tiles, m * k);
         TileJob t = tileJob;
         t.m = m;
         t.k = k;
@@ -232,10 +223,9 @@ final class TeamProducts {
         return tiles;
     }
 
-    private void grow(int floats) {
-        if (tiles.length < floats) {
-            tiles = new float[floats];
-        }
+    /** {@code buffer}, or a new one when it holds fewer than {@code floats}. */
+    private static float[] room(float[] buffer, int floats) {
+        return buffer.length < floats ? new float[floats] : buffer;
     }
 
     private final class TileJob implements WorkerTeam.Job {
@@ -257,15 +247,29 @@ final class TeamProducts {
                 }
                 return;
             }
-            for (int q = chunk * perChunk, end = Math.min(m / 4, q + perChunk); q < end; q++) {
-                int src = aOff + 4 * q * aRow, dst = 4 * q * k;
-                for (int kk = 0; kk < k; kk++, src += aCol, dst += 4) {
-                    out[dst] = a[src];
-                    out[dst + 1] = a[src + aRow];
-                    out[dst + 2] = a[src + 2 * aRow];
-                    out[dst + 3] = a[src + 3 * aRow];
-                }
+            int q = chunk * perChunk, end = Math.min(m / 4, q + perChunk); // A row-major: aCol is 1
+            intoTiles(4 * q, 4 * end, 0, k, a, aOff + 4 * q * aRow, aRow, m, k, out);
+        }
+    }
+
+    /**
+     * Rows [i0, i1) and columns [j0, j0 + width) of a row-major matrix, row i0 at {@code src[srcOff]} and rows
+     * {@code ld} apart, into {@code out} laid out as {@link #tiledRows} lays out an (m, k) A whose first m4 rows are
+     * tiles: i0 is a tile's first row, rows from m4 on are copied row-major.
+     */
+    private static void intoTiles(int i0, int i1, int j0, int width, float[] src, int srcOff, int ld, int m4, int k,
+                                  float[] out) {
+        for (int i = i0; i < Math.min(i1, m4); i += 4) {
+            int s = srcOff + (i - i0) * ld + j0, d = i * k + 4 * j0;
+            for (int jj = 0; jj < width; jj++, s++, d += 4) {
+                out[d] = src[s];
+                out[d + 1] = src[s + ld];
+                out[d + 2] = src[s + 2 * ld];
+                out[d + 3] = src[s + 3 * ld];
             }
+        }
+        for (int i = Math.max(i0, m4); i < i1; i++) {
+            System.arraycopy(src, srcOff + (i - i0) * ld + j0, out, i * k + j0, width);
         }
     }
 
@@ -326,27 +330,6 @@ final class TeamProducts {
             packedB = false;
         }
 
-        /**
-         * Rows [i0, i0 + rows) and columns [j0, j0 + width) of the (m, n) result, row i0 at {@code src[srcOff]},
-         * into {@link #tilesOut} as {@link #tiledRows} lays out an (m, n) A: i0 is a tile's first row.
-         */
-        private void handOn(int i0, int rows, int j0, int width, float[] src, int srcOff, int ld) {
-            float[] out = tilesOut;
-            int m4 = m & ~3, end = i0 + rows;
-            for (int i = i0; i < Math.min(end, m4); i += 4) {
-                int s = srcOff + (i - i0) * ld + j0, d = i * n + 4 * j0;
-                for (int jj = 0; jj < width; jj++, s++, d += 4) {
-                    out[d] = src[s];
-                    out[d + 1] = src[s + ld];
-                    out[d + 2] = src[s + 2 * ld];
-                    out[d + 3] = src[s + 3 * ld];
-                }
-            }
-            for (int i = Math.max(i0, m4); i < end; i++) {
-                System.arraycopy(src, srcOff + (i - i0) * ld + j0, out, i * n + j0, width);
-            }
-        }
-
         @Override
         public void run(int chunk) {
             if (packedB) {
@@ -365,7 +348,8 @@ final class TeamProducts {
                 kernels.epilogue(epilogue, rows, j0, width, c, ci, ldc, g, gOff + i0 * ldc, y, yOff + i0 * ldc);
                 if (tilesOut != null) { // the epilogue's result: G's for a step back, C's otherwise
                     boolean back = epilogue == Kernels.Epilogue.TANH_BACKWARD;
-                    handOn(i0, rows, j0, width, back ? g : c, back ? gOff + i0 * ldc : ci, ldc);
+                    intoTiles(i0, i0 + rows, j0, width, back ? g : c, back ? gOff + i0 * ldc : ci, ldc, m & ~3, n,
+                            tilesOut);
                 }
             } else if (rowsPerChunk == 0) {
                 int j = chunk * COLUMNS, width = Math.min(COLUMNS, n - j);
