@@ -19,11 +19,11 @@ final class VectorPanels {
     }
 
     /**
-     * Columns of a packed panel: one main tile's. A tile's strip of B, KC rows of a panel, is then contiguous (24 KB
-     * at 256 bits): it stays in the L1 cache while every row block passes over it, where a strip of a wider panel
+     * Columns of a packed panel: one main tile's. A tile's strip of B, KC rows of a panel, is then contiguous (16 KB
+     * at 256 bits in 16 registers): it stays in the L1 cache while every row block passes over it, where a strip of a wider panel
      * falls on a fraction of the cache's sets and is read again from L2 for each row block; and its loads take a
      * constant stride, which spares the loop an address computation per row. Measured on the AVX2 host, one
-     * thread, the same JVM alternating: (32 × 512)·(512 × 576) 21–42 GFLOPS from panels of 64, 32–57 from these.
+     * thread, the same JVM alternating: (32 × 512)·(512 × 576) 21–42 GFLOPS from panels of 64, 32–57 from panels of three vectors.
      */
     static final int NR = V * L;
 
@@ -46,9 +46,9 @@ final class VectorPanels {
         // panels (the general 4 × 2 tile over A's tiles, its strides not constants, ran the logits' (1,120 × 512)
         // · (512 × 28) at about half the speed: measured on Zen 4). One vector or less takes a tile of one vector
         // where the tiles are four wide (V 1,028's last 4 columns at 512 bits: the logits' product 1.11–1.12× on
-        // Zen 4, 1.01–1.15× at 128 bits), and the full width where they are three (16 registers: H 512 at 256 bits
-        // is 21 panels and 8 columns), as four chains of multiply-adds leave FMA units idle there (the general
-        // 4 × 1 tile took 4–7 % of a training step at H 512, JFR; over A's tiles 0.98–1.005× at the forced width)
+        // Zen 4, 1.01–1.15× at 128 bits), and the full width where they are two (16 registers), as four chains of
+        // multiply-adds leave FMA units idle there (with tiles of three, the general 4 × 1 tile took 4–7 % of a
+        // training step at H 512, JFR)
         int vectors = width > L ? (width + L - 1) / L : V == 4 ? 1 : V;
         float[][] holder = SCRATCH.get();
         if (holder[0].length < m * NR) {
@@ -99,34 +99,36 @@ final class VectorPanels {
         final int s1 = stride, s2 = 2 * stride, s3 = 3 * stride, o1 = cOff + NR, o2 = cOff + 2 * NR, o3 = cOff + 3 * NR;
         FloatVector c00 = FloatVector.fromArray(S, c, cOff);
         FloatVector c01 = FloatVector.fromArray(S, c, cOff + L);
-        FloatVector c02 = FloatVector.fromArray(S, c, cOff + 2 * L);
+        FloatVector c02 = V >= 3 ? FloatVector.fromArray(S, c, cOff + 2 * L) : null;
         FloatVector c03 = V == 4 ? FloatVector.fromArray(S, c, cOff + 3 * L) : null;
         FloatVector c10 = FloatVector.fromArray(S, c, o1);
         FloatVector c11 = FloatVector.fromArray(S, c, o1 + L);
-        FloatVector c12 = FloatVector.fromArray(S, c, o1 + 2 * L);
+        FloatVector c12 = V >= 3 ? FloatVector.fromArray(S, c, o1 + 2 * L) : null;
         FloatVector c13 = V == 4 ? FloatVector.fromArray(S, c, o1 + 3 * L) : null;
         FloatVector c20 = FloatVector.fromArray(S, c, o2);
         FloatVector c21 = FloatVector.fromArray(S, c, o2 + L);
-        FloatVector c22 = FloatVector.fromArray(S, c, o2 + 2 * L);
+        FloatVector c22 = V >= 3 ? FloatVector.fromArray(S, c, o2 + 2 * L) : null;
         FloatVector c23 = V == 4 ? FloatVector.fromArray(S, c, o2 + 3 * L) : null;
         FloatVector c30 = FloatVector.fromArray(S, c, o3);
         FloatVector c31 = FloatVector.fromArray(S, c, o3 + L);
-        FloatVector c32 = FloatVector.fromArray(S, c, o3 + 2 * L);
+        FloatVector c32 = V >= 3 ? FloatVector.fromArray(S, c, o3 + 2 * L) : null;
         FloatVector c33 = V == 4 ? FloatVector.fromArray(S, c, o3 + 3 * L) : null;
         for (int bk = bOff, end = bOff + k * NR, kk = 0; bk < end; bk += NR, kk++) {
             FloatVector x = FloatVector.broadcast(S, a[aOff + kk]);
             c00 = x.fma(FloatVector.fromArray(S, b, bk), c00);
             c01 = x.fma(FloatVector.fromArray(S, b, bk + L), c01);
-            c02 = x.fma(FloatVector.fromArray(S, b, bk + 2 * L), c02);
             c10 = x.fma(FloatVector.fromArray(S, b, bk + s1), c10);
             c11 = x.fma(FloatVector.fromArray(S, b, bk + s1 + L), c11);
-            c12 = x.fma(FloatVector.fromArray(S, b, bk + s1 + 2 * L), c12);
             c20 = x.fma(FloatVector.fromArray(S, b, bk + s2), c20);
             c21 = x.fma(FloatVector.fromArray(S, b, bk + s2 + L), c21);
-            c22 = x.fma(FloatVector.fromArray(S, b, bk + s2 + 2 * L), c22);
             c30 = x.fma(FloatVector.fromArray(S, b, bk + s3), c30);
             c31 = x.fma(FloatVector.fromArray(S, b, bk + s3 + L), c31);
-            c32 = x.fma(FloatVector.fromArray(S, b, bk + s3 + 2 * L), c32);
+            if (V >= 3) {
+                c02 = x.fma(FloatVector.fromArray(S, b, bk + 2 * L), c02);
+                c12 = x.fma(FloatVector.fromArray(S, b, bk + s1 + 2 * L), c12);
+                c22 = x.fma(FloatVector.fromArray(S, b, bk + s2 + 2 * L), c22);
+                c32 = x.fma(FloatVector.fromArray(S, b, bk + s3 + 2 * L), c32);
+            }
             if (V == 4) {
                 c03 = x.fma(FloatVector.fromArray(S, b, bk + 3 * L), c03);
                 c13 = x.fma(FloatVector.fromArray(S, b, bk + s1 + 3 * L), c13);
@@ -136,16 +138,18 @@ final class VectorPanels {
         }
         c00.intoArray(c, cOff);
         c01.intoArray(c, cOff + L);
-        c02.intoArray(c, cOff + 2 * L);
         c10.intoArray(c, o1);
         c11.intoArray(c, o1 + L);
-        c12.intoArray(c, o1 + 2 * L);
         c20.intoArray(c, o2);
         c21.intoArray(c, o2 + L);
-        c22.intoArray(c, o2 + 2 * L);
         c30.intoArray(c, o3);
         c31.intoArray(c, o3 + L);
-        c32.intoArray(c, o3 + 2 * L);
+        if (V >= 3) {
+            c02.intoArray(c, cOff + 2 * L);
+            c12.intoArray(c, o1 + 2 * L);
+            c22.intoArray(c, o2 + 2 * L);
+            c32.intoArray(c, o3 + 2 * L);
+        }
         if (V == 4) {
             c03.intoArray(c, cOff + 3 * L);
             c13.intoArray(c, o1 + 3 * L);
@@ -371,20 +375,24 @@ final class VectorPanels {
     private static void panelRow(int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
         FloatVector c0 = FloatVector.fromArray(S, c, cOff);
         FloatVector c1 = FloatVector.fromArray(S, c, cOff + L);
-        FloatVector c2 = FloatVector.fromArray(S, c, cOff + 2 * L);
+        FloatVector c2 = V >= 3 ? FloatVector.fromArray(S, c, cOff + 2 * L) : null;
         FloatVector c3 = V == 4 ? FloatVector.fromArray(S, c, cOff + 3 * L) : null;
         for (int bk = bOff, end = bOff + k * NR, kk = 0; bk < end; bk += NR, kk++) {
             FloatVector x = FloatVector.broadcast(S, a[aOff + kk]);
             c0 = x.fma(FloatVector.fromArray(S, b, bk), c0);
             c1 = x.fma(FloatVector.fromArray(S, b, bk + L), c1);
-            c2 = x.fma(FloatVector.fromArray(S, b, bk + 2 * L), c2);
+            if (V >= 3) {
+                c2 = x.fma(FloatVector.fromArray(S, b, bk + 2 * L), c2);
+            }
             if (V == 4) {
                 c3 = x.fma(FloatVector.fromArray(S, b, bk + 3 * L), c3);
             }
         }
         c0.intoArray(c, cOff);
         c1.intoArray(c, cOff + L);
-        c2.intoArray(c, cOff + 2 * L);
+        if (V >= 3) {
+            c2.intoArray(c, cOff + 2 * L);
+        }
         if (V == 4) {
             c3.intoArray(c, cOff + 3 * L);
         }

@@ -8,8 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Kernels#gemm}, and {@link VectorKernels} splits a product over its team.
  *
  * <p>The main tile is 4 rows of A × {@link Simd#TILE_VECTORS} vectors of B, as many as the register file holds with
- * every accumulator in a register; a lone row takes 1 × 4 (four chains, one broadcast), and the columns left over
- * take 4 × 2 and 4 × 1 tiles, a partial last vector computed at full width and stored lane by lane.
+ * every accumulator in a register (4 × 4 in 32 registers, 4 × 2 in 16); a lone row takes 1 × 4 (four chains, one
+ * broadcast), and the columns left over take 4 × 2 and 4 × 1 tiles, a partial last vector computed at full width
+ * and stored lane by lane.
  *
  * <p>Every tile computes each element of C the same way: from C (or zero), one fused multiply-add per k in order of
  * k, as {@code Math.fma} would. So a product gives the same bits whatever the tile shape, the vector width or the
@@ -48,7 +49,7 @@ final class VectorProducts {
 
     /**
      * Rows of B (and columns of A) a product takes at a time: a tile's strip of B, KC × V vectors, is then at most
-     * 32 KB (24 KB at 256 bits, 32 KB at 512), which a 48 KB L1 cache keeps beside A and C. Measured on an AVX-512
+     * 32 KB (16 KB at 256 bits in 16 registers), which a 48 KB L1 cache keeps beside A and C. Measured on an AVX-512
      * host, three rounds of {@code bench}: KC 256 (a strip of 64 KB) → 128, RNN H 512 1.05–1.10×, LSTM H 512
      * 1.04–1.10×, V 1,028 H 256 1.02–1.05×; one thread's (32 × 512)·(512 × 512) 97–113 → 123–128 GFLOPS.
      */
@@ -66,28 +67,20 @@ final class VectorProducts {
                 }
             }
         } else {
-            for (; j + V * L <= n; j += V * L) {
+            for (; V == 4 && j + 4 * L <= n; j += 4 * L) {
                 int i = 0;
                 for (; i + 4 <= m; i += 4) {
-                    if (V == 4) {
-                        tile4x4(k, a, aOff + (i >> 2) * aTile, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc,
-                                accumulate);
-                    } else {
-                        tile4x3(k, a, aOff + (i >> 2) * aTile, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc,
-                                accumulate);
-                    }
+                    tile4x4(k, a, aOff + (i >> 2) * aTile, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc,
+                            accumulate);
                 }
                 for (; i < m; i++) { // rows left over: m is not a multiple of 4, so A is not in tiles
-                    if (V == 4) {
-                        tile1x4(k, a, aOff + i * aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, accumulate);
-                    } else {
-                        tile1x3(k, a, aOff + i * aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, accumulate);
-                    }
+                    tile1x4(k, a, aOff + i * aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, accumulate);
                 }
             }
         }
-        // two vectors' worth or more left (the Time Machine's V 28, say): 8 accumulators instead of
-        // twice 4, whose chains of dependent multiply-adds are too short to keep the FMA units busy
+        // two vectors at a time: the main tile where the register file holds 16 vectors, and where it holds 32,
+        // two vectors' worth or more left (the Time Machine's V 28, say): 8 accumulators instead of twice 4,
+        // whose chains of dependent multiply-adds are too short to keep the FMA units busy
         for (; n - j > L && bOff + (k - 1) * ldb + j + 2 * L <= b.length; j += 2 * L) {
             int width = Math.min(L, n - j - L);
             float[] edge = width < L ? EDGE.get() : null;
@@ -197,56 +190,6 @@ final class VectorProducts {
         c31.intoArray(c, o3 + L);
         c32.intoArray(c, o3 + 2 * L);
         c33.intoArray(c, o3 + 3 * L);
-    }
-
-    /**
-     * A 4 × 3L block, for register files of 16 vectors: 12 accumulators, 3 vectors of B and a broadcast, all in
-     * registers (4 × 4 spills there, and a spilled accumulator puts a store and a load into every step's chain).
-     */
-    private static void tile4x3(int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc, boolean accumulate) {
-        int o0 = cOff, o1 = cOff + ldc, o2 = cOff + 2 * ldc, o3 = cOff + 3 * ldc;
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = accumulate ? FloatVector.fromArray(S, c, o0) : z;
-        FloatVector c01 = accumulate ? FloatVector.fromArray(S, c, o0 + L) : z;
-        FloatVector c02 = accumulate ? FloatVector.fromArray(S, c, o0 + 2 * L) : z;
-        FloatVector c10 = accumulate ? FloatVector.fromArray(S, c, o1) : z;
-        FloatVector c11 = accumulate ? FloatVector.fromArray(S, c, o1 + L) : z;
-        FloatVector c12 = accumulate ? FloatVector.fromArray(S, c, o1 + 2 * L) : z;
-        FloatVector c20 = accumulate ? FloatVector.fromArray(S, c, o2) : z;
-        FloatVector c21 = accumulate ? FloatVector.fromArray(S, c, o2 + L) : z;
-        FloatVector c22 = accumulate ? FloatVector.fromArray(S, c, o2 + 2 * L) : z;
-        FloatVector c30 = accumulate ? FloatVector.fromArray(S, c, o3) : z;
-        FloatVector c31 = accumulate ? FloatVector.fromArray(S, c, o3 + L) : z;
-        FloatVector c32 = accumulate ? FloatVector.fromArray(S, c, o3 + 2 * L) : z;
-        int a0 = aOff, a1 = aOff + aRow, a2 = aOff + 2 * aRow, a3 = aOff + 3 * aRow;
-        for (int kk = 0; kk < k; kk++) {
-            int bk = bOff + kk * ldb;
-            FloatVector b0 = FloatVector.fromArray(S, b, bk);
-            FloatVector b1 = FloatVector.fromArray(S, b, bk + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bk + 2 * L);
-            int ak = kk * aCol;
-            FloatVector x = FloatVector.broadcast(S, a[a0 + ak]);
-            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02);
-            x = FloatVector.broadcast(S, a[a1 + ak]);
-            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12);
-            x = FloatVector.broadcast(S, a[a2 + ak]);
-            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22);
-            x = FloatVector.broadcast(S, a[a3 + ak]);
-            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32);
-        }
-        c00.intoArray(c, o0);
-        c01.intoArray(c, o0 + L);
-        c02.intoArray(c, o0 + 2 * L);
-        c10.intoArray(c, o1);
-        c11.intoArray(c, o1 + L);
-        c12.intoArray(c, o1 + 2 * L);
-        c20.intoArray(c, o2);
-        c21.intoArray(c, o2 + L);
-        c22.intoArray(c, o2 + 2 * L);
-        c30.intoArray(c, o3);
-        c31.intoArray(c, o3 + L);
-        c32.intoArray(c, o3 + 2 * L);
     }
 
     /** A 4 × L block, its vector {@code width} lanes wide. */
@@ -384,25 +327,6 @@ final class VectorProducts {
         c1.intoArray(c, cOff + L);
         c2.intoArray(c, cOff + 2 * L);
         c3.intoArray(c, cOff + 3 * L);
-    }
-
-    /** A 1 × 3L block, the rows that {@link #tile4x3}'s blocks leave. */
-    private static void tile1x3(int k, float[] a, int aOff, int aCol, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, boolean accumulate) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c0 = accumulate ? FloatVector.fromArray(S, c, cOff) : z;
-        FloatVector c1 = accumulate ? FloatVector.fromArray(S, c, cOff + L) : z;
-        FloatVector c2 = accumulate ? FloatVector.fromArray(S, c, cOff + 2 * L) : z;
-        for (int kk = 0; kk < k; kk++) {
-            int bk = bOff + kk * ldb;
-            FloatVector x = FloatVector.broadcast(S, a[aOff + kk * aCol]);
-            c0 = x.fma(FloatVector.fromArray(S, b, bk), c0);
-            c1 = x.fma(FloatVector.fromArray(S, b, bk + L), c1);
-            c2 = x.fma(FloatVector.fromArray(S, b, bk + 2 * L), c2);
-        }
-        c0.intoArray(c, cOff);
-        c1.intoArray(c, cOff + L);
-        c2.intoArray(c, cOff + 2 * L);
     }
 
     /** A 1 × L block, its vector {@code width} lanes wide. */
