@@ -21,10 +21,11 @@ final class Simd {
             || Math.max(S.vectorBitSize(), FloatVector.SPECIES_PREFERRED.vectorBitSize()) >= 512 ? 32 : 16);
     /**
      * Vectors of B in a 4-row tile: 4 × 4 accumulators, 4 vectors of B and a broadcast fill 21 of 32 registers. In
-     * 16, 4 × 4 spills, and so does 4 × 3: C2 (JDK 17 and 25) loads the four broadcasts before their multiply-adds,
-     * 12 + 3 + 4 live vectors, and two accumulators go to the stack, a store and a load in every step's chain (the
-     * RNN's recurrent step (32 × 512)·(512 × 512) at 35 % of the FMA peak, measured at -XX:UseAVX=2 on an AVX-512
-     * host, one thread); 4 × 2 holds its 8 accumulators, 2 vectors of B and 4 broadcasts in 14 and ran it at 70 %.
+     * 16, 4 × 4 spills, and so does 4 × 3: C2 (JDK 17) loads the four broadcasts before their multiply-adds, 12 + 3
+     * + 4 live vectors, and two accumulators go to the stack, a store and a load in every step's chain (the RNN's
+     * recurrent step (32 × 512)·(512 × 512) at 35 % of the FMA peak on JDK 17 and 25, measured at -XX:UseAVX=2 on an
+     * AVX-512 host, one thread); 4 × 2 holds its 8 accumulators, 2 vectors of B and 4 broadcasts in 14 and ran it
+     * at 70 % (JDK 25: 60 %).
      */
     static final int TILE_VECTORS = REGISTERS >= 32 ? 4 : 2;
 
