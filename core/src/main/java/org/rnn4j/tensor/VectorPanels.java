@@ -69,8 +69,9 @@ final class VectorPanels {
     /**
      * Full panels that a product of fewer than four rows takes together: each row then runs across {@value} panels
      * at once, 4·V chains of multiply-adds where one panel gives V. A generation step's single row through one panel
-     * at a time has three chains at 256 bits, too few to cover the FMA latency, and it waits on them: measured on the
-     * AVX2 host, one thread, (1 × 512)·(512 × 512), 20–22 GFLOPS a panel at a time, 24–29 four at a time.
+     * at a time has two or three chains at 256 bits, too few to cover the FMA latency, and it waits on them: measured
+     * on the AVX2 host, one thread, (1 × 512)·(512 × 512), 20–22 GFLOPS a panel of three vectors at a time, 24–29
+     * four at a time.
      */
     static final int ROW_GROUP = 4;
 
@@ -369,8 +370,8 @@ final class VectorPanels {
     }
 
     /**
-     * One row across a packed panel, a chain per vector of B (a generation step's single row is this alone; the
-     * fourth chain is there when the tile is four vectors wide).
+     * One row across a packed panel, a chain per vector of the tile (rows past the last tile of four, and panels past
+     * a lone row's last group of {@link #ROW_GROUP}).
      */
     private static void panelRow(int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
         FloatVector c0 = FloatVector.fromArray(S, c, cOff);
