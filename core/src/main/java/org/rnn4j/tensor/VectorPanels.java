@@ -20,10 +20,11 @@ final class VectorPanels {
 
     /**
      * Columns of a packed panel: one main tile's. A tile's strip of B, KC rows of a panel, is then contiguous (16 KB
-     * at 256 bits in 16 registers): it stays in the L1 cache while every row block passes over it, where a strip of a wider panel
-     * falls on a fraction of the cache's sets and is read again from L2 for each row block; and its loads take a
-     * constant stride, which spares the loop an address computation per row. Measured on the AVX2 host, one
-     * thread, the same JVM alternating: (32 × 512)·(512 × 576) 21–42 GFLOPS from panels of 64, 32–57 from panels of three vectors.
+     * at 256 bits in 16 registers): it stays in the L1 cache while every row block passes over it, where a strip of
+     * a wider panel falls on a fraction of the cache's sets and is read again from L2 for each row block; and its
+     * loads take a constant stride, which spares the loop an address computation per row. Measured on the AVX2
+     * host, one thread, the same JVM alternating: (32 × 512)·(512 × 576) 21–42 GFLOPS from panels of 64, 32–57 from
+     * panels of three vectors.
      */
     static final int NR = V * L;
 
@@ -271,7 +272,7 @@ final class VectorPanels {
         c33.intoArray(c, o3 + 3 * L);
     }
 
-    /** {@link VectorProducts#tile4x3} on a packed panel, A's rows in a tile, its loop as {@link #panel4x4}'s. */
+    /** The first three vectors of a panel (a last, narrower one of four), A's rows in a tile, the loop of panel4x4. */
     private static void panel4x3(int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
         int o0 = cOff, o1 = cOff + ldc, o2 = cOff + 2 * ldc, o3 = cOff + 3 * ldc;
         FloatVector c00 = FloatVector.fromArray(S, c, o0);
