@@ -6,6 +6,7 @@
 # Needs: objdump (apt-get install -y binutils). Usage: scripts/tile-loops.sh [JVM option ...]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+command -v objdump > /dev/null || { echo "$0: needs objdump: apt-get install -y binutils" >&2; exit 2; }
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 [ -f "$root/cli/target/rnn4j.jar" ] || (cd "$root" && mvn -q -DskipTests package -pl cli -am)
 log="$(mktemp)"; trap 'rm -f "$log"' EXIT
