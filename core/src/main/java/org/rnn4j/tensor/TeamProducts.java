@@ -71,17 +71,11 @@ final class TeamProducts {
      * {@link Kernels#tanhRecurrence}: H_0 is copied into tiles, and each step's epilogue then writes its block of
      * H_{t+1} into tiles for the next step as well, each thread its own columns while they are in its cache, so no
      * step copies its A (a pass over H_t that cost 4–5 % of a forward recurrence of 32 × 512, measured on Zen 4)
-     * nor waits for such a copy's threads. Fewer than four rows are read where they lie, as by {@link #gemmPacked}.
+     * nor waits for such a copy's threads. For m ≥ 4 rows: fewer are read where they lie ({@link #gemmPacked}), so
+     * they have no tiles to hand on, and {@link VectorKernels} runs their steps one by one.
      */
     void tanhRecurrence(int steps, int m, int h, float[] hs, int off, float[] packed) {
         int mh = m * h;
-        if (m < 4) {
-            for (int t = 0; t < steps; t++) {
-                gemmPacked(m, h, h, hs, off + t * mh, h, 1, packed, hs, off + (t + 1) * mh, h, true,
-                        Kernels.Epilogue.TANH, null, 0, null, 0);
-            }
-            return;
-        }
         if (steps == 0) {
             return;
         }
@@ -95,17 +89,13 @@ final class TeamProducts {
         }
     }
 
-    /** {@link Kernels#tanhRecurrenceBackward}, each step's dZ handed on in tiles as {@link #tanhRecurrence} does. */
+    /**
+     * {@link Kernels#tanhRecurrenceBackward} for m ≥ 4 rows, each step's dZ handed on in tiles as {@link
+     * #tanhRecurrence} does.
+     */
     void tanhRecurrenceBackward(int steps, int m, int h, float[] dz, int dzOff, float[] hs, int hsOff,
                                 float[] packedT, float[] scratch) {
         int mh = m * h;
-        if (m < 4) {
-            for (int t = steps - 1; t > 0; t--) {
-                gemmPacked(m, h, h, dz, dzOff + t * mh, h, 1, packedT, scratch, 0, h, false,
-                        Kernels.Epilogue.TANH_BACKWARD, dz, dzOff + (t - 1) * mh, hs, hsOff + t * mh);
-            }
-            return;
-        }
         if (steps < 2) {
             return;
         }

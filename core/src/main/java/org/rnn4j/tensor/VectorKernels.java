@@ -117,17 +117,28 @@ final class VectorKernels extends Kernels {
                 epilogue, g, gOff, y, yOff);
     }
 
-    /** Each step's result written into A's tiles for the next ({@link TeamProducts}). */
+    /**
+     * Each step's result written into A's tiles for the next ({@link TeamProducts}); fewer than four rows, which the
+     * products read where they lie, step by step.
+     */
     @Override
     public void tanhRecurrence(int steps, int batch, int h, float[] hs, int off, float[] packed) {
-        products.tanhRecurrence(steps, batch, h, hs, off, packed);
+        if (batch < 4) {
+            super.tanhRecurrence(steps, batch, h, hs, off, packed);
+        } else {
+            products.tanhRecurrence(steps, batch, h, hs, off, packed);
+        }
     }
 
-    /** Each step's result written into A's tiles for the next ({@link TeamProducts}). */
+    /** As {@link #tanhRecurrence}, back through the steps. */
     @Override
     public void tanhRecurrenceBackward(int steps, int batch, int h, float[] dz, int dzOff, float[] hs, int hsOff,
                                        float[] packedT, float[] scratch) {
-        products.tanhRecurrenceBackward(steps, batch, h, dz, dzOff, hs, hsOff, packedT, scratch);
+        if (batch < 4) {
+            super.tanhRecurrenceBackward(steps, batch, h, dz, dzOff, hs, hsOff, packedT, scratch);
+        } else {
+            products.tanhRecurrenceBackward(steps, batch, h, dz, dzOff, hs, hsOff, packedT, scratch);
+        }
     }
 
     /** Split over the team, a panel a chunk. */
