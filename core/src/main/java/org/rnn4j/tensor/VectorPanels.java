@@ -101,19 +101,19 @@ final class VectorPanels {
         final int s1 = stride, s2 = 2 * stride, s3 = 3 * stride, o1 = cOff + NR, o2 = cOff + 2 * NR, o3 = cOff + 3 * NR;
         FloatVector c00 = FloatVector.fromArray(S, c, cOff);
         FloatVector c01 = FloatVector.fromArray(S, c, cOff + L);
-        FloatVector c02 = V >= 3 ? FloatVector.fromArray(S, c, cOff + 2 * L) : null;
+        FloatVector c02 = V == 4 ? FloatVector.fromArray(S, c, cOff + 2 * L) : null;
         FloatVector c03 = V == 4 ? FloatVector.fromArray(S, c, cOff + 3 * L) : null;
         FloatVector c10 = FloatVector.fromArray(S, c, o1);
         FloatVector c11 = FloatVector.fromArray(S, c, o1 + L);
-        FloatVector c12 = V >= 3 ? FloatVector.fromArray(S, c, o1 + 2 * L) : null;
+        FloatVector c12 = V == 4 ? FloatVector.fromArray(S, c, o1 + 2 * L) : null;
         FloatVector c13 = V == 4 ? FloatVector.fromArray(S, c, o1 + 3 * L) : null;
         FloatVector c20 = FloatVector.fromArray(S, c, o2);
         FloatVector c21 = FloatVector.fromArray(S, c, o2 + L);
-        FloatVector c22 = V >= 3 ? FloatVector.fromArray(S, c, o2 + 2 * L) : null;
+        FloatVector c22 = V == 4 ? FloatVector.fromArray(S, c, o2 + 2 * L) : null;
         FloatVector c23 = V == 4 ? FloatVector.fromArray(S, c, o2 + 3 * L) : null;
         FloatVector c30 = FloatVector.fromArray(S, c, o3);
         FloatVector c31 = FloatVector.fromArray(S, c, o3 + L);
-        FloatVector c32 = V >= 3 ? FloatVector.fromArray(S, c, o3 + 2 * L) : null;
+        FloatVector c32 = V == 4 ? FloatVector.fromArray(S, c, o3 + 2 * L) : null;
         FloatVector c33 = V == 4 ? FloatVector.fromArray(S, c, o3 + 3 * L) : null;
         for (int bk = bOff, end = bOff + k * NR, kk = 0; bk < end; bk += NR, kk++) {
             FloatVector x = FloatVector.broadcast(S, a[aOff + kk]);
@@ -125,13 +125,11 @@ final class VectorPanels {
             c21 = x.fma(FloatVector.fromArray(S, b, bk + s2 + L), c21);
             c30 = x.fma(FloatVector.fromArray(S, b, bk + s3), c30);
             c31 = x.fma(FloatVector.fromArray(S, b, bk + s3 + L), c31);
-            if (V >= 3) {
+            if (V == 4) {
                 c02 = x.fma(FloatVector.fromArray(S, b, bk + 2 * L), c02);
                 c12 = x.fma(FloatVector.fromArray(S, b, bk + s1 + 2 * L), c12);
                 c22 = x.fma(FloatVector.fromArray(S, b, bk + s2 + 2 * L), c22);
                 c32 = x.fma(FloatVector.fromArray(S, b, bk + s3 + 2 * L), c32);
-            }
-            if (V == 4) {
                 c03 = x.fma(FloatVector.fromArray(S, b, bk + 3 * L), c03);
                 c13 = x.fma(FloatVector.fromArray(S, b, bk + s1 + 3 * L), c13);
                 c23 = x.fma(FloatVector.fromArray(S, b, bk + s2 + 3 * L), c23);
@@ -146,13 +144,11 @@ final class VectorPanels {
         c21.intoArray(c, o2 + L);
         c30.intoArray(c, o3);
         c31.intoArray(c, o3 + L);
-        if (V >= 3) {
+        if (V == 4) {
             c02.intoArray(c, cOff + 2 * L);
             c12.intoArray(c, o1 + 2 * L);
             c22.intoArray(c, o2 + 2 * L);
             c32.intoArray(c, o3 + 2 * L);
-        }
-        if (V == 4) {
             c03.intoArray(c, cOff + 3 * L);
             c13.intoArray(c, o1 + 3 * L);
             c23.intoArray(c, o2 + 3 * L);
@@ -377,25 +373,21 @@ final class VectorPanels {
     private static void panelRow(int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
         FloatVector c0 = FloatVector.fromArray(S, c, cOff);
         FloatVector c1 = FloatVector.fromArray(S, c, cOff + L);
-        FloatVector c2 = V >= 3 ? FloatVector.fromArray(S, c, cOff + 2 * L) : null;
+        FloatVector c2 = V == 4 ? FloatVector.fromArray(S, c, cOff + 2 * L) : null;
         FloatVector c3 = V == 4 ? FloatVector.fromArray(S, c, cOff + 3 * L) : null;
         for (int bk = bOff, end = bOff + k * NR, kk = 0; bk < end; bk += NR, kk++) {
             FloatVector x = FloatVector.broadcast(S, a[aOff + kk]);
             c0 = x.fma(FloatVector.fromArray(S, b, bk), c0);
             c1 = x.fma(FloatVector.fromArray(S, b, bk + L), c1);
-            if (V >= 3) {
-                c2 = x.fma(FloatVector.fromArray(S, b, bk + 2 * L), c2);
-            }
             if (V == 4) {
+                c2 = x.fma(FloatVector.fromArray(S, b, bk + 2 * L), c2);
                 c3 = x.fma(FloatVector.fromArray(S, b, bk + 3 * L), c3);
             }
         }
         c0.intoArray(c, cOff);
         c1.intoArray(c, cOff + L);
-        if (V >= 3) {
-            c2.intoArray(c, cOff + 2 * L);
-        }
         if (V == 4) {
+            c2.intoArray(c, cOff + 2 * L);
             c3.intoArray(c, cOff + 3 * L);
         }
     }
