@@ -145,8 +145,8 @@ public final class LanguageModel {
         if (repack) {
             k.pack(H, V, w, whq.offset(), V, false, ws.whqPacked);
         }
-        k.matmulPacked(N, V, H, rec.output(), rec.outputOffset(), H, ws.whqPacked, ws.logits, 0, V, false);
-        k.addRowVector(ws.logits, 0, N, V, w, bq.offset());
+        k.matmulPackedAddBias(N, V, H, rec.output(), rec.outputOffset(), H, ws.whqPacked, ws.logits, 0, V,
+                w, bq.offset());
     }
 
     /**

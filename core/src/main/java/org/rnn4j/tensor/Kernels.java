@@ -203,6 +203,16 @@ public class Kernels {
     }
 
     /**
+     * {@code C = A · B + b} with B packed, the row vector b at {@code bias[biasOff]} added to each row: the output
+     * layer, its bias added to each block of C while it is in cache, on the thread that computed it. The sums of
+     * {@link #matmulPacked} followed by {@link #addRowVector}.
+     */
+    public final void matmulPackedAddBias(int m, int n, int k, float[] a, int aOff, int lda, float[] packed,
+                                          float[] c, int cOff, int ldc, float[] bias, int biasOff) {
+        gemmPacked(m, n, k, a, aOff, lda, 1, packed, c, cOff, ldc, false, Epilogue.BIAS, bias, biasOff, null, 0);
+    }
+
+    /**
      * {@code C = A · B} with B packed, then {@link #tanhBackward}{@code (G, C, Y)} on each block of C
      * as it is finished: one step back through a tanh recurrence, dZ_{t-1} = (dH_{t-1} + dZ_t W_hhᵀ)
      * ⊙ (1 − H_{t-1}²), in one hand-off to the team instead of two. C, G and Y are (m, n), contiguous.
@@ -247,11 +257,11 @@ public class Kernels {
     }
 
     /** What a packed product does to each block of C once it is computed. */
-    protected enum Epilogue { NONE, TANH, TANH_BACKWARD }
+    protected enum Epilogue { NONE, TANH, TANH_BACKWARD, BIAS }
 
     /**
      * {@link #gemm} with B packed by {@link #pack}, each panel followed by its epilogue; G and Y, with
-     * C's row stride, serve {@link Epilogue#TANH_BACKWARD} alone.
+     * C's row stride, serve {@link Epilogue#TANH_BACKWARD}, and G alone, one row, is {@link Epilogue#BIAS}'s vector.
      */
     protected void gemmPacked(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] packed,
                               float[] c, int cOff, int ldc, boolean accumulate,
@@ -260,22 +270,25 @@ public class Kernels {
         for (int j0 = 0, p = 0; j0 < n; j0 += w, p++) {
             int width = Math.min(w, n - j0);
             gemm(m, width, k, a, aOff, aRow, aCol, packed, start + p * k * w, w, c, cOff + j0, ldc, accumulate);
-            epilogue(epilogue, m, j0, width, c, cOff, ldc, g, gOff, y, yOff);
+            epilogue(epilogue, 0, m, j0, width, c, cOff, ldc, g, gOff, y, yOff);
         }
     }
 
-    /** The epilogue of columns [j0, j0 + width) of C, row by row. */
-    protected final void epilogue(Epilogue epilogue, int m, int j0, int width, float[] c, int cOff, int ldc,
-                                  float[] g, int gOff, float[] y, int yOff) {
-        if (epilogue == Epilogue.NONE) {
-            return;
-        }
-        for (int i = 0; i < m; i++) {
+    /**
+     * The epilogue of rows [i0, i0 + rows) and columns [j0, j0 + width) of C, row by row; the offsets are those of
+     * the whole matrices, as {@link #gemmPacked} takes them.
+     */
+    protected final void epilogue(Epilogue epilogue, int i0, int rows, int j0, int width, float[] c, int cOff,
+                                  int ldc, float[] g, int gOff, float[] y, int yOff) {
+        for (int i = i0; i < i0 + rows; i++) {
             int at = i * ldc + j0;
-            if (epilogue == Epilogue.TANH) {
-                tanh(c, cOff + at, width);
-            } else {
-                tanhBackward(g, gOff + at, c, cOff + at, y, yOff + at, width);
+            switch (epilogue) {
+                case NONE -> {
+                    return;
+                }
+                case TANH -> tanh(c, cOff + at, width);
+                case TANH_BACKWARD -> tanhBackward(g, gOff + at, c, cOff + at, y, yOff + at, width);
+                case BIAS -> addRowVector(c, cOff + at, 1, width, g, gOff + j0);
             }
         }
     }

@@ -335,7 +335,7 @@ final class TeamProducts {
                                 ci + j, ldc, accumulate);
                     }
                 }
-                kernels.epilogue(epilogue, rows, j0, width, c, ci, ldc, g, gOff + i0 * ldc, y, yOff + i0 * ldc);
+                kernels.epilogue(epilogue, i0, rows, j0, width, c, cOff, ldc, g, gOff, y, yOff);
                 if (tilesOut != null) { // the epilogue's result: G's for a step back, C's otherwise
                     boolean back = epilogue == Kernels.Epilogue.TANH_BACKWARD;
                     intoTiles(i0, i0 + rows, j0, width, back ? g : c, back ? gOff + i0 * ldc : ci, ldc, m & ~3, n,
@@ -345,7 +345,7 @@ final class TeamProducts {
                 int j = chunk * COLUMNS, width = Math.min(COLUMNS, n - j);
                 VectorProducts.gemm(m, width, k, a, aOff, aRow, aCol, aTile, b, bOff + j, ldb,
                         c, cOff + j, ldc, accumulate);
-                kernels.epilogue(epilogue, m, j, width, c, cOff, ldc, g, gOff, y, yOff);
+                kernels.epilogue(epilogue, 0, m, j, width, c, cOff, ldc, g, gOff, y, yOff);
             } else {
                 int i = chunk * rowsPerChunk, rows = Math.min(rowsPerChunk, m - i);
                 VectorProducts.gemm(rows, n, k, a, aOff + (i >> 2) * aTile, aRow, aCol, aTile, b, bOff, ldb,

@@ -261,6 +261,13 @@ class KernelsTest {
                         float[] actualTN = c0.clone();
                         kernels.matmulTNPacked(m, n, k, at, 0, m, packed, actualTN, 0, n, true);
                         assertClose(expected, actualTN, 1e-4 * Math.sqrt(k));
+                        // C = A·B + b, the bias added to each block as it is finished: the sums of the product
+                        // and then addRowVector, to the bit, on the same kernels; b at an offset of its own
+                        float[] bias = random(3 + n), separate = c0.clone(), withBias = c0.clone();
+                        kernels.matmulPacked(m, n, k, a, 0, k, packed, separate, 0, n, false);
+                        kernels.addRowVector(separate, 0, m, n, bias, 3);
+                        kernels.matmulPackedAddBias(m, n, k, a, 0, k, packed, withBias, 0, n, bias, 3);
+                        assertArrayEquals(separate, withBias);
                         float[] expectedTanh = expected.clone();
                         ref.tanh(expectedTanh, 0, expectedTanh.length);
                         float[] fused = c0.clone();
