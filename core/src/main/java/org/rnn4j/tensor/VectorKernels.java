@@ -161,7 +161,9 @@ final class VectorKernels extends Kernels {
         g.biasOff = biasOff;
         g.out = out;
         g.outOff = outOff;
-        g.perChunk = Math.max(1, (n + ROW_CHUNKS - 1) / ROW_CHUNKS);
+        // a generation step's few rows on one thread: split, 16 rows of 512 took 2.7 µs on two threads of Zen 4
+        // against 1.2 on one
+        g.perChunk = (long) n * cols < PARALLEL_WORK ? Math.max(1, n) : Math.max(1, (n + ROW_CHUNKS - 1) / ROW_CHUNKS);
         team.run((n + g.perChunk - 1) / g.perChunk, g);
         g.table = g.bias = g.out = null;
         g.rows = null;
