@@ -331,7 +331,12 @@ class KernelsTest {
 
     @Test
     void gatherRowsAddBiasMatchesReference() {
-        int cols = 37, n = 101;
+        for (int n : new int[] {101, 1801}) { // 101 rows of 37 run on the calling thread, 1,801 are split
+            gatherRowsAddBias(37, n);
+        }
+    }
+
+    private void gatherRowsAddBias(int cols, int n) {
         float[] table = random(3 + 9 * cols), bias = random(2 + cols);
         int[] rows = new int[n];
         for (int i = 0; i < n; i++) {
