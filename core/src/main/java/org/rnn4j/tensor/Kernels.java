@@ -280,12 +280,12 @@ public class Kernels {
      */
     protected final void epilogue(Epilogue epilogue, int i0, int rows, int j0, int width, float[] c, int cOff,
                                   int ldc, float[] g, int gOff, float[] y, int yOff) {
+        if (epilogue == Epilogue.NONE) {
+            return;
+        }
         for (int i = i0; i < i0 + rows; i++) {
             int at = i * ldc + j0;
             switch (epilogue) {
-                case NONE -> {
-                    return;
-                }
                 case TANH -> tanh(c, cOff + at, width);
                 case TANH_BACKWARD -> tanhBackward(g, gOff + at, c, cOff + at, y, yOff + at, width);
                 case BIAS -> addRowVector(c, cOff + at, 1, width, g, gOff + j0);
