@@ -301,7 +301,14 @@ public final class Server implements AutoCloseable {
         o.add("samples", samples);
         o.addProperty("tokens", tokens);
         o.addProperty("seconds", (System.nanoTime() - start) / 1e9);
-        json(ctx, 200, o);
+        ctx.status(200).contentType("application/json; charset=utf-8");
+        // written and completed here, not left to Javalin after the handler: until its last byte is sent the
+        // request counts as in flight, so close() does not stop the server under it
+        try (OutputStream out = ctx.outputStream()) {
+            out.write(GSON.toJson(o).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException gone) {
+            // the client went away: nothing is left to stop
+        }
     }
 
     private static JsonObject header(ServedModel m, GenerationRequest r, ServedModel.Prefix prefix, long seed) {
@@ -328,8 +335,8 @@ public final class Server implements AutoCloseable {
         ctx.res().setHeader("Cache-Control", "no-cache");
         ctx.res().setHeader("X-Accel-Buffering", "no");
         int tokens = 0;
-        try {
-            OutputStream out = ctx.res().getOutputStream();
+        // closed here so the last chunk is sent before the request stops counting as in flight (see whole)
+        try (OutputStream out = ctx.res().getOutputStream()) {
             JsonObject head = header(m, r, prefix, seed);
             head.addProperty("samples", r.samples());
             event(out, "start", head);

@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,6 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnn4j.Sampling;
 import org.rnn4j.TextModel;
+import org.rnn4j.text.Preprocessing;
+import org.rnn4j.Training;
 
 /** The server over loopback, with a real HTTP client and, for the misbehaving clients, raw sockets. */
 class ServerTest {
@@ -123,7 +128,11 @@ class ServerTest {
 
     /** A value from /metrics, the line that starts with {@code series}. */
     static double metric(String series) throws Exception {
-        String metrics = HTTP.send(HttpRequest.newBuilder(uri("/metrics")).build(),
+        return metric(server.port(), series);
+    }
+
+    static double metric(int port, String series) throws Exception {
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         for (String line : metrics.split("\n")) {
             if (line.startsWith(series + " ")) {
@@ -255,7 +264,7 @@ class ServerTest {
             r = post(big);
             assertEquals(413, r.statusCode(), r.body().substring(0, Math.min(300, r.body().length())));
             assertTrue(json(r).get("error").getAsString().contains("65536"), r.body());
-        } catch (java.io.IOException closedEarly) {
+        } catch (IOException closedEarly) {
             // the server may answer and close before the client has sent all 10 MB: the answer is then lost to
             // this client, but the refusal is the point, and the next request must succeed
         }
@@ -300,7 +309,7 @@ class ServerTest {
                     }
                 }
                 closed = s.getInputStream().read() == -1;
-            } catch (java.io.IOException reset) {
+            } catch (IOException reset) {
                 closed = true;
             }
             assertTrue(closed, "the server closed the connection");
@@ -390,6 +399,57 @@ class ServerTest {
         closer.join();
         assertTrue(body.contains("event: done"), body.substring(Math.max(0, body.length() - 300)));
         assertTrue(body.contains("\"tokens\":" + length + ","), body.substring(Math.max(0, body.length() - 300)));
+    }
+
+    /**
+     * Closing while an answer larger than the sockets' buffers is still being written to a client that reads
+     * slowly: the generation is done, the body not all sent, and the client still gets the whole of it. A model
+     * of four emoji makes each token 4 bytes and cheap to draw.
+     */
+    @Test
+    void closingFinishesAnAnswerStillBeingWritten() throws Exception {
+        Path file = Files.createDirectories(dir.resolve("emoji")).resolve("emoji.safetensors");
+        TextModel.train("\uD83D\uDE42\uD83D\uDE80\uD83C\uDF0D\uD83C\uDFB2".repeat(500), Training.defaults().hidden(8)
+                .layers(1).batch(4).steps(10).epochs(1).preprocessing(Preprocessing.RAW).seed(3)).save(file);
+        Server closing = new Server(List.of(file), "127.0.0.1", 0, null, Limits.defaults().withMaxLength(LONGEST), 1);
+        int length = 200_000; // 8 samples of 800 KB: more than the 4 MB a loopback socket's send buffer grows to
+        ByteArrayOutputStream read = new ByteArrayOutputStream();
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(64 * 1024); // before connecting, so no autotuning takes the whole body in at once
+            s.connect(new InetSocketAddress("127.0.0.1", closing.port()));
+            s.setSoTimeout(60_000);
+            byte[] body = ("{\"length\": " + length + ", \"samples\": 8, \"seed\": 5}")
+                    .getBytes(StandardCharsets.UTF_8);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /v1/generate HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: "
+                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            long until = System.nanoTime() + 30_000_000_000L;
+            while (metric(closing.port(), "rnn4j_active_streams{model=\"emoji\"}") == 0 && System.nanoTime() < until) {
+                Thread.sleep(5);
+            }
+            Thread closer = new Thread(closing::close);
+            closer.start();
+            InputStream in = s.getInputStream();
+            byte[] some = new byte[64 * 1024];
+            try {
+                for (int got; (got = in.read(some)) > 0; ) {
+                    read.write(some, 0, got);
+                    Thread.sleep(10); // at most 6.4 MB a second: the answer takes about a second to send
+                }
+            } catch (IOException reset) {
+                // the connection closed under the answer: the checks below show what arrived
+            }
+            closer.join();
+        }
+        String response = read.toString(StandardCharsets.UTF_8);
+        assertTrue(response.startsWith("HTTP/1.1 200"), response.substring(0, Math.min(300, response.length())));
+        JsonObject answer = JsonParser.parseString(response.substring(response.indexOf("\r\n\r\n") + 4))
+                .getAsJsonObject();
+        assertEquals(8 * length, answer.get("tokens").getAsInt());
+        String last = answer.getAsJsonArray("samples").get(7).getAsString();
+        assertEquals(length, last.codePointCount(0, last.length()), "the last sample whole, each emoji one token");
     }
 
     @Test
