@@ -322,13 +322,8 @@ class ServerTest {
     @Test
     void aClientThatDisconnectsMidStreamStopsItsGeneration() throws Exception {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
-            byte[] body = ("{\"prefix\": \"the \", \"length\": " + LONGEST + ", \"stream\": true, \"seed\": 4}")
-                    .getBytes(StandardCharsets.UTF_8);
-            OutputStream out = s.getOutputStream();
-            out.write(("POST /v1/generate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
-                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
-            out.flush();
+            postGenerate(s, "Content-Type: application/json",
+                    "{\"prefix\": \"the \", \"length\": " + LONGEST + ", \"stream\": true, \"seed\": 4}");
             // the start event is written before the batcher takes the stream in: a token says it is generating
             InputStream in = s.getInputStream();
             StringBuilder seen = new StringBuilder();
@@ -341,6 +336,16 @@ class ServerTest {
         }
         waitForNoActiveStreams();
         servesOn();
+    }
+
+    /** Writes a generation request by hand on a raw socket, with one header of the caller's. */
+    static void postGenerate(Socket s, String header, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        OutputStream out = s.getOutputStream();
+        out.write(("POST /v1/generate HTTP/1.1\r\nHost: x\r\n" + header + "\r\nContent-Length: " + body.length
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
     }
 
     static int activeStreams() throws Exception {
@@ -418,13 +423,7 @@ class ServerTest {
             s.setReceiveBufferSize(64 * 1024); // before connecting, so no autotuning takes the whole body in at once
             s.connect(new InetSocketAddress("127.0.0.1", closing.port()));
             s.setSoTimeout(60_000);
-            byte[] body = ("{\"length\": " + length + ", \"samples\": 8, \"seed\": 5}")
-                    .getBytes(StandardCharsets.UTF_8);
-            OutputStream out = s.getOutputStream();
-            out.write(("POST /v1/generate HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: "
-                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
-            out.flush();
+            postGenerate(s, "Connection: close", "{\"length\": " + length + ", \"samples\": 8, \"seed\": 5}");
             long until = System.nanoTime() + 30_000_000_000L;
             while (metric(closing.port(), "rnn4j_active_streams{model=\"emoji\"}") == 0 && System.nanoTime() < until) {
                 Thread.sleep(5);
