@@ -45,6 +45,17 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setOverwrittenOptionsAllowed(true); // a flag given twice: the last one wins, as in most tools
         cl.getSubcommands().get("train").getCommandSpec().usageMessage().footer(Preset.describe());
+        // a mistyped flag: the message, picocli's nearest names, and where the options are, not the whole usage
+        // (train's runs past a hundred lines, which scroll the one that matters away)
+        cl.setParameterExceptionHandler((e, args) -> {
+            CommandLine failed = e.getCommandLine();
+            PrintWriter err = failed.getErr();
+            err.println("rnn4j: " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+            err.println("'" + failed.getCommandSpec().qualifiedName() + " --help' lists "
+                    + (failed.getSubcommands().isEmpty() ? "the options" : "the commands and options") + ".");
+            return failed.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof InputException) {
                 cl.getErr().println("rnn4j: " + e.getMessage());

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,24 @@ class BadInputTest {
     })
     void trainFlagsOutOfRange(String flag, String value, String expected) {
         fails(expected, "train", flag, value);
+    }
+
+    /** A mistyped flag or command: the message, picocli's nearest names and where the options are, no usage. */
+    @Test
+    void aMistypedFlagOrCommandIsAnsweredWithTheNearestNames() {
+        TrainCommandTest.Run flag = run("train", "--hiden", "3");
+        assertEquals(2, flag.code());
+        assertEquals(List.of("rnn4j: Unknown options: '--hiden', '3'", "Possible solutions: --hidden",
+                "'rnn4j train --help' lists the options."), flag.err().lines().toList());
+        TrainCommandTest.Run command = run("trian");
+        assertEquals(2, command.code());
+        assertEquals(List.of("rnn4j: Unmatched argument at index 0: 'trian'", "Did you mean: rnn4j train?",
+                "'rnn4j --help' lists the commands and options."), command.err().lines().toList());
+        TrainCommandTest.Run missing = run("generate");
+        assertEquals(2, missing.code());
+        assertEquals(List.of("rnn4j: Missing required option: '--model=FILE'",
+                "'rnn4j generate --help' lists the options."), missing.err().lines().toList());
+        assertEquals("", flag.out() + command.out() + missing.out());
     }
 
     @Test
