@@ -37,6 +37,7 @@ import org.rnn4j.text.Corpus;
  */
 public final class Server implements AutoCloseable {
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    private static final String JSON = "application/json; charset=utf-8";
     private static final String API_PREFIX = "/v1/";
 
     private final Map<String, ServedModel> models = new LinkedHashMap<>();
@@ -196,7 +197,7 @@ public final class Server implements AutoCloseable {
     }
 
     private static void json(Context ctx, int status, JsonObject body) {
-        ctx.status(status).contentType("application/json; charset=utf-8").result(GSON.toJson(body));
+        ctx.status(status).contentType(JSON).result(GSON.toJson(body));
     }
 
     private String body(Context ctx) throws IOException {
@@ -301,7 +302,7 @@ public final class Server implements AutoCloseable {
         o.add("samples", samples);
         o.addProperty("tokens", tokens);
         o.addProperty("seconds", (System.nanoTime() - start) / 1e9);
-        ctx.status(200).contentType("application/json; charset=utf-8");
+        ctx.status(200).contentType(JSON);
         // written and completed here, not left to Javalin after the handler: until its last byte is sent the
         // request counts as in flight, so close() does not stop the server under it
         try (OutputStream out = ctx.outputStream()) {

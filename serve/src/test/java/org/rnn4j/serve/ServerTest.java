@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnn4j.Sampling;
 import org.rnn4j.TextModel;
-import org.rnn4j.text.Preprocessing;
 import org.rnn4j.Training;
+import org.rnn4j.text.Preprocessing;
 
 /** The server over loopback, with a real HTTP client and, for the misbehaving clients, raw sockets. */
 class ServerTest {
