@@ -21,16 +21,16 @@ public record Sampling(double temperature, int topK, double topP, long seed, int
     /** Checks every value: an {@link InputException} names the one out of range. */
     public Sampling {
         if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-            throw new InputException("Sampling.temperature must be a finite number ≥ 0, got " + temperature);
+            throw new InputException("{Sampling.temperature} must be a finite number ≥ 0, got " + temperature);
         }
         if (topK < 0) {
-            throw new InputException("Sampling.topK must be at least 0, got " + topK);
+            throw new InputException("{Sampling.topK} must be at least 0, got " + topK);
         }
         if (!(topP > 0 && topP <= 1)) {
-            throw new InputException("Sampling.topP must be in (0, 1], got " + topP);
+            throw new InputException("{Sampling.topP} must be in (0, 1], got " + topP);
         }
         if (length < 0) {
-            throw new InputException("Sampling.length must be at least 0, got " + length);
+            throw new InputException("{Sampling.length} must be at least 0, got " + length);
         }
     }
 

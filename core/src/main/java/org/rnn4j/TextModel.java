@@ -4,33 +4,37 @@ import java.io.Reader;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
-import org.rnn4j.data.Sampler;
-import org.rnn4j.data.TokenIds;
+import java.util.function.ObjIntConsumer;
+import java.util.function.Supplier;
 import org.rnn4j.generate.Generator;
-import org.rnn4j.generate.TokenSampler;
+import org.rnn4j.generate.Stream;
 import org.rnn4j.io.Checkpoint;
 import org.rnn4j.io.DataConfig;
 import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.nn.ModelConfig;
-import org.rnn4j.optim.Adam;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.tensor.Kernels;
-import org.rnn4j.tensor.Rng;
 import org.rnn4j.text.Corpus;
 import org.rnn4j.text.Encoded;
 import org.rnn4j.text.Preprocessing;
 import org.rnn4j.text.Vocab;
+import org.rnn4j.train.Epoch;
 import org.rnn4j.train.Evaluation;
 import org.rnn4j.train.TrainConfig;
-import org.rnn4j.train.Trainer;
 
 /**
- * A character-level language model and its vocabulary: the library's front door. Train one from a file, a string,
- * documents or a reader; generate text after a prefix; measure perplexity; save and load it as a safetensors
- * checkpoint, the same file {@code rnn4j train --out} writes and {@code rnn4j generate --model} reads.
+ * A character-level language model and its vocabulary: the library's front door, and the one the command line and
+ * the server use. Train one from a file, a string, documents or a reader (or continue a run, or fine-tune a model:
+ * {@link Training#resume}, {@link Training#startFrom}); generate text after a prefix; measure perplexity; save and load
+ * it as a safetensors checkpoint, the same file {@code rnn4j train --out} writes and {@code rnn4j generate --model}
+ * reads.
  * <pre>{@code
  * TextModel model = TextModel.train(Path.of("lyrics.txt"), Training.defaults().epochs(20));
  * model.save(Path.of("lyrics.safetensors"));
@@ -39,7 +43,8 @@ import org.rnn4j.train.Trainer;
  * }</pre>
  * <b>Threads</b>: once trained or loaded, a model is read-only, and {@link #generate}, {@link #perplexity} and
  * {@link #save} may run from any number of threads at once, each call with its own state and its own single-threaded
- * kernels. Training uses the cores {@link Training#threads} gives it.
+ * kernels ({@link #onThreads} gives a view for one caller on more). Training uses the cores {@link Training#threads}
+ * gives it.
  * <p>
  * <b>Errors</b>: bad input (a missing or unreadable file, a text too short to train on, a damaged checkpoint, an option
  * out of range) is an {@link InputException} whose message names the input and the fix.
@@ -53,21 +58,38 @@ public final class TextModel {
     private final ModelConfig shape;
     private final DataConfig data;
     private final TrainConfig config;
+    private final String preset;
     private final Checkpoint.RunState state;
-    private final float[] adamM, adamV;
-    private final List<Checkpoint.Metrics> metrics;
+    private final Supplier<Optimizer.State> optimizer;
+    private final List<Epoch> metrics;
+    /** The kernels of generation and perplexity, or null for each calling thread's own. */
+    private final Kernels kernels;
 
-    private TextModel(LanguageModel model, Vocab vocab, ModelConfig shape, DataConfig data, TrainConfig config,
-                      Checkpoint.RunState state, float[] adamM, float[] adamV, List<Checkpoint.Metrics> metrics) {
-        this.model = model;
-        this.vocab = vocab;
-        this.shape = shape;
-        this.data = data;
-        this.config = config;
-        this.state = state;
-        this.adamM = adamM;
-        this.adamV = adamV;
-        this.metrics = List.copyOf(metrics);
+    /** @param optimizer the optimiser's state, read when the model is saved */
+    TextModel(Checkpoint.Contents c, Supplier<Optimizer.State> optimizer) {
+        this.model = c.model();
+        this.vocab = c.vocab();
+        this.shape = c.shape();
+        this.data = c.data();
+        this.config = c.training();
+        this.preset = c.preset();
+        this.state = c.state();
+        this.optimizer = optimizer;
+        this.metrics = c.metrics();
+        this.kernels = null;
+    }
+
+    private TextModel(TextModel of, Kernels kernels) {
+        this.model = of.model;
+        this.vocab = of.vocab;
+        this.shape = of.shape;
+        this.data = of.data;
+        this.config = of.config;
+        this.preset = of.preset;
+        this.state = of.state;
+        this.optimizer = of.optimizer;
+        this.metrics = of.metrics;
+        this.kernels = kernels;
     }
 
     /**
@@ -76,8 +98,12 @@ public final class TextModel {
      */
     public static TextModel train(Path file, Training options) {
         Objects.requireNonNull(file, "file");
-        DataConfig data = data(List.of(file.toString()), options);
-        return train(Encoded.build(data.source(), options.minFrequency()), data, options);
+        return TrainingRun.run(options.copy().corpus(file.toString()));
+    }
+
+    /** Trains on {@link Training#corpus}, or, for a {@link Training#resume resumed} run without one, its own. */
+    public static TextModel train(Training options) {
+        return TrainingRun.run(options);
     }
 
     /** Trains on a text held in memory. */
@@ -89,99 +115,26 @@ public final class TextModel {
     public static TextModel train(List<String> documents, Training options) {
         List<Reader> readers = documents.stream().map(d -> (Reader) new StringReader(Objects.requireNonNull(d)))
                 .toList();
-        String name = documents.size() == 1 ? "text" : documents.size() + " documents";
-        return train(Encoded.build(name, readers, options.preprocessing(), options.maxTokens(), options.minFrequency()),
-                data(List.of(name), options), options);
+        return TrainingRun.run(options, documents.size() == 1 ? "text" : documents.size() + " documents", readers);
     }
 
     /** Trains on the text a reader gives, read to its end (the reader is not closed). */
     public static TextModel train(Reader reader, Training options) {
-        Encoded text = Encoded.build("reader", List.of(Objects.requireNonNull(reader, "reader")),
-                options.preprocessing(), options.maxTokens(), options.minFrequency());
-        return train(text, data(List.of("reader"), options), options);
-    }
-
-    private static DataConfig data(List<String> sources, Training o) {
-        return new DataConfig(sources, List.of(), o.preprocessing(), o.maxTokens(), o.minFrequency(),
-                o.validationFraction(), false);
-    }
-
-    private static TextModel train(Encoded text, DataConfig data, Training options) {
-        TokenIds all = text.ids();
-        if (all.length() == 0) {
-            throw new InputException(text.name() + ": is empty after " + data.preprocessing().name()
-                    .toLowerCase(java.util.Locale.ROOT) + " preprocessing; give a text with some content");
-        }
-        int valTokens = (int) Math.round(all.length() * data.valFraction());
-        TokenIds ids = all.slice(0, all.length() - valTokens);
-        TokenIds valIds = valTokens >= 2 ? all.slice(all.length() - valTokens, all.length()) : null;
-        TrainConfig config = options.config(Math.max(1, ids.length()));
-        int needed = Sampler.minimumTokens(config.batch(), config.steps());
-        if (ids.length() < needed) {
-            throw new InputException(text.name() + ": " + ids.length() + " tokens" + (valTokens > 0 ? " for training" : "")
-                    + " is too short for one minibatch of batch " + config.batch() + " × steps " + config.steps()
-                    + ": it needs at least " + needed + "; give a longer text, or smaller Training.batch/steps");
-        }
-        Kernels kernels = Kernels.best(options.threads());
-        Rng rng = new Rng(config.seed()); // the same splits as rnn4j train, so the same settings give the same run
-        ModelConfig shape = options.model();
-        LanguageModel model = shape.build(text.vocab().size(), rng.split(), kernels);
-        Trainer trainer = new Trainer(model, ids, config, rng.split(), rng.split(), kernels);
-        List<Checkpoint.Metrics> history = new ArrayList<>();
-        Best best = new Best();
-        trainer.run(r -> {
-            double val = valIds != null ? Evaluation.perplexity(model, valIds, config.steps()) : Double.NaN;
-            trainer.recordValidation(val);
-            history.add(new Checkpoint.Metrics(r.epoch(), r.perplexity(), val, r.seconds(), r.tokensPerSecond()));
-            if (val < best.perplexity) { // the best epoch so far: what a run that stops later returns
-                best.take(val, model, trainer, history);
-            } else if (!Double.isNaN(val)) {
-                best.epochsSince++;
-            }
-            options.listener().accept(new Training.Progress(r.epoch(), config.epochs(), r.perplexity(), val, r.lr(),
-                    r.seconds(), r.tokensPerSecond()));
-        }, () -> options.stop().getAsBoolean() || options.earlyStop() > 0 && best.epochsSince >= options.earlyStop());
-        if (best.params != null) {
-            System.arraycopy(best.params, 0, model.params.data, 0, best.params.length);
-            return new TextModel(model, text.vocab(), shape, data, config, best.state, best.adamM, best.adamV,
-                    best.history);
-        }
-        Adam adam = trainer.optimizer() instanceof Adam a ? a : null;
-        return new TextModel(model, text.vocab(), shape, data, config, runState(trainer), adam != null ? adam.m : null,
-                adam != null ? adam.v : null, history);
-    }
-
-    /** The best epoch's weights and run state, copied when it happens. */
-    private static final class Best {
-        double perplexity = Double.POSITIVE_INFINITY;
-        int epochsSince;
-        float[] params, adamM, adamV;
-        Checkpoint.RunState state;
-        List<Checkpoint.Metrics> history;
-
-        void take(double val, LanguageModel model, Trainer trainer, List<Checkpoint.Metrics> all) {
-            perplexity = val;
-            epochsSince = 0;
-            params = model.params.data.clone();
-            Adam adam = trainer.optimizer() instanceof Adam a ? a : null;
-            adamM = adam != null ? adam.m.clone() : null;
-            adamV = adam != null ? adam.v.clone() : null;
-            state = runState(trainer);
-            history = List.copyOf(all);
-        }
-    }
-
-    private static Checkpoint.RunState runState(Trainer trainer) {
-        Optimizer opt = trainer.optimizer();
-        return new Checkpoint.RunState(trainer.epochsDone(), trainer.sampleRng().state(), trainer.dropoutRng().state(),
-                opt instanceof Adam adam ? adam.steps() : 0);
+        return TrainingRun.run(options, "reader", List.of(Objects.requireNonNull(reader, "reader")));
     }
 
     /** Loads a checkpoint written by {@link #save} or by {@code rnn4j train --out}. */
     public static TextModel load(Path file) {
-        Checkpoint.Loaded c = Checkpoint.load(Objects.requireNonNull(file, "file"), Kernels.best());
-        return new TextModel(c.model(), c.vocab(), c.modelConfig(), c.data(), c.training(), c.state(), c.adamM(),
-                c.adamV(), c.metrics());
+        return load(file, note -> { });
+    }
+
+    /**
+     * Loads a checkpoint, as {@link #load(Path)}, handing what a user should know but that does not stop the load (a
+     * file from before checksums) to {@code notes}.
+     */
+    public static TextModel load(Path file, Consumer<String> notes) {
+        Checkpoint.Contents c = Checkpoint.load(Objects.requireNonNull(file, "file"), Kernels.best(), notes);
+        return new TextModel(c, c::optimizer);
     }
 
     /**
@@ -189,16 +142,26 @@ public final class TextModel {
      * so that no reader ever sees half of one.
      */
     public void save(Path file) {
-        Optimizer optimizer = null;
-        if (adamM != null) {
-            Adam adam = (Adam) config.optimizer().create(config.lr(), model.params, Kernels.reference());
-            System.arraycopy(adamM, 0, adam.m, 0, adamM.length);
-            System.arraycopy(adamV, 0, adam.v, 0, adamV.length);
-            adam.restore(state.optimizerSteps());
-            optimizer = adam;
+        Checkpoint.save(Objects.requireNonNull(file, "file"), new Checkpoint.Contents(model, shape, vocab, data, config,
+                preset, state, optimizer.get(), metrics));
+    }
+
+    /**
+     * A prefix as this model reads it, with its preprocessing, and what to tell about it: that it reads otherwise
+     * than written, and each character the model never saw (it reads as {@code <unk>}).
+     */
+    public Prompt prompt(String prefix) {
+        String given = data.preprocessing().prefix(Objects.requireNonNull(prefix, "prefix"));
+        List<String> notes = given.equals(prefix) ? List.of() : List.of("the prefix reads as '" + given
+                + "' (the model's " + data.preprocessing().name().toLowerCase(Locale.ROOT) + " preprocessing)");
+        List<String> warnings = new ArrayList<>();
+        Set<Integer> unknown = new LinkedHashSet<>();
+        given.codePoints().filter(c -> !vocab.contains(c)).forEach(unknown::add);
+        for (int c : unknown) {
+            warnings.add("the prefix '" + given + "' has '" + Character.toString(c)
+                    + "', which is not in the model's vocabulary: it reads as <unk>");
         }
-        Checkpoint.save(Objects.requireNonNull(file, "file"), model, shape, vocab, data, config, "text", state, optimizer,
-                metrics);
+        return new Prompt(given, notes, warnings);
     }
 
     /**
@@ -207,18 +170,13 @@ public final class TextModel {
      * --seed} does.
      */
     public String generate(String prefix, Sampling sampling) {
-        StringBuilder sb = new StringBuilder(Corpus.shown(read(prefix)));
-        generate(prefix, sampling, sb::append);
-        return sb.toString();
+        return generate(List.of(prefix), sampling).get(0);
     }
 
     /** Generates as {@link #generate(String, Sampling)}, handing each token's text to {@code onToken} as it comes. */
     public void generate(String prefix, Sampling sampling, Consumer<String> onToken) {
-        Objects.requireNonNull(sampling, "sampling");
         Objects.requireNonNull(onToken, "onToken");
-        TokenSampler sampler = new TokenSampler(sampling.decoding(), new Rng(sampling.seed()).split(), vocab.size());
-        Generator.continuation(inference(), vocab, read(prefix), sampling.length(), sampler,
-                id -> onToken.accept(vocab.shown(id)));
+        generate(List.of(prefix), sampling, (text, stream) -> onToken.accept(text));
     }
 
     /**
@@ -227,21 +185,54 @@ public final class TextModel {
      * gives for the same seed.
      */
     public List<String> generate(String prefix, Sampling sampling, int samples) {
-        Objects.requireNonNull(sampling, "sampling");
         if (samples < 1) {
             throw new InputException("samples must be a positive whole number, got " + samples);
         }
-        String given = read(prefix);
-        Rng rng = new Rng(sampling.seed());
-        List<TokenSampler> samplers = new ArrayList<>();
+        return generate(Collections.nCopies(samples, prefix), sampling);
+    }
+
+    /** Each prefix continued, all of them stepping together, as {@link #generate(List, Sampling, ObjIntConsumer)}. */
+    public List<String> generate(List<String> prefixes, Sampling sampling) {
         List<StringBuilder> texts = new ArrayList<>();
-        for (int i = 0; i < samples; i++) {
-            samplers.add(new TokenSampler(sampling.decoding(), rng.split(), vocab.size()));
-            texts.add(new StringBuilder(Corpus.shown(given)));
+        for (String p : prefixes) {
+            texts.add(new StringBuilder(Corpus.shown(prompt(p).text())));
         }
-        Generator.continuations(inference(), vocab, java.util.Collections.nCopies(samples, given), sampling.length(),
-                samplers, (i, id) -> texts.get(i).append(vocab.shown(id)));
+        generate(prefixes, sampling, (text, stream) -> texts.get(stream).append(text));
         return texts.stream().map(StringBuilder::toString).toList();
+    }
+
+    /**
+     * Continues each prefix (read with the model's preprocessing), the continuations stepping together as one batch,
+     * handing each token's text and its prefix's index to {@code onToken} as they come, step by step. The i-th
+     * continuation draws with the i-th split of the seed's generator, so the first is {@link #generate(String,
+     * Sampling)}'s and each is what it would be alone.
+     */
+    public void generate(List<String> prefixes, Sampling sampling, ObjIntConsumer<String> onToken) {
+        Objects.requireNonNull(onToken, "onToken");
+        LanguageModel m = inference();
+        List<Stream> streams = streams(m, prefixes.stream().map(p -> prompt(p).text()).toList(), sampling);
+        Generator.run(m, streams, (stream, token) -> onToken.accept(vocab.shown(token), stream));
+    }
+
+    /**
+     * {@code samples} continuations of a prompt, ready for a {@link org.rnn4j.generate.Stepper} to step (with those of
+     * other requests, as a server does): the prompt is fed here, on the calling thread, and the i-th draws with the
+     * i-th split of the seed's generator, as {@link #generate(String, Sampling, int)}'s samples do.
+     */
+    public List<Stream> streams(Prompt prompt, Sampling sampling, int samples) {
+        return streams(inference(), Collections.nCopies(samples, prompt.text()), sampling);
+    }
+
+    private List<Stream> streams(LanguageModel m, List<String> prefixes, Sampling sampling) {
+        Objects.requireNonNull(sampling, "sampling");
+        return Generator.streams(m, m.generationWorkspace(1), vocab, prefixes,
+                Generator.samplers(sampling.decoding(), sampling.seed(), prefixes.size(), vocab.size()),
+                sampling.length());
+    }
+
+    /** A token's text as generation shows it (a document separator as ␜). */
+    public String shown(int token) {
+        return vocab.shown(token);
     }
 
     /**
@@ -253,18 +244,25 @@ public final class TextModel {
                 data.preprocessing(), vocab);
         if (e.ids().length() < 2) {
             throw new InputException("the text has " + e.ids().length() + " tokens after "
-                    + data.preprocessing().name().toLowerCase(java.util.Locale.ROOT)
+                    + data.preprocessing().name().toLowerCase(Locale.ROOT)
                     + " preprocessing; perplexity needs at least 2");
         }
         return Evaluation.perplexity(inference(), e.ids(), config.steps());
     }
 
-    private String read(String prefix) {
-        return data.preprocessing().prefix(Objects.requireNonNull(prefix, "prefix"));
+    /**
+     * This model generating and measuring on {@code threads} threads: a view for one calling thread at a time, which
+     * shares the weights.
+     */
+    public TextModel onThreads(int threads) {
+        if (threads < 1) {
+            throw new InputException("threads must be a positive whole number, got " + threads);
+        }
+        return new TextModel(this, Kernels.best(threads));
     }
 
     private LanguageModel inference() {
-        return model.withKernels(INFERENCE.get());
+        return model.withKernels(kernels != null ? kernels : INFERENCE.get());
     }
 
     /** The tokens the model knows: {@code <unk>} at index 0, then code points by descending frequency. */
@@ -287,8 +285,18 @@ public final class TextModel {
         return data.corpora();
     }
 
+    /** The name of the settings it was trained with ({@code text} for {@link Training#defaults()}). */
+    public String preset() {
+        return preset;
+    }
+
+    /** The minibatch's time steps it was trained on: the window {@link #perplexity} reads with. */
+    public int steps() {
+        return config.steps();
+    }
+
     /** Each epoch's figures, in order, up to the epoch this model's weights are from. */
-    public List<Checkpoint.Metrics> history() {
+    public List<Epoch> history() {
         return metrics;
     }
 

@@ -1,21 +1,28 @@
 package org.rnn4j;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.rnn4j.data.Sampler;
 import org.rnn4j.nn.CellType;
+import org.rnn4j.nn.Engine;
 import org.rnn4j.nn.Init;
 import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.text.Preprocessing;
+import org.rnn4j.train.Epoch;
 import org.rnn4j.train.Schedule;
 import org.rnn4j.train.TrainConfig;
 
 /**
  * How {@link TextModel#train} trains: a builder whose every setter checks its value at once (an {@link InputException}
- * naming the option and its range) and returns this builder. {@link #defaults()} are those of {@code rnn4j train
- * --corpus} for one's own text:
+ * naming the option and its range) and returns this builder; each getter of the same name reads it back.
+ * {@link #defaults()} are those of {@code rnn4j train --corpus} for one's own text:
  * <ul>
  *   <li>the text as it is ({@link Preprocessing#RAW}), all of it, tokens seen once kept;</li>
  *   <li>a 2-layer {@link CellType#GRU} of 256 units, no dropout, PyTorch's uniform initialisation;</li>
@@ -25,11 +32,20 @@ import org.rnn4j.train.TrainConfig;
  *   <li>the last 5 % of the text held out; training stops after 3 epochs without a better validation perplexity, and
  *       the model of the best epoch is the one returned;</li>
  *   <li>seed 0, which drives the initialisation, the minibatch order and the dropout masks;</li>
- *   <li>every core for the matrix products.</li>
+ *   <li>every core for the matrix products, rnn4j's own kernels; no checkpoint written on the way.</li>
  * </ul>
+ * A run can also continue one saved before ({@link #resume}: its checkpoint's settings, with more epochs) or start
+ * from a trained model's weights ({@link #startFrom}: fine-tuning), and write checkpoints as it goes
+ * ({@link #checkpoint}).
+ * <p>
  * A builder is not safe to change from several threads; {@link TextModel#train} reads it once, at its start.
  */
 public final class Training {
+    /** With {@link #epochs} unset, a run trains on about this many tokens, in 1 to {@link #MOST_EPOCHS} epochs. */
+    public static final long TOKEN_BUDGET = 10_000_000;
+    /** The most epochs a run of unset {@link #epochs} takes. */
+    public static final int MOST_EPOCHS = 50;
+
     private CellType cell = CellType.GRU;
     private int hidden = 256;
     private int layers = 2;
@@ -49,15 +65,21 @@ public final class Training {
     private Preprocessing preprocessing = Preprocessing.RAW;
     private int maxTokens;
     private int minFrequency = 1;
+    private List<String> corpus = List.of();
+    private List<String> members = List.of();
+    private boolean replaceInvalid;
     private long seed;
     private int threads = Runtime.getRuntime().availableProcessors();
-    private Consumer<Progress> onEpoch = p -> { };
+    private Engine engine = Engine.OWN;
+    private TextModel startFrom;
+    private Path resume;
+    private Path checkpoint;
+    private int checkpointEvery = 10;
+    private String name = "text";
+    private TrainingListener listener = (epoch, model) -> { };
     private BooleanSupplier stop = () -> false;
-
-    /** With {@link #epochs} unset, a run trains on about this many tokens, in 1 to {@link #MOST_EPOCHS} epochs. */
-    public static final long TOKEN_BUDGET = 10_000_000;
-    /** The most epochs a run of unset {@link #epochs} takes. */
-    public static final int MOST_EPOCHS = 50;
+    /** The options set since {@link #defaults()} or {@link #named}: those a resumed run or a start model may refuse. */
+    private final Set<String> given = new LinkedHashSet<>();
 
     private Training() {
     }
@@ -67,163 +89,272 @@ public final class Training {
         return new Training();
     }
 
+    /** An independent copy of these settings. */
+    public Training copy() {
+        Training t = new Training();
+        t.cell = cell;
+        t.hidden = hidden;
+        t.layers = layers;
+        t.dropout = dropout;
+        t.init = init;
+        t.optimizer = optimizer;
+        t.learningRate = learningRate;
+        t.clip = clip;
+        t.schedule = schedule;
+        t.epochs = epochs;
+        t.batch = batch;
+        t.steps = steps;
+        t.sampling = sampling;
+        t.randomOffset = randomOffset;
+        t.validationFraction = validationFraction;
+        t.earlyStop = earlyStop;
+        t.preprocessing = preprocessing;
+        t.maxTokens = maxTokens;
+        t.minFrequency = minFrequency;
+        t.corpus = corpus;
+        t.members = members;
+        t.replaceInvalid = replaceInvalid;
+        t.seed = seed;
+        t.threads = threads;
+        t.engine = engine;
+        t.startFrom = startFrom;
+        t.resume = resume;
+        t.checkpoint = checkpoint;
+        t.checkpointEvery = checkpointEvery;
+        t.name = name;
+        t.listener = listener;
+        t.stop = stop;
+        t.given.addAll(given);
+        return t;
+    }
+
     /**
-     * What an epoch measured, given to {@link #onEpoch} after each.
-     *
-     * @param epoch                1-based
-     * @param epochs               the run's total
-     * @param perplexity           on the epoch's training minibatches
-     * @param validationPerplexity on the held-out text, NaN without one
-     * @param learningRate         the rate the epoch trained at
-     * @param seconds              the epoch's training time
-     * @param tokensPerSecond      training throughput
+     * Names these settings (a checkpoint keeps the name; the command line's presets are named so) and makes every
+     * value set so far a default: a {@link #resume resumed} run's checkpoint and a {@link #startFrom start model}'s
+     * shape take their place, where a value set after this is refused as a change they do not allow.
      */
-    public record Progress(int epoch, int epochs, double perplexity, double validationPerplexity, double learningRate,
-                           double seconds, double tokensPerSecond) {
+    public Training named(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+        given.clear();
+        return this;
     }
 
     /** {@code rnn}, {@code gru} or {@code lstm} (default GRU). */
     public Training cell(CellType cell) {
         this.cell = Objects.requireNonNull(cell, "cell");
-        return this;
+        return set("cell");
     }
 
     /** Hidden units per layer, at least 1 (default 256). */
     public Training hidden(int hidden) {
         this.hidden = positive("hidden", hidden);
-        return this;
+        return set("hidden");
     }
 
     /** Stacked recurrent layers, at least 1 (default 2). */
     public Training layers(int layers) {
         this.layers = positive("layers", layers);
-        return this;
+        return set("layers");
     }
 
     /** Dropout between layers while training, in [0, 1) (default 0). */
     public Training dropout(double dropout) {
         if (!(dropout >= 0 && dropout < 1)) {
-            throw new InputException("Training.dropout must be in [0, 1), got " + dropout);
+            throw new InputException("{Training.dropout} must be in [0, 1), got " + dropout);
         }
         this.dropout = dropout;
-        return this;
+        return set("dropout");
     }
 
     /** {@link Init#UNIFORM} (±1/√H, default) or {@link Init#NORMAL} (N(0, 0.01²), the from-scratch seeds). */
     public Training init(Init init) {
         this.init = Objects.requireNonNull(init, "init");
-        return this;
+        return set("init");
     }
 
     /** {@link Optimizer.Kind#ADAM} (default) or {@link Optimizer.Kind#SGD}. */
     public Training optimizer(Optimizer.Kind optimizer) {
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
-        return this;
+        return set("optimizer");
     }
 
     /** The learning rate, positive and finite (default 0.002). */
     public Training learningRate(double rate) {
         this.learningRate = positive("learningRate", rate);
-        return this;
+        return set("learningRate");
     }
 
     /** The global gradient norm's bound, positive and finite (default 5). */
     public Training clip(double theta) {
         this.clip = positive("clip", theta);
-        return this;
+        return set("clip");
     }
 
     /** The learning rate's schedule (default {@link Schedule#CONSTANT}); a plateau schedule needs a validation share. */
     public Training schedule(Schedule schedule) {
         this.schedule = Objects.requireNonNull(schedule, "schedule");
-        return this;
+        return set("schedule");
     }
 
-    /** Passes over the text, at least 1 (default: about {@link #TOKEN_BUDGET} tokens' worth, 1 to 50). */
+    /**
+     * Passes over the text, at least 1 (default: about {@link #TOKEN_BUDGET} tokens' worth, 1 to 50); for a resumed
+     * run, the total it goes on to.
+     */
     public Training epochs(int epochs) {
         this.epochs = positive("epochs", epochs);
-        return this;
+        return set("epochs");
     }
 
     /** Sequences per minibatch, at least 1 (default 32). */
     public Training batch(int batch) {
         this.batch = positive("batch", batch);
-        return this;
+        return set("batch");
     }
 
     /** Time steps per sequence, at least 1 (default 50). */
     public Training steps(int steps) {
         this.steps = positive("steps", steps);
-        return this;
+        return set("steps");
     }
 
     /** {@link Sampler.Kind#CONSECUTIVE} (default) or {@link Sampler.Kind#RANDOM} minibatches. */
     public Training sampling(Sampler.Kind sampling) {
         this.sampling = Objects.requireNonNull(sampling, "sampling");
-        return this;
+        return set("sampling");
     }
 
     /** Start each epoch at a random offset (default true). */
     public Training randomOffset(boolean randomOffset) {
         this.randomOffset = randomOffset;
-        return this;
+        return set("randomOffset");
     }
 
     /** The share of the text, at its end, held out for validation, in [0, 0.5] (default 0.05). */
     public Training validationFraction(double fraction) {
         if (!(fraction >= 0 && fraction <= 0.5)) {
-            throw new InputException("Training.validationFraction must be in [0, 0.5], got " + fraction);
+            throw new InputException("{Training.validationFraction} must be in [0.0, 0.5], got " + fraction);
         }
         this.validationFraction = fraction;
-        return this;
+        return set("validationFraction");
     }
 
     /** Stop after this many epochs without a better validation perplexity; 0: never (default 3). */
     public Training earlyStop(int epochs) {
         if (epochs < 0) {
-            throw new InputException("Training.earlyStop must be at least 0, got " + epochs);
+            throw new InputException("{Training.earlyStop} must be at least 0, got " + epochs);
         }
         this.earlyStop = epochs;
-        return this;
+        return set("earlyStop");
     }
 
     /** How text becomes tokens (default {@link Preprocessing#RAW}: every character as it is). */
     public Training preprocessing(Preprocessing preprocessing) {
         this.preprocessing = Objects.requireNonNull(preprocessing, "preprocessing");
-        return this;
+        return set("preprocessing");
     }
 
     /** Read at most this many tokens; 0: all (default). */
     public Training maxTokens(int maxTokens) {
         if (maxTokens < 0) {
-            throw new InputException("Training.maxTokens must be at least 0, got " + maxTokens);
+            throw new InputException("{Training.maxTokens} must be at least 0, got " + maxTokens);
         }
         this.maxTokens = maxTokens;
-        return this;
+        return set("maxTokens");
     }
 
     /** Tokens seen fewer times read as {@code <unk>}, at least 1 (default 1). */
     public Training minFrequency(int minFrequency) {
         this.minFrequency = positive("minFrequency", minFrequency);
-        return this;
+        return set("minFrequency");
+    }
+
+    /**
+     * The text {@link TextModel#train(Training)} reads: files, folders (their text files, by path), zip archives,
+     * {@code -} (standard input) or the built-in corpora {@code timemachine} and {@code jaychou}; several sources are
+     * documents joined by the separator token U+001C (default: none; a resumed run reads its checkpoint's).
+     */
+    public Training corpus(List<String> sources) {
+        this.corpus = List.copyOf(sources);
+        return set("corpus");
+    }
+
+    /** {@link #corpus(List)} of these sources. */
+    public Training corpus(String... sources) {
+        return corpus(List.of(sources));
+    }
+
+    /** Read only these members of a zip archive (default: every text member). */
+    public Training members(List<String> members) {
+        this.members = List.copyOf(members);
+        return set("members");
+    }
+
+    /** Read bytes that are not UTF-8 as U+FFFD instead of stopping at them (default false). */
+    public Training replaceInvalid(boolean replace) {
+        this.replaceInvalid = replace;
+        return set("replaceInvalid");
     }
 
     /** The one seed of the run: initialisation, minibatch order and offsets, dropout (default 0). */
     public Training seed(long seed) {
         this.seed = seed;
-        return this;
+        return set("seed");
     }
 
     /** Threads for the matrix products, at least 1 (default: every core). */
     public Training threads(int threads) {
         this.threads = positive("threads", threads);
+        return set("threads");
+    }
+
+    /** Where the forward and backward passes run (default {@link Engine#OWN}, rnn4j's kernels). */
+    public Training engine(Engine engine) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        return set("engine");
+    }
+
+    /**
+     * Fine-tunes: the run starts from this model's weights (with a fresh optimiser and these settings), keeps its
+     * shape and preprocessing unless set here, and the text's characters it never saw extend its vocabulary after
+     * its own.
+     */
+    public Training startFrom(TextModel model) {
+        this.startFrom = Objects.requireNonNull(model, "model");
+        return set("startFrom");
+    }
+
+    /**
+     * Continues the run saved in this checkpoint where it stopped, with its settings, its optimiser's state and its
+     * generators: the epochs after it are those the run would have trained uninterrupted. Only the total of
+     * {@link #epochs}, the {@link #corpus} (giving the same vocabulary), {@link #checkpoint}, {@link #earlyStop},
+     * {@link #threads}, {@link #engine} and the listeners may be set besides.
+     */
+    public Training resume(Path checkpoint) {
+        this.resume = Objects.requireNonNull(checkpoint, "checkpoint");
+        return set("resume");
+    }
+
+    /**
+     * Writes the run's checkpoint to {@code file} every {@code every} epochs, after the last one and when it stops
+     * early (atomically: a crash leaves the previous one whole), and, with a validation share, the best epoch's
+     * beside it ({@code m.safetensors} → {@code m.best.safetensors}) each time one is better. Default: none.
+     */
+    public Training checkpoint(Path file, int every) {
+        this.checkpoint = Objects.requireNonNull(file, "file");
+        this.checkpointEvery = positive("checkpointEvery", every);
+        return set("checkpoint");
+    }
+
+    /** Told what the run does: its start, each epoch, notes, its end (default: nothing is told). */
+    public Training listener(TrainingListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
         return this;
     }
 
-    /** Called after each epoch, on the training thread. */
-    public Training onEpoch(Consumer<Progress> listener) {
-        this.onEpoch = Objects.requireNonNull(listener, "listener");
-        return this;
+    /** Called after each epoch with its figures, on the training thread (a shorthand of {@link #listener}). */
+    public Training onEpoch(Consumer<Epoch> listener) {
+        Objects.requireNonNull(listener, "listener");
+        return listener((epoch, model) -> listener.accept(epoch));
     }
 
     /** Asked after each epoch: true ends the run there (a cancel button, a time limit). */
@@ -232,13 +363,181 @@ public final class Training {
         return this;
     }
 
+    public CellType cell() {
+        return cell;
+    }
+
+    public int hidden() {
+        return hidden;
+    }
+
+    public int layers() {
+        return layers;
+    }
+
+    public double dropout() {
+        return dropout;
+    }
+
+    public Init init() {
+        return init;
+    }
+
+    public Optimizer.Kind optimizer() {
+        return optimizer;
+    }
+
+    public double learningRate() {
+        return learningRate;
+    }
+
+    public double clip() {
+        return clip;
+    }
+
+    public Schedule schedule() {
+        return schedule;
+    }
+
+    /** The epochs set, 0 when the text's size sets them. */
+    public int epochs() {
+        return epochs;
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    public int steps() {
+        return steps;
+    }
+
+    public Sampler.Kind sampling() {
+        return sampling;
+    }
+
+    public boolean randomOffset() {
+        return randomOffset;
+    }
+
+    public double validationFraction() {
+        return validationFraction;
+    }
+
+    public int earlyStop() {
+        return earlyStop;
+    }
+
+    public Preprocessing preprocessing() {
+        return preprocessing;
+    }
+
+    public int maxTokens() {
+        return maxTokens;
+    }
+
+    public int minFrequency() {
+        return minFrequency;
+    }
+
+    public List<String> corpus() {
+        return corpus;
+    }
+
+    public List<String> members() {
+        return members;
+    }
+
+    public boolean replaceInvalid() {
+        return replaceInvalid;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    /** The model a fine-tuning starts from, or null. */
+    public TextModel startFrom() {
+        return startFrom;
+    }
+
+    /** The checkpoint a resumed run continues, or null. */
+    public Path resume() {
+        return resume;
+    }
+
+    /** Where the run writes its checkpoint, or null. */
+    public Path checkpoint() {
+        return checkpoint;
+    }
+
+    public int checkpointEvery() {
+        return checkpointEvery;
+    }
+
+    /** The name these settings go by, {@code text} for {@link #defaults()}. */
+    public String name() {
+        return name;
+    }
+
+    /** The options set since {@link #defaults()} or {@link #named}, by their setters' names, in the order set. */
+    public List<String> given() {
+        return new ArrayList<>(given);
+    }
+
+    TrainingListener listener() {
+        return listener;
+    }
+
+    BooleanSupplier stop() {
+        return stop;
+    }
+
     ModelConfig model() {
         return new ModelConfig(cell, hidden, layers, dropout, init);
     }
 
+    /** The run's training settings for a text of {@code trainingTokens} tokens. */
     TrainConfig config(long trainingTokens) {
         int e = epochs > 0 ? epochs : epochsFor(trainingTokens);
         return new TrainConfig(batch, steps, e, optimizer, learningRate, clip, sampling, randomOffset, seed, schedule);
+    }
+
+    /** These settings with those of a run in their place (a resumed run's checkpoint's, or as a run resolved them). */
+    Training with(ModelConfig m, org.rnn4j.io.DataConfig d, TrainConfig t, String name) {
+        Training r = copy();
+        r.name = name;
+        r.cell = m.cell();
+        r.hidden = m.hidden();
+        r.layers = m.layers();
+        r.dropout = m.dropout();
+        r.init = m.init();
+        r.preprocessing = d.preprocessing();
+        r.maxTokens = d.maxTokens();
+        r.minFrequency = d.minFreq();
+        r.validationFraction = d.valFraction();
+        r.members = d.members();
+        r.replaceInvalid = d.replaceInvalid();
+        r.corpus = d.corpora();
+        r.optimizer = t.optimizer();
+        r.learningRate = t.lr();
+        r.clip = t.clip();
+        r.schedule = t.schedule();
+        r.epochs = t.epochs();
+        r.batch = t.batch();
+        r.steps = t.steps();
+        r.sampling = t.sampling();
+        r.randomOffset = t.randomOffset();
+        r.seed = t.seed();
+        return r;
     }
 
     /** The epochs of a run with {@link #epochs} unset: about {@link #TOKEN_BUDGET} tokens' worth, 1 to 50. */
@@ -246,48 +545,21 @@ public final class Training {
         return (int) Math.max(1, Math.min(MOST_EPOCHS, Math.round((double) TOKEN_BUDGET / trainingTokens)));
     }
 
-    Preprocessing preprocessing() {
-        return preprocessing;
-    }
-
-    int maxTokens() {
-        return maxTokens;
-    }
-
-    int minFrequency() {
-        return minFrequency;
-    }
-
-    double validationFraction() {
-        return validationFraction;
-    }
-
-    int earlyStop() {
-        return earlyStop;
-    }
-
-    int threads() {
-        return threads;
-    }
-
-    Consumer<Progress> listener() {
-        return onEpoch;
-    }
-
-    BooleanSupplier stop() {
-        return stop;
+    private Training set(String option) {
+        given.add(option);
+        return this;
     }
 
     private static int positive(String option, int value) {
         if (value < 1) {
-            throw new InputException("Training." + option + " must be a positive whole number, got " + value);
+            throw new InputException("{Training." + option + "} must be a positive whole number, got " + value);
         }
         return value;
     }
 
     private static double positive(String option, double value) {
         if (!(value > 0) || Double.isInfinite(value)) {
-            throw new InputException("Training." + option + " must be a positive finite number, got " + value);
+            throw new InputException("{Training." + option + "} must be a positive finite number, got " + value);
         }
         return value;
     }

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.rnn4j.InputException;
+import org.rnn4j.TextModel;
 import org.rnn4j.data.TokenIds;
-import org.rnn4j.io.Checkpoint;
 import org.rnn4j.tensor.Kernels;
 import org.rnn4j.text.Encoded;
 import org.rnn4j.train.Evaluation;
@@ -48,18 +48,18 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Flags.atLeast("--max-tokens", maxTokens, 0);
         Kernels kernels = threads.kernels();
-        Checkpoint.Loaded loaded = Checkpoint.load(Path.of(model), kernels, Main.notes(spec.commandLine().getErr()));
-        Encoded text = Encoded.with(new Encoded.Source(corpus, member, loaded.data().preprocessing(), maxTokens,
-                replaceInvalid), loaded.vocab());
+        TextModel loaded = TextModel.load(Path.of(model), Main.notes(spec.commandLine().getErr()));
+        Encoded text = Encoded.with(new Encoded.Source(corpus, member, loaded.preprocessing(), maxTokens,
+                replaceInvalid), loaded.vocabulary());
         TokenIds ids = text.ids();
         if (ids.length() < 2) {
             throw new InputException(text.name() + ": " + ids.length() + " tokens after " + TrainCommand.lower(
-                    loaded.data().preprocessing()) + " preprocessing; perplexity needs at least 2");
+                    loaded.preprocessing()) + " preprocessing; perplexity needs at least 2");
         }
         long unknown = text.unknown();
-        double ppl = Evaluation.perplexity(loaded.model(), ids, loaded.training().steps());
+        double ppl = Evaluation.perplexity(loaded.network().withKernels(kernels), ids, loaded.steps());
         out.printf(Locale.ROOT, "%s: %,d tokens (%s preprocessing), %,d unknown to the model (%.2f%%, counted as <unk>)%n",
-                text.name(), ids.length(), TrainCommand.lower(loaded.data().preprocessing()), unknown,
+                text.name(), ids.length(), TrainCommand.lower(loaded.preprocessing()), unknown,
                 100.0 * unknown / ids.length());
         out.printf(Locale.ROOT, "perplexity %.6f%n", ppl);
         return 0;

@@ -1,10 +1,41 @@
 package org.rnn4j.cli;
 
+import java.util.Map;
 import org.rnn4j.InputException;
 
-/** Range checks of flag values, before any work starts; the message names the flag and the range. */
+/**
+ * The flags of the library's options, so that a message of the library names what a command-line user typed; and the
+ * range checks of the flags that only the command line has (what it prints, where it writes).
+ */
 final class Flags {
+    /** Each option of the library's messages, as its flag. */
+    private static final Map<String, String> NAMES = Map.ofEntries(
+            Map.entry("Training.cell", "--cell"), Map.entry("Training.hidden", "--hidden"),
+            Map.entry("Training.layers", "--layers"), Map.entry("Training.dropout", "--dropout"),
+            Map.entry("Training.init", "--init"), Map.entry("Training.optimizer", "--optimizer"),
+            Map.entry("Training.learningRate", "--lr"), Map.entry("Training.clip", "--clip"),
+            Map.entry("Training.schedule", "--lr-decay/--lr-plateau/--lr-cosine"),
+            Map.entry("Training.epochs", "--epochs"), Map.entry("Training.batch", "--batch"),
+            Map.entry("Training.steps", "--steps"), Map.entry("Training.sampling", "--sampling"),
+            Map.entry("Training.randomOffset", "--random-offset"),
+            Map.entry("Training.validationFraction", "--val-fraction"), Map.entry("Training.earlyStop", "--early-stop"),
+            Map.entry("Training.preprocessing", "--preprocess"), Map.entry("Training.maxTokens", "--max-tokens"),
+            Map.entry("Training.minFrequency", "--min-freq"), Map.entry("Training.corpus", "--corpus"),
+            Map.entry("Training.members", "--member"), Map.entry("Training.replaceInvalid", "--replace-invalid"),
+            Map.entry("Training.seed", "--seed"), Map.entry("Training.threads", "--threads"),
+            Map.entry("Training.engine", "--engine"), Map.entry("Engine.device", "--device"),
+            Map.entry("Training.startFrom", "--init-from"), Map.entry("Training.resume", "--resume"),
+            Map.entry("Training.checkpoint", "--out"), Map.entry("Training.checkpointEvery", "--save-every"),
+            Map.entry("Sampling.temperature", "--temperature"), Map.entry("Sampling.topK", "--top-k"),
+            Map.entry("Sampling.topP", "--top-p"), Map.entry("Sampling.length", "--length"),
+            Map.entry("Sampling.seed", "--seed"));
+
     private Flags() {
+    }
+
+    /** The flag of a library option ({@code Training.learningRate} → {@code --lr}); an unlisted one as it is. */
+    static String name(String option) {
+        return NAMES.getOrDefault(option, option);
     }
 
     static int positive(String flag, int value) {
@@ -28,26 +59,10 @@ final class Flags {
         return value;
     }
 
-    /** A probability in [0, 1). */
-    static double fraction(String flag, double value) {
-        if (!(value >= 0 && value < 1)) {
-            throw new InputException(flag + " must be in [0, 1), got " + value);
-        }
-        return value;
-    }
-
     /** A factor in (0, 1). */
     static double open(String flag, double value) {
         if (!(value > 0 && value < 1)) {
             throw new InputException(flag + " must be in (0, 1), got " + value);
-        }
-        return value;
-    }
-
-    /** A number in [min, max]. */
-    static double range(String flag, double value, double min, double max) {
-        if (!(value >= min && value <= max)) {
-            throw new InputException(flag + " must be in [" + min + ", " + max + "], got " + value);
         }
         return value;
     }

@@ -12,13 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.rnn4j.InputException;
-import org.rnn4j.generate.Decoding;
-import org.rnn4j.generate.Generator;
-import org.rnn4j.generate.TokenSampler;
-import org.rnn4j.io.Checkpoint;
-import org.rnn4j.tensor.Kernels;
-import org.rnn4j.tensor.Rng;
+import org.rnn4j.Prompt;
+import org.rnn4j.Sampling;
+import org.rnn4j.TextModel;
 import org.rnn4j.text.Corpus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -78,24 +74,16 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        Flags.atLeast("--length", length, 0);
         Flags.positive("--samples", samples);
         Flags.positive("--threads", threads);
-        List<Decoding> decodings = new ArrayList<>();
-        for (double t : temperatures) {
-            try {
-                decodings.add(new Decoding(t, topK, topP));
-            } catch (IllegalArgumentException e) {
-                throw new InputException("--" + e.getMessage(), e);
-            }
-        }
-        Path outputPath = output != null ? Path.of(output) : null;
-        if (outputPath != null) {
-            OutputFiles.checkFolder(outputPath, "--output");
-        }
-        Checkpoint.Loaded loaded = Checkpoint.load(Path.of(model), Kernels.best(threads), Main.notes(err));
         long runSeed = seed != null ? seed : new SecureRandom().nextLong();
-        if (seed == null && decodings.stream().anyMatch(d -> !d.greedy())) {
+        List<Sampling> samplings = new ArrayList<>();
+        for (double t : temperatures) {
+            samplings.add(Sampling.temperature(t).topK(topK).topP(topP).seed(runSeed).length(length));
+        }
+        Path outputPath = output != null ? OutputFiles.checkFolder(Path.of(output), "--output") : null;
+        TextModel loaded = TextModel.load(Path.of(model), Main.notes(err)).onThreads(threads);
+        if (seed == null && samplings.stream().anyMatch(s -> s.temperature() > 0)) {
             err.printf(Locale.ROOT, "rnn4j: seed %d (--seed %d gives this text again)%n", runSeed, runSeed);
         }
         StringWriter buffer = outputPath != null ? new StringWriter() : null;
@@ -112,10 +100,10 @@ final class GenerateCommand implements Callable<Integer> {
                 if (line == null) {
                     break;
                 }
-                continueText(line, decodings, runSeed, loaded, out, err);
+                continueText(line, samplings, loaded, out, err);
             }
         } else {
-            continueText(prefix, decodings, runSeed, loaded, out, err);
+            continueText(prefix, samplings, loaded, out, err);
         }
         out.flush();
         if (outputPath != null) {
@@ -125,47 +113,26 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     /** Every sample of every temperature for one prefix, read with the model's preprocessing. */
-    private void continueText(String raw, List<Decoding> decodings, long runSeed, Checkpoint.Loaded loaded,
-                              PrintWriter out, PrintWriter err) {
-        String given = loaded.data().preprocessing().prefix(raw);
-        if (!given.equals(raw)) {
-            err.printf("rnn4j: note: the prefix reads as '%s' (the model's %s preprocessing)%n", given,
-                    TrainCommand.lower(loaded.data().preprocessing()));
-        }
-        given.codePoints().filter(c -> !loaded.vocab().contains(c)).distinct().forEach(c -> err.printf(
-                "rnn4j: warning: the prefix has '%s', which is not in the model's vocabulary: it reads as <unk>%n",
-                Character.toString(c)));
-        for (int d = 0; d < decodings.size(); d++) {
-            Rng rng = new Rng(runSeed); // each temperature draws as it would alone
-            if (decodings.size() > 1) {
-                out.printf(Locale.ROOT, "[temperature %s]%n", temperatures.get(d));
+    private void continueText(String raw, List<Sampling> samplings, TextModel model, PrintWriter out, PrintWriter err) {
+        Prompt prompt = model.prompt(raw);
+        prompt.notes().forEach(n -> err.println("rnn4j: note: " + n));
+        prompt.warnings().forEach(w -> err.println("rnn4j: warning: " + w));
+        for (Sampling sampling : samplings) {
+            if (samplings.size() > 1) {
+                out.printf(Locale.ROOT, "[temperature %s]%n", sampling.temperature());
             }
             if (samples == 1) { // one stream: its text as it is sampled
-                TokenSampler sampler = new TokenSampler(decodings.get(d), rng.split(), loaded.vocab().size());
-                out.print(Corpus.shown(given));
+                out.print(Corpus.shown(prompt.text()));
                 out.flush();
-                Generator.continuation(loaded.model(), loaded.vocab(), given, length, sampler, id -> {
-                    out.print(loaded.vocab().shown(id));
+                model.generate(raw, sampling, token -> {
+                    out.print(token);
                     out.flush();
                 });
                 out.println();
                 continue;
             }
             // several: the samples step together as one batch, each printed whole when all are done
-            List<TokenSampler> samplers = new java.util.ArrayList<>();
-            List<StringBuilder> texts = new java.util.ArrayList<>();
-            for (int s = 0; s < samples; s++) {
-                samplers.add(new TokenSampler(decodings.get(d), rng.split(), loaded.vocab().size()));
-                texts.add(new StringBuilder(Corpus.shown(given)));
-            }
-            Generator.continuations(loaded.model(), loaded.vocab(), java.util.Collections.nCopies(samples, given), length,
-                    samplers, (s, id) -> texts.get(s).append(loaded.vocab().shown(id)));
-            for (int s = 0; s < samples; s++) {
-                if (s > 0) {
-                    out.println();
-                }
-                out.println(texts.get(s));
-            }
+            out.println(String.join("\n\n", model.generate(raw, sampling, samples)));
         }
     }
 }

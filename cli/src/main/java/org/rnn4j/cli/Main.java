@@ -57,8 +57,8 @@ public final class Main implements Runnable {
             return failed.getCommandSpec().exitCodeOnInvalidInput();
         });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof InputException) {
-                cl.getErr().println("rnn4j: " + e.getMessage());
+            if (e instanceof InputException input) {
+                cl.getErr().println("rnn4j: " + input.message(Flags::name));
                 return 2;
             }
             throw e;

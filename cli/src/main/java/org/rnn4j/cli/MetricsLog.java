@@ -9,7 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.rnn4j.InputException;
-import org.rnn4j.io.Checkpoint.Metrics;
+import org.rnn4j.io.CheckpointJson;
+import org.rnn4j.train.Epoch;
 
 /** One line per epoch, as CSV ({@code .csv}) or JSON lines ({@code .jsonl}), flushed as it goes. */
 final class MetricsLog implements Closeable {
@@ -17,15 +18,19 @@ final class MetricsLog implements Closeable {
     private final boolean csv;
     private final BufferedWriter out;
 
-    /** Starts the file afresh with the epochs already run (those of a resumed checkpoint). */
-    MetricsLog(Path file, List<Metrics> history) {
+    /** Fails before any work when the file's name gives no format or its folder is missing; else returns it. */
+    static Path check(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!name.endsWith(".csv") && !name.endsWith(".jsonl")) {
             throw new InputException("--metrics " + file + ": the name must end in .csv or .jsonl (the format)");
         }
-        OutputFiles.checkFolder(file, "--metrics");
-        this.file = file;
-        this.csv = name.endsWith(".csv");
+        return OutputFiles.checkFolder(file, "--metrics");
+    }
+
+    /** Starts the file afresh with the epochs already run (those of a resumed checkpoint). */
+    MetricsLog(Path file, List<Epoch> history) {
+        this.file = check(file);
+        this.csv = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
         try {
             out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
             if (csv) {
@@ -37,14 +42,14 @@ final class MetricsLog implements Closeable {
         history.forEach(this::add);
     }
 
-    void add(Metrics m) {
+    void add(Epoch m) {
         String line;
         if (csv) {
             line = String.format(Locale.ROOT, "%d,%.6f,%s,%.4f,%.0f", m.epoch(), m.perplexity(),
-                    Double.isNaN(m.valPerplexity()) ? "" : String.format(Locale.ROOT, "%.6f", m.valPerplexity()),
+                    Double.isNaN(m.validationPerplexity()) ? "" : String.format(Locale.ROOT, "%.6f", m.validationPerplexity()),
                     m.seconds(), m.tokensPerSecond());
         } else {
-            line = m.toJson().toString();
+            line = CheckpointJson.epoch(m).toString();
         }
         try {
             out.write(line);

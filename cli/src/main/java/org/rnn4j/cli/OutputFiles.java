@@ -11,13 +11,14 @@ final class OutputFiles {
     private OutputFiles() {
     }
 
-    /** Fails before any work when the folder of an output file is missing. */
-    static void checkFolder(Path target, String flag) {
+    /** Fails before any work when the folder of an output file is missing; else returns the file. */
+    static Path checkFolder(Path target, String flag) {
         Path dir = target.toAbsolutePath().getParent();
         if (!Files.isDirectory(dir)) {
             throw new InputException(flag + " " + target + ": the folder " + dir
                     + " does not exist; create it or write elsewhere");
         }
+        return target;
     }
 
     /** {@link AtomicFile#write}, with a message naming the flag and the file when it fails. */

@@ -10,7 +10,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.rnn4j.InputException;
-import org.rnn4j.io.Checkpoint.Metrics;
+import org.rnn4j.train.Epoch;
 
 /** The seeds' figure: perplexity against epochs, for training and, when there is one, validation. */
 final class Plot {
@@ -18,7 +18,7 @@ final class Plot {
     }
 
     /** Writes {@code base}.png and {@code base}.svg, each atomically. */
-    static void write(Path base, String title, List<Metrics> history) {
+    static void write(Path base, String title, List<Epoch> history) {
         XYChart chart = new XYChartBuilder().width(800).height(500).title(title)
                 .xAxisTitle("epoch").yAxisTitle("perplexity").build();
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
@@ -26,13 +26,13 @@ final class Plot {
         // perplexity is exp(loss): a logarithmic axis shows the loss, and keeps a validation curve
         // that climbs to 100 from flattening a training curve that ends near 1
         chart.getStyler().setYAxisLogarithmic(true);
-        double[] epochs = history.stream().mapToDouble(Metrics::epoch).toArray();
-        chart.addSeries("train", epochs, history.stream().mapToDouble(Metrics::perplexity).toArray())
+        double[] epochs = history.stream().mapToDouble(Epoch::epoch).toArray();
+        chart.addSeries("train", epochs, history.stream().mapToDouble(Epoch::perplexity).toArray())
                 .setMarker(SeriesMarkers.NONE);
-        List<Metrics> val = history.stream().filter(m -> !Double.isNaN(m.valPerplexity())).toList();
+        List<Epoch> val = history.stream().filter(m -> !Double.isNaN(m.validationPerplexity())).toList();
         if (!val.isEmpty()) {
-            chart.addSeries("validation", val.stream().mapToDouble(Metrics::epoch).toArray(),
-                    val.stream().mapToDouble(Metrics::valPerplexity).toArray()).setMarker(SeriesMarkers.NONE);
+            chart.addSeries("validation", val.stream().mapToDouble(Epoch::epoch).toArray(),
+                    val.stream().mapToDouble(Epoch::validationPerplexity).toArray()).setMarker(SeriesMarkers.NONE);
         }
         try {
             byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);

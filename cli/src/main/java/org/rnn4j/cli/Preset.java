@@ -2,87 +2,71 @@ package org.rnn4j.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.rnn4j.Training;
 import org.rnn4j.data.Sampler;
-import org.rnn4j.data.TokenIds;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.nn.Init;
-import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.text.Corpus;
 import org.rnn4j.text.Preprocessing;
-import org.rnn4j.text.Vocab;
 
-/** Whole setups of {@code train}: the seeds' runs (spec §5, §7) and the defaults for one's own text. */
+/**
+ * Whole setups of {@code train}: a {@link Training} and what to print. The seeds' runs: {@code train_and_predict_rnn}
+ * on the Time Machine (from scratch, SGD at rate 1, 500 epochs of 32 × 35) and on the Jay Chou lyrics (rate 100,
+ * clip 0.01, 250 epochs), and the concise version (a framework RNN layer with its own initialisation, Adam at 1e-3);
+ * and {@code text}, one's own text, which is {@link Training#defaults()} itself.
+ */
 enum Preset {
-    TIMEMACHINE(Corpus.BUILT_IN, Preprocessing.LETTERS, 10_000, ModelConfig.of(CellType.RNN, 512), Optimizer.Kind.SGD,
-            1.0, 1.0, 500, 32, 35, Sampler.Kind.CONSECUTIVE, false, 0, 0, null, 10, 50,
-            List.of("time traveller", "traveller")),
-    JAYCHOU(Corpus.JAYCHOU, Preprocessing.SPACES, 10_000, ModelConfig.of(CellType.RNN, 256), Optimizer.Kind.SGD, 100.0,
-            0.01, 250, 32, 35, Sampler.Kind.CONSECUTIVE, false, 0, 0, null, 50, 50, List.of("分开", "不分开")),
-    /** The concise seeds (spec §7): a framework RNN layer with its own initialisation, and Adam. */
-    JAYCHOU_CONCISE(Corpus.JAYCHOU, Preprocessing.SPACES, 10_000, new ModelConfig(CellType.RNN, 256, 1, 0, Init.UNIFORM),
-            Optimizer.Kind.ADAM, 1e-3, 0.01, 250, 32, 35, Sampler.Kind.CONSECUTIVE, false, 0, 0, null, 50, 50,
-            List.of("分开", "不分开")),
+    TIMEMACHINE(() -> seeds(Corpus.BUILT_IN, Preprocessing.LETTERS, 512).learningRate(1).clip(1).epochs(500),
+            new Printing(null, 10, 50, List.of("time traveller", "traveller"))),
+    JAYCHOU(() -> seeds(Corpus.JAYCHOU, Preprocessing.SPACES, 256).learningRate(100).clip(0.01).epochs(250),
+            new Printing(null, 50, 50, List.of("分开", "不分开"))),
+    JAYCHOU_CONCISE(() -> seeds(Corpus.JAYCHOU, Preprocessing.SPACES, 256).init(Init.UNIFORM)
+            .optimizer(Optimizer.Kind.ADAM).learningRate(1e-3).clip(0.01).epochs(250),
+            new Printing(null, 50, 50, List.of("分开", "不分开"))),
+    /** No prefixes: each report continues the text's first words, and samples one continuation at 0.8 too. */
+    TEXT(Training::defaults, new Printing(0.8, 1, 200, List.of()));
+
     /**
-     * One's own text, kept as it is and all of it: what {@code --corpus} without {@code --preset} gets (README,
-     * "Your own text", for the measurements behind each value), as the library's {@link Training#defaults()}. No
-     * prefixes: each report continues the text's start.
+     * What a run prints at its reports.
+     *
+     * @param sampleTemperature the temperature of a sampled continuation of each prefix, or null for greedy ones only
+     * @param printEvery        epochs between two reports
+     * @param predictLength     tokens generated after each prefix
+     * @param prefixes          the prefixes to continue; none: the text's first words
      */
-    TEXT(null, Preprocessing.RAW, 0, new ModelConfig(CellType.GRU, 256, 2, 0, Init.UNIFORM), Optimizer.Kind.ADAM,
-            2e-3, 5.0, 0, 32, 50, Sampler.Kind.CONSECUTIVE, true, 0.05, 3, 0.8, 1, 200, List.of());
-
-    /** The corpus, or null when one must be given. */
-    final String corpus;
-    final Preprocessing preprocessing;
-    final int maxTokens;
-    final ModelConfig model;
-    final Optimizer.Kind optimizer;
-    final double lr;
-    final double clip;
-    /** Passes over the corpus; 0: as many as {@link #epochsFor} gives for the text's size. */
-    final int epochs;
-    final int batch;
-    final int steps;
-    final Sampler.Kind sampling;
-    final boolean randomOffset;
-    final double valFraction;
-    /** Epochs without a better validation perplexity before stopping; 0: never. */
-    final int earlyStop;
-    /** The temperature of the continuations sampled at each report, or null for greedy ones only. */
-    final Double sampleTemperature;
-    final int printEvery;
-    final int predictLength;
-    /** Prefixes to continue at each report; none: the text's first words. */
-    final List<String> prefixes;
-
-    Preset(String corpus, Preprocessing preprocessing, int maxTokens, ModelConfig model, Optimizer.Kind optimizer,
-           double lr, double clip, int epochs, int batch, int steps, Sampler.Kind sampling, boolean randomOffset,
-           double valFraction, int earlyStop, Double sampleTemperature, int printEvery, int predictLength,
-           List<String> prefixes) {
-        this.corpus = corpus;
-        this.preprocessing = preprocessing;
-        this.maxTokens = maxTokens;
-        this.model = model;
-        this.optimizer = optimizer;
-        this.lr = lr;
-        this.clip = clip;
-        this.epochs = epochs;
-        this.batch = batch;
-        this.steps = steps;
-        this.sampling = sampling;
-        this.randomOffset = randomOffset;
-        this.valFraction = valFraction;
-        this.earlyStop = earlyStop;
-        this.sampleTemperature = sampleTemperature;
-        this.printEvery = printEvery;
-        this.predictLength = predictLength;
-        this.prefixes = prefixes;
+    record Printing(Double sampleTemperature, int printEvery, int predictLength, List<String> prefixes) {
     }
 
-    /** The epochs of this preset for a text of {@code tokens} training tokens. */
-    int epochsFor(long tokens) {
-        return epochs > 0 ? epochs : Training.epochsFor(tokens);
+    private final Supplier<Training> training;
+    final Printing printing;
+
+    Preset(Supplier<Training> training, Printing printing) {
+        this.training = training;
+        this.printing = printing;
+    }
+
+    /** The seeds' setup: a one-layer vanilla RNN, N(0, 0.01²) weights, SGD, 32 × 35 consecutive minibatches. */
+    private static Training seeds(String corpus, Preprocessing preprocessing, int hidden) {
+        return Training.defaults().corpus(corpus).preprocessing(preprocessing).maxTokens(10_000).cell(CellType.RNN)
+                .hidden(hidden).layers(1).init(Init.NORMAL).optimizer(Optimizer.Kind.SGD).batch(32).steps(35)
+                .sampling(Sampler.Kind.CONSECUTIVE).randomOffset(false).validationFraction(0).earlyStop(0);
+    }
+
+    /** A fresh copy of the preset's settings, named after it, each a default that flags override. */
+    Training training() {
+        return training.get().named(TrainCommand.lower(this));
+    }
+
+    /** The preset a checkpoint names, or {@link #TEXT} for a name no preset has (a library's own). */
+    static Preset named(String name) {
+        for (Preset p : values()) {
+            if (TrainCommand.lower(p).equals(name)) {
+                return p;
+            }
+        }
+        return TEXT;
     }
 
     /** The presets' values as flags, for {@code train --help}, wrapped to fit 80 columns. */
@@ -90,27 +74,28 @@ enum Preset {
         List<String> lines = new ArrayList<>(List.of("", "Presets, as the flags they stand for (each flag given overrides "
                 + "its value); with --corpus and no --preset, a run takes 'text':"));
         for (Preset p : values()) {
+            Training t = p.training();
             List<String> flags = new ArrayList<>();
-            if (p.corpus != null) {
-                flags.add("--corpus " + p.corpus);
+            t.corpus().forEach(c -> flags.add("--corpus " + c));
+            flags.addAll(List.of("--preprocess " + TrainCommand.lower(t.preprocessing()), "--max-tokens " + t.maxTokens(),
+                    "--cell " + TrainCommand.lower(t.cell()), "--hidden " + t.hidden(),
+                    "--layers " + t.layers(), "--dropout " + Settings.show(t.dropout()),
+                    "--init " + TrainCommand.lower(t.init()), "--optimizer " + TrainCommand.lower(t.optimizer()),
+                    "--lr " + Settings.show(t.learningRate()), "--clip " + Settings.show(t.clip()),
+                    "--epochs " + (t.epochs() > 0 ? t.epochs() : String.format("N (%,d tokens' worth, 1 to %d)",
+                            Training.TOKEN_BUDGET, Training.MOST_EPOCHS)),
+                    "--batch " + t.batch(), "--steps " + t.steps(), "--sampling " + TrainCommand.lower(t.sampling()),
+                    t.randomOffset() ? "--random-offset" : "--no-random-offset",
+                    "--val-fraction " + Settings.show(t.validationFraction())));
+            if (t.earlyStop() > 0) {
+                flags.add("--early-stop " + t.earlyStop());
             }
-            flags.addAll(List.of("--preprocess " + TrainCommand.lower(p.preprocessing), "--max-tokens " + p.maxTokens,
-                    "--cell " + TrainCommand.lower(p.model.cell()), "--hidden " + p.model.hidden(),
-                    "--layers " + p.model.layers(), "--dropout " + Settings.show(p.model.dropout()),
-                    "--init " + TrainCommand.lower(p.model.init()), "--optimizer " + TrainCommand.lower(p.optimizer),
-                    "--lr " + Settings.show(p.lr), "--clip " + Settings.show(p.clip), "--epochs " + (p.epochs > 0 ? p.epochs
-                            : String.format("N (%,d tokens' worth, 1 to %d)", Training.TOKEN_BUDGET, Training.MOST_EPOCHS)),
-                    "--batch " + p.batch, "--steps " + p.steps, "--sampling " + TrainCommand.lower(p.sampling),
-                    p.randomOffset ? "--random-offset" : "--no-random-offset",
-                    "--val-fraction " + Settings.show(p.valFraction)));
-            if (p.earlyStop > 0) {
-                flags.add("--early-stop " + p.earlyStop);
+            Printing print = p.printing;
+            if (print.sampleTemperature() != null) {
+                flags.add("--sample-temperature " + Settings.show(print.sampleTemperature()));
             }
-            if (p.sampleTemperature != null) {
-                flags.add("--sample-temperature " + Settings.show(p.sampleTemperature));
-            }
-            flags.addAll(List.of("--print-every " + p.printEvery, "--length " + p.predictLength));
-            p.prefixes.forEach(x -> flags.add("--prefix " + Settings.show(x)));
+            flags.addAll(List.of("--print-every " + print.printEvery(), "--length " + print.predictLength()));
+            print.prefixes().forEach(x -> flags.add("--prefix " + Settings.show(x)));
             StringBuilder line = new StringBuilder(String.format("  %-17s", TrainCommand.lower(p)));
             for (String flag : flags) {
                 if (line.length() + 1 + flag.length() > 79) {
@@ -124,28 +109,5 @@ enum Preset {
             lines.add(line.toString());
         }
         return lines.toArray(String[]::new);
-    }
-
-    /**
-     * The prefix a run on one's own text continues: its first words, up to 24 characters and the end of its first line
-     * (or document), cut after a space where there is one.
-     */
-    static String opening(TokenIds ids, Vocab vocab) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < ids.length() && sb.codePointCount(0, sb.length()) < 24; i++) {
-            int id = ids.get(i);
-            boolean breaks = id == Vocab.UNK || vocab.token(id) == '\n' || vocab.token(id) == '\r'
-                    || vocab.token(id) == Corpus.SEPARATOR;
-            if (breaks && sb.length() > 0) {
-                break;
-            }
-            if (!breaks) { // blank lines before the first words are skipped
-                sb.appendCodePoint(vocab.token(id));
-            }
-        }
-        if (sb.codePointCount(0, sb.length()) == 24 && sb.lastIndexOf(" ") > 0) {
-            sb.setLength(sb.lastIndexOf(" ") + 1);
-        }
-        return sb.length() > 0 ? sb.toString() : "\n";
     }
 }

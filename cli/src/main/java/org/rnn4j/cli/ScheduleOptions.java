@@ -27,6 +27,12 @@ final class ScheduleOptions {
     @Option(names = "--warmup", paramLabel = "N", description = "With --lr-cosine, epochs of linear warm-up (default: 0).")
     Integer warmup;
 
+    /** True when a schedule flag is given. */
+    boolean given() {
+        return lrDecay != null || lrDecayEvery != null || lrPlateau != null || lrPatience != null || lrCosine
+                || warmup != null;
+    }
+
     /** The learning-rate schedule the flags ask for: one kind at most. */
     Schedule schedule(double valFraction) {
         int kinds = (lrDecay != null ? 1 : 0) + (lrPlateau != null ? 1 : 0) + (lrCosine ? 1 : 0);

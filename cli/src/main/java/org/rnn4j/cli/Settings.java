@@ -4,10 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.rnn4j.io.DataConfig;
-import org.rnn4j.nn.ModelConfig;
+import org.rnn4j.Training;
 import org.rnn4j.train.Schedule;
-import org.rnn4j.train.TrainConfig;
 import picocli.CommandLine.ParseResult;
 
 /**
@@ -71,35 +69,35 @@ final class Settings {
     }
 
     /** A train run's settings and where each came from; {@code model}: the origin of the shape, when a model gave it. */
-    static Settings ofRun(ParseResult parsed, String origin, String model, DataConfig data, ModelConfig shape,
-                          TrainConfig config, int stopAfter, Double temperature, int every, int length, List<String> pre) {
+    static Settings ofRun(ParseResult parsed, String origin, String model, Training t, Preset.Printing print) {
         String shapeOrigin = model != null ? model : origin;
         Settings s = new Settings(parsed, origin)
-                .add("--corpus", data.corpora()).add("--member", data.members())
-                .add("--preprocess", data.preprocessing(), shapeOrigin).add("--max-tokens", data.maxTokens())
-                .add("--val-fraction", data.valFraction())
-                .add("--cell", shape.cell(), shapeOrigin).add("--hidden", shape.hidden(), shapeOrigin)
-                .add("--layers", shape.layers(), shapeOrigin).add("--dropout", shape.dropout(), shapeOrigin)
-                .add("--init", shape.init(), shapeOrigin)
-                .add("--optimizer", config.optimizer()).add("--lr", config.lr()).add("--clip", config.clip());
-        Schedule sc = config.schedule();
+                .add("--corpus", t.corpus()).add("--member", t.members())
+                .add("--preprocess", t.preprocessing(), shapeOrigin).add("--max-tokens", t.maxTokens())
+                .add("--val-fraction", t.validationFraction())
+                .add("--cell", t.cell(), shapeOrigin).add("--hidden", t.hidden(), shapeOrigin)
+                .add("--layers", t.layers(), shapeOrigin).add("--dropout", t.dropout(), shapeOrigin)
+                .add("--init", t.init(), shapeOrigin)
+                .add("--optimizer", t.optimizer()).add("--lr", t.learningRate()).add("--clip", t.clip());
+        Schedule sc = t.schedule();
         switch (sc.kind()) {
             case STEP -> s.add("--lr-decay", sc.rate()).add("--lr-decay-every", sc.every());
             case PLATEAU -> s.add("--lr-plateau", sc.rate()).add("--lr-patience", sc.every());
             case COSINE -> s.add("--lr-cosine", true).add("--warmup", sc.warmup());
             default -> { }
         }
-        s.add("--epochs", config.epochs()).add("--batch", config.batch()).add("--steps", config.steps())
-                .add("--sampling", config.sampling()).add("--random-offset", config.randomOffset());
-        if (config.seed() != 0) {
-            s.add("--seed", config.seed());
+        s.add("--epochs", t.epochs()).add("--batch", t.batch()).add("--steps", t.steps())
+                .add("--sampling", t.sampling()).add("--random-offset", t.randomOffset());
+        if (t.seed() != 0) {
+            s.add("--seed", t.seed());
         }
-        if (stopAfter > 0) {
-            s.add("--early-stop", stopAfter);
+        if (t.earlyStop() > 0) {
+            s.add("--early-stop", t.earlyStop());
         }
-        if (temperature != null) {
-            s.add("--sample-temperature", temperature);
+        if (print.sampleTemperature() != null) {
+            s.add("--sample-temperature", print.sampleTemperature());
         }
-        return s.add("--print-every", every).add("--length", length).add("--prefix", pre);
+        return s.add("--print-every", print.printEvery()).add("--length", print.predictLength())
+                .add("--prefix", print.prefixes());
     }
 }

@@ -1,15 +1,18 @@
 package org.rnn4j.generate;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.IntConsumer;
 import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.nn.State;
-import org.rnn4j.tensor.WorkerTeam;
+import org.rnn4j.tensor.Rng;
 import org.rnn4j.text.Corpus;
 import org.rnn4j.text.Vocab;
 
 /**
- * Continues a prefix, spec §6: the prefix is fed one token at a time from a zero state (its outputs
- * ignored), then each chosen token is handed out and fed back.
+ * Continues a prefix, the seeds' {@code predict_rnn}: the prefix is fed one token at a time from a zero state (its
+ * outputs ignored), then each chosen token is handed out and fed back. Several continuations step together as one
+ * batch ({@link Stepper}).
  */
 public final class Generator {
     private Generator() {
@@ -23,8 +26,7 @@ public final class Generator {
      */
     public static void continuation(LanguageModel model, Vocab vocab, String prefix, int length, TokenSampler sampler,
                                     IntConsumer out) {
-        continuations(model, vocab, java.util.List.of(prefix), length, java.util.List.of(sampler),
-                (stream, token) -> out.accept(token));
+        continuations(model, vocab, List.of(prefix), length, List.of(sampler), (stream, token) -> out.accept(token));
     }
 
     /** Receives stream {@code stream}'s next token (a vocabulary index). */
@@ -34,38 +36,73 @@ public final class Generator {
     }
 
     /**
-     * Continues several prefixes at once, stream b from {@code prefixes.get(b)} drawing with {@code samplers.get(b)}:
-     * each prefix but its last token is fed on its own, token by token at batch 1 (outputs ignored), then the streams
-     * step together from their last prefix tokens, one row each of
-     * a batch, so that each step is one matrix product for all of them. Each stream's tokens are those
-     * it would give alone (tested), handed to {@code out} step by step, stream by stream.
+     * The samplers of {@code count} streams of one seed: stream i draws with the i-th split of {@code new Rng(seed)},
+     * so that the first of several samples is the one a single continuation of that seed gives, and each the same
+     * whatever others it is generated with.
      */
-    public static void continuations(LanguageModel model, Vocab vocab, java.util.List<String> prefixes, int length,
-                                     java.util.List<TokenSampler> samplers, StreamSink out) {
-        int streams = prefixes.size();
-        if (samplers.size() != streams) {
-            throw new IllegalArgumentException(streams + " prefixes but " + samplers.size() + " samplers");
+    public static List<TokenSampler> samplers(Decoding decoding, long seed, int count, int vocab) {
+        Rng rng = new Rng(seed);
+        List<TokenSampler> samplers = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            samplers.add(new TokenSampler(decoding, rng.split(), vocab));
         }
-        if (streams == 0 || length == 0) {
-            return;
+        return samplers;
+    }
+
+    /**
+     * Streams ready to step: stream b has {@code prefixes.get(b)} fed but its last token (a prefix the same as the one
+     * before it is fed once and its state copied) and draws {@code length} tokens with {@code samplers.get(b)}.
+     *
+     * @param one a {@link LanguageModel#generationWorkspace} of batch 1 for the prefixes
+     */
+    public static List<Stream> streams(LanguageModel model, LanguageModel.Workspace one, Vocab vocab,
+                                       List<String> prefixes, List<TokenSampler> samplers, int length) {
+        if (samplers.size() != prefixes.size()) {
+            throw new IllegalArgumentException(prefixes.size() + " prefixes but " + samplers.size() + " samplers");
         }
-        State batch = model.newState(streams);
-        int[] tokens = new int[streams];
-        LanguageModel.Workspace one = model.generationWorkspace(1);
-        for (int b = 0; b < streams; b++) {
-            State state = model.newState(1);
-            tokens[b] = prime(model, one, vocab.encode(prefixes.get(b)), state);
-            batch.copyRow(b, state, 0);
+        List<Stream> streams = new ArrayList<>(prefixes.size());
+        for (int b = 0; b < prefixes.size(); b++) {
+            Stream previous = b > 0 && prefixes.get(b).equals(prefixes.get(b - 1)) ? streams.get(b - 1) : null;
+            State state = previous != null ? previous.state.copy() : model.newState(1);
+            int first = previous != null ? previous.token : prime(model, one, vocab.encode(prefixes.get(b)), state);
+            streams.add(new Stream(state, first, samplers.get(b), length));
         }
-        LanguageModel.Workspace ws = streams == 1 ? one : model.generationWorkspace(streams);
-        WorkerTeam.Job draw = b -> tokens[b] = samplers.get(b).next(ws.outputs(), b * model.vocab);
-        for (int t = 0; t < length; t++) {
-            model.forward(ws, tokens, batch, null);
-            TokenSampler.drawEach(model, streams, draw);
-            for (int b = 0; b < streams; b++) {
-                out.accept(b, tokens[b]);
+        return streams;
+    }
+
+    /** Steps the streams together until every one is done, handing each step's tokens to {@code out}, stream by stream. */
+    public static void run(LanguageModel model, List<Stream> streams, StreamSink out) {
+        Stepper stepper = new Stepper(model, streams.size());
+        List<Stream> open = new ArrayList<>(streams.size());
+        List<Integer> index = new ArrayList<>(streams.size()); // each open stream's place in streams
+        for (int b = 0; b < streams.size(); b++) {
+            if (!streams.get(b).done()) {
+                open.add(streams.get(b));
+                index.add(b);
             }
         }
+        while (!open.isEmpty()) {
+            stepper.step(open);
+            for (int i = 0; i < open.size(); i++) {
+                out.accept(index.get(i), open.get(i).token);
+            }
+            for (int i = open.size() - 1; i >= 0; i--) {
+                if (open.get(i).done()) {
+                    open.remove(i);
+                    index.remove(i);
+                }
+            }
+        }
+    }
+
+    /**
+     * Continues several prefixes at once, stream b from {@code prefixes.get(b)} drawing with {@code samplers.get(b)}:
+     * each prefix but its last token is fed on its own, then the streams step together, one row each of a batch. Each
+     * stream's tokens are those it would give alone (tested), handed to {@code out} step by step, stream by stream.
+     */
+    public static void continuations(LanguageModel model, Vocab vocab, List<String> prefixes, int length,
+                                     List<TokenSampler> samplers, StreamSink out) {
+        run(model, streams(model, model.generationWorkspace(1), vocab, prefixes, samplers, length), out);
     }
 
     /**

@@ -3,7 +3,7 @@ package org.rnn4j.generate;
 import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.text.Vocab;
 
-/** Greedy continuation, {@code predict} of spec §6. */
+/** Greedy continuation, the seeds' {@code predict_rnn}: the most likely token each time. */
 public final class Greedy {
     private Greedy() {
     }

@@ -12,7 +12,7 @@ import org.rnn4j.tensor.Rng;
  * schedules and checkpoints are the same whatever the engine.
  */
 public interface Engine {
-    /** The name {@code --engine} takes. */
+    /** The name {@link #named} takes. */
     String name();
 
     /** Where it computes, as {@code bench} prints it ("vector-256 × 2 threads", "libtorch 2.7.1 on cpu"). */
@@ -97,8 +97,8 @@ public interface Engine {
     static Engine named(String name, String device) {
         if (name.equals(OWN.name())) {
             if (!device.equals("cpu")) {
-                throw new InputException("--device " + device + ": rnn4j's own kernels run on the CPU; "
-                        + "--engine libtorch runs on a GPU");
+                throw new InputException("{Engine.device} " + device + ": rnn4j's own kernels run on the CPU; "
+                        + "{Training.engine} libtorch runs on a GPU");
             }
             return OWN;
         }
@@ -108,9 +108,9 @@ public interface Engine {
             }
         }
         if (name.equals("libtorch")) {
-            throw new InputException("--engine libtorch: this build has no libtorch engine; build it with "
+            throw new InputException("{Training.engine} libtorch: this build has no libtorch engine; build it with "
                     + "'mvn -Plibtorch package -DskipTests' (see the README's \"libtorch\" section), then run again");
         }
-        throw new InputException("--engine " + name + ": no such engine; the engines are rnn4j and libtorch");
+        throw new InputException("{Training.engine} " + name + ": no such engine; the engines are rnn4j and libtorch");
     }
 }

@@ -1,5 +1,7 @@
 package org.rnn4j.optim;
 
+import java.util.List;
+import java.util.Map;
 import org.rnn4j.nn.Parameters;
 import org.rnn4j.tensor.Kernels;
 
@@ -14,8 +16,10 @@ public final class Adam implements Optimizer {
     private final Kernels k;
     private final double beta1, beta2, eps;
     private double lr;
-    /** First and second moment estimates, one per parameter: saved and restored with a checkpoint. */
-    public final float[] m, v;
+    /** The names of {@link #m} and {@link #v} in its {@link State}. */
+    static final List<String> TENSORS = List.of("m", "v");
+    /** First and second moment estimates, one per parameter. */
+    private final float[] m, v;
     /** Steps taken. */
     private long t;
 
@@ -29,13 +33,20 @@ public final class Adam implements Optimizer {
         v = new float[size];
     }
 
-    public long steps() {
-        return t;
+    @Override
+    public State state() {
+        return new State(t, Map.of("m", m.clone(), "v", v.clone()));
     }
 
-    /** Continues from a saved state: {@link #m} and {@link #v} filled by the caller, t steps taken. */
-    public void restore(long steps) {
-        t = steps;
+    @Override
+    public void restore(State state) {
+        float[] savedM = state.tensors().get("m"), savedV = state.tensors().get("v");
+        if (savedM == null || savedV == null || savedM.length != m.length || savedV.length != v.length) {
+            throw new IllegalArgumentException("not the state of an Adam of " + m.length + " parameters: " + state);
+        }
+        System.arraycopy(savedM, 0, m, 0, m.length);
+        System.arraycopy(savedV, 0, v, 0, v.length);
+        t = state.steps();
     }
 
     @Override

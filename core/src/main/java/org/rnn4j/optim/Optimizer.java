@@ -1,5 +1,7 @@
 package org.rnn4j.optim;
 
+import java.util.List;
+import java.util.Map;
 import org.rnn4j.nn.Parameters;
 import org.rnn4j.tensor.Kernels;
 
@@ -12,6 +14,24 @@ public interface Optimizer {
 
     double learningRate();
 
+    /** A copy of what the next steps depend on besides the parameters: what a checkpoint saves. */
+    State state();
+
+    /** Continues from {@code state}, taken from an optimiser of the same kind and size. */
+    void restore(State state);
+
+    /**
+     * An optimiser's state: the steps taken and its tensors by name, each as long as the parameters (none for SGD).
+     * The arrays are the holder's own: {@link #state()} copies them out and {@link #restore} copies them in.
+     */
+    record State(long steps, Map<String, float[]> tensors) {
+        public static final State NONE = new State(0, Map.of());
+
+        public State {
+            tensors = Map.copyOf(tensors);
+        }
+    }
+
     /** The optimisers rnn4j offers. */
     enum Kind {
         /** {@link Sgd}: the from-scratch seeds. */
@@ -23,6 +43,14 @@ public interface Optimizer {
             return switch (this) {
                 case SGD -> new Sgd((float) lr, kernels);
                 case ADAM -> new Adam(lr, 0.9, 0.999, 1e-8, p.size(), kernels);
+            };
+        }
+
+        /** The names of the tensors of this kind's {@link State}, in the order a checkpoint stores them. */
+        public List<String> stateTensors() {
+            return switch (this) {
+                case SGD -> List.of();
+                case ADAM -> Adam.TENSORS;
             };
         }
     }

@@ -24,6 +24,16 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
+    public State state() {
+        return State.NONE;
+    }
+
+    /** SGD has no state: nothing to restore. */
+    @Override
+    public void restore(State state) {
+    }
+
+    @Override
     public void step(Parameters p) {
         k.axpy(-lr, p.grad, 0, p.data, 0, p.size());
     }

@@ -202,7 +202,7 @@ public record Corpus(String name, int[] tokens) {
                     seen.append(String.format(" %02X", bytes.get(bytes.position() + i) & 0xFF));
                 }
                 throw new InputException(name + ": is not valid UTF-8 at byte " + at + " (bytes" + seen
-                        + "); save the text as UTF-8, or pass --replace-invalid to read such bytes as U+FFFD");
+                        + "); save the text as UTF-8, or use {Training.replaceInvalid} to read such bytes as U+FFFD");
             }
             if (end) {
                 decoder.flush(chars);

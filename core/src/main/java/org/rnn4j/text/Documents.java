@@ -42,11 +42,11 @@ record Documents(List<Document> documents, String name) {
             throw new IllegalArgumentException("no corpus sources");
         }
         if (!members.isEmpty() && sources.stream().noneMatch(Documents::isZip)) {
-            throw new InputException("--member: only a zip archive has members, and the corpus ("
-                    + String.join(", ", sources) + ") has none; drop --member");
+            throw new InputException("{Training.members}: only a zip archive has members, and the corpus ("
+                    + String.join(", ", sources) + ") has none; drop {Training.members}");
         }
         if (sources.stream().filter(Corpus.STDIN::equals).count() > 1) {
-            throw new InputException("--corpus -: standard input can be read once; give '-' one time");
+            throw new InputException("{Training.corpus} -: standard input can be read once; give '-' one time");
         }
         List<Document> all = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -75,8 +75,8 @@ record Documents(List<Document> documents, String name) {
         }
         Path path = Path.of(source);
         if (!Files.exists(path)) {
-            throw new InputException(source + ": no such file; give --corpus an existing text file, folder or zip "
-                    + "archive, '-' for standard input, or leave it out for the built-in Time Machine");
+            throw new InputException(source + ": no such file; give {Training.corpus} an existing text file, folder or zip "
+                    + "archive, '-' for standard input, or a built-in corpus: timemachine or jaychou");
         }
         if (Files.isDirectory(path)) {
             List<Path> texts = textFiles(path);
@@ -115,7 +115,7 @@ record Documents(List<Document> documents, String name) {
             throw new InputException(folder + ": the folder has no text files" + (skipped.isEmpty() ? ""
                     : " (" + skipped.size() + " binary: " + String.join(", ", skipped.subList(0, Math.min(3,
                     skipped.size()))) + (skipped.size() > 3 ? ", …" : "") + ")")
-                    + "; put UTF-8 text files in it, or give --corpus a file");
+                    + "; put UTF-8 text files in it, or give {Training.corpus} a file");
         }
         return texts;
     }
@@ -164,7 +164,7 @@ record Documents(List<Document> documents, String name) {
                 }
                 if (chosen.isEmpty()) {
                     throw new InputException(path + ": the zip has no text member; members: "
-                            + String.join(", ", memberNames(zip)) + "; choose one with --member");
+                            + String.join(", ", memberNames(zip)) + "; choose one with {Training.members}");
                 }
             }
             chosen.forEach(m -> out.add(zipMember(path, m)));
@@ -209,8 +209,8 @@ record Documents(List<Document> documents, String name) {
             java.io.PushbackInputStream in = new java.io.PushbackInputStream(System.in);
             int first = in.read();
             if (first < 0) {
-                throw new InputException("--corpus -: standard input is empty; pipe a text in "
-                        + "(cat FILE | rnn4j train --corpus -) or give --corpus a file");
+                throw new InputException("{Training.corpus} -: standard input is empty; pipe a text into it, "
+                        + "or give {Training.corpus} a file");
             }
             in.unread(first);
             Corpus.decode(in, "standard input", replaceInvalid, filter, limited);

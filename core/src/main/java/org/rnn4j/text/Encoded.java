@@ -49,13 +49,16 @@ public record Encoded(String name, Vocab vocab, TokenIds ids, long unknown) {
                 minFreq, base);
     }
 
-    /** Texts in memory or behind readers, as {@link Corpus#read(List, Preprocessing, int, IntConsumer)} reads them. */
+    /**
+     * Texts in memory or behind readers, as {@link Corpus#read(List, Preprocessing, int, IntConsumer)} reads them, with
+     * the vocabulary {@code base} extended as {@link #build(Source, int, Vocab)} does (null: the text's own).
+     */
     public static Encoded build(String name, List<? extends java.io.Reader> documents, Preprocessing mode,
-                                int maxTokens, int minFreq) {
+                                int maxTokens, int minFreq, Vocab base) {
         return build(sink -> {
             Corpus.read(documents, mode, maxTokens, sink);
             return name;
-        }, minFreq, null);
+        }, minFreq, base);
     }
 
     private static Encoded build(java.util.function.Function<java.util.function.IntConsumer, String> reading,

@@ -16,7 +16,7 @@ import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
 
 /**
- * The training loop of spec §5: per minibatch, forward, mean cross-entropy, backward through time,
+ * The training loop of the seeds' {@code train_and_predict_rnn}: per minibatch, forward, mean cross-entropy, backward through time,
  * global-norm clipping, an optimiser step. With random sampling the hidden state starts at zero for every
  * minibatch; with consecutive sampling it starts at zero once per epoch and is carried (detached)
  * from one minibatch to the next.
@@ -95,8 +95,8 @@ public final class Trainer {
         validation.add(perplexity);
     }
 
-    /** Runs the remaining epochs, handing each one's report to {@code onEpoch}. */
-    public void run(Consumer<EpochReport> onEpoch) {
+    /** Runs the remaining epochs, handing each one's figures (no validation) to {@code onEpoch}. */
+    public void run(Consumer<Epoch> onEpoch) {
         run(onEpoch, () -> false);
     }
 
@@ -105,14 +105,14 @@ public final class Trainer {
      *
      * @throws DivergenceException when a loss or gradient is not finite, before the weights change
      */
-    public void run(Consumer<EpochReport> onEpoch, BooleanSupplier stop) {
+    public void run(Consumer<Epoch> onEpoch, BooleanSupplier stop) {
         final int B = config.batch(), T = config.steps();
         try (Engine.Step step = engine.steps(model, B, T)) {
             run(step, onEpoch, stop);
         }
     }
 
-    private void run(Engine.Step step, Consumer<EpochReport> onEpoch, BooleanSupplier stop) {
+    private void run(Engine.Step step, Consumer<Epoch> onEpoch, BooleanSupplier stop) {
         final int B = config.batch(), T = config.steps();
         Batch batch = new Batch(B, T);
         State state = model.newState(B);
@@ -143,7 +143,8 @@ public final class Trainer {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             epochsDone = epoch;
-            onEpoch.accept(new EpochReport(epoch, Math.exp(lossSum / tokens), seconds, tokens, optimizer.learningRate()));
+            onEpoch.accept(new Epoch(epoch, Math.exp(lossSum / tokens), Double.NaN, optimizer.learningRate(), seconds,
+                    tokens / seconds));
         }
     }
 }

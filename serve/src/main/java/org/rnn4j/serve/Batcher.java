@@ -7,17 +7,16 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.rnn4j.generate.TokenSampler;
+import org.rnn4j.generate.Stepper;
+import org.rnn4j.generate.Stream;
 import org.rnn4j.nn.LanguageModel;
-import org.rnn4j.nn.State;
 import org.rnn4j.tensor.Kernels;
 
 /**
- * One model's generation worker: the streams of every request in flight step together, one row each of a batch, so
- * that each step is one matrix product for all of them (at most {@link Limits#maxBatch()} rows; more wait in a
- * bounded queue). A stream's tokens are those it would give alone: each row of a batched product is computed as
- * the row alone (the kernels' products sum every element the same way whatever the tile), so a request gets the
- * text {@code rnn4j generate} prints for its seed however many others share its steps.
+ * One model's generation worker: the streams of every request in flight step together through one {@link Stepper}, one
+ * row each of a batch, so that each step is one matrix product for all of them (at most {@link Limits#maxBatch()}
+ * rows; more wait in a bounded queue). A stream's tokens are those it would give alone, so a request gets the text
+ * {@code rnn4j generate} prints for its seed however many others share its steps.
  */
 final class Batcher implements AutoCloseable {
     /** One request's streams, as the request's thread sees them. */
@@ -49,28 +48,12 @@ final class Batcher implements AutoCloseable {
 
     static final int[] END = new int[0];
 
-    /** A prefix already fed (but its last token) into a state of its own, and what is left to draw. */
-    static final class Stream {
-        final Job job;
-        final int sample;
-        final State state;
-        final TokenSampler sampler;
-        /** The next step's input: the prefix's last token, then each token drawn. */
-        int token;
-        int remaining;
-
-        Stream(Job job, int sample, State state, int lastToken, TokenSampler sampler, int length) {
-            this.job = job;
-            this.sample = sample;
-            this.state = state;
-            this.token = lastToken;
-            this.sampler = sampler;
-            this.remaining = length;
-        }
+    /** One sample of a job: a continuation whose prefix is fed, and the job it belongs to. */
+    record Entry(Job job, int sample, Stream stream) {
     }
 
-    private final LanguageModel model;
-    private final BlockingQueue<Stream> queue;
+    private final Stepper stepper;
+    private final BlockingQueue<Entry> queue;
     private final int maxBatch;
     private final Thread worker;
     private final AtomicInteger active = new AtomicInteger();
@@ -83,7 +66,7 @@ final class Batcher implements AutoCloseable {
      * @param onStep told the rows of each step (for the metrics)
      */
     Batcher(String name, LanguageModel model, int threads, Limits limits, java.util.function.IntConsumer onStep) {
-        this.model = model.withKernels(Kernels.best(threads));
+        this.stepper = new Stepper(model.withKernels(Kernels.best(threads)), limits.maxBatch());
         this.maxBatch = limits.maxBatch();
         this.queue = new ArrayBlockingQueue<>(limits.maxQueued());
         this.onStep = onStep;
@@ -93,7 +76,7 @@ final class Batcher implements AutoCloseable {
     }
 
     /** Queues every stream of one job, or none of them when the queue has no room: then false (answer 503). */
-    synchronized boolean submit(List<Stream> streams) {
+    synchronized boolean submit(List<Entry> streams) {
         if (!running || queue.remainingCapacity() < streams.size()) {
             return false;
         }
@@ -113,92 +96,66 @@ final class Batcher implements AutoCloseable {
     }
 
     private void loop() {
+        List<Entry> entries = new ArrayList<>();
         List<Stream> streams = new ArrayList<>();
-        LanguageModel.Workspace[] workspaces = new LanguageModel.Workspace[maxBatch + 1];
-        State[] states = new State[maxBatch + 1];
-        int[][] tokens = new int[maxBatch + 1][];
         try {
-            while (running || !streams.isEmpty() || !queue.isEmpty()) {
-                if (streams.isEmpty()) {
-                    Stream first = queue.poll(50, TimeUnit.MILLISECONDS);
+            while (running || !entries.isEmpty() || !queue.isEmpty()) {
+                if (entries.isEmpty()) {
+                    Entry first = queue.poll(50, TimeUnit.MILLISECONDS);
                     if (first == null) {
                         continue;
                     }
-                    admit(streams, first);
+                    admit(entries, first);
                 }
-                for (Stream s; streams.size() < maxBatch && (s = queue.poll()) != null; ) {
-                    admit(streams, s);
+                for (Entry e; entries.size() < maxBatch && (e = queue.poll()) != null; ) {
+                    admit(entries, e);
                 }
-                streams.removeIf(s -> {
-                    if (s.job.cancelled()) {
-                        end(s);
+                entries.removeIf(e -> {
+                    if (e.job.cancelled() || e.stream.done()) {
+                        end(e);
                         return true;
                     }
                     return false;
                 });
-                int n = streams.size();
-                if (n == 0) {
+                if (entries.isEmpty()) {
                     continue;
                 }
-                if (workspaces[n] == null) {
-                    workspaces[n] = model.generationWorkspace(n);
-                    states[n] = model.newState(n);
-                    tokens[n] = new int[n];
+                streams.clear();
+                entries.forEach(e -> streams.add(e.stream));
+                stepper.step(streams);
+                onStep.accept(streams.size());
+                for (Entry e : entries) {
+                    e.job.events.add(new int[] {e.sample, e.stream.token()});
                 }
-                step(streams, workspaces[n], states[n], tokens[n]);
+                entries.removeIf(e -> {
+                    if (e.stream.done()) {
+                        end(e);
+                        return true;
+                    }
+                    return false;
+                });
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            streams.forEach(this::end);
-            for (Stream s; (s = queue.poll()) != null; ) {
+            entries.forEach(this::end);
+            for (Entry e; (e = queue.poll()) != null; ) {
                 waiting.decrementAndGet();
-                s.job.cancel();
-                end(s);
+                e.job.cancel();
+                end(e);
             }
         }
     }
 
-    private void admit(List<Stream> streams, Stream s) {
+    private void admit(List<Entry> entries, Entry e) {
         waiting.decrementAndGet();
         active.incrementAndGet();
-        streams.add(s);
+        entries.add(e);
     }
 
-    private void end(Stream s) {
+    private void end(Entry e) {
         active.decrementAndGet();
-        s.job.ended();
-    }
-
-    /** One token for every stream: their rows in, one forward pass, their rows out. */
-    private void step(List<Stream> streams, LanguageModel.Workspace ws, State batch, int[] tokens) {
-        int n = streams.size();
-        for (int b = 0; b < n; b++) {
-            Stream s = streams.get(b);
-            batch.copyRow(b, s.state, 0);
-            tokens[b] = s.token;
-        }
-        model.forward(ws, tokens, batch, null);
-        onStep.accept(n);
-        float[] logits = ws.outputs();
-        TokenSampler.drawEach(model, n, b -> {
-            Stream s = streams.get(b);
-            s.token = s.sampler.next(logits, b * model.vocab);
-        });
-        for (int b = 0; b < n; b++) {
-            Stream s = streams.get(b);
-            int next = s.token;
-            s.state.copyRow(0, batch, b);
-            s.job.events.add(new int[] {s.sample, next});
-            s.remaining--;
-        }
-        streams.removeIf(s -> {
-            if (s.remaining == 0) {
-                end(s);
-                return true;
-            }
-            return false;
-        });
+        e.job.ended();
     }
 
     /** Lets the streams in flight and in the queue finish (30 s at most), then stops the worker. */

@@ -11,14 +11,22 @@ import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.rnn4j.InputException;
+import org.rnn4j.Sampling;
 
 /**
  * The body of {@code POST /v1/generate}, read and checked: every field is optional but {@code model} (when more than
  * one is served), of its JSON type and in its range, or the request gets a 400 naming the field and what it allows.
- * Unknown fields are refused too, so that a misspelt one is not silently ignored.
+ * Unknown fields are refused too, so that a misspelt one is not silently ignored. The sampling fields are the
+ * library's {@link Sampling}, whose own checks name the field as the request spells it.
+ *
+ * @param sampling how to draw; its seed is the request's, or 0 when {@code seed} is null (a fresh one to be drawn)
  */
-record GenerationRequest(String model, String prefix, int length, double temperature, int topK, double topP,
-                         Long seed, int samples, boolean stream) {
+record GenerationRequest(String model, String prefix, Sampling sampling, Long seed, int samples, boolean stream) {
+    /** Each option of {@link Sampling} as a field of the request. */
+    private static final Map<String, String> FIELD_OF = Map.of("Sampling.temperature", "temperature",
+            "Sampling.topK", "top_k", "Sampling.topP", "top_p", "Sampling.length", "length", "Sampling.seed", "seed");
+
     static final Set<String> FIELDS = Set.of("model", "prefix", "length", "temperature", "top_k", "top_p", "seed",
             "samples", "stream");
 
@@ -37,21 +45,28 @@ record GenerationRequest(String model, String prefix, int length, double tempera
             throw ApiError.badField("prefix", "has " + prefixLength + " characters; at most " + limits.maxPrefix()
                     + " are allowed");
         }
-        int length = (int) whole(o, "length", 200, 0, limits.maxLength());
+        int length = (int) whole(o, "length", Sampling.DEFAULT_LENGTH, 0, limits.maxLength());
         double temperature = number(o, "temperature", 1);
-        if (!(temperature >= 0) || temperature > 1e6) {
-            throw ApiError.badField("temperature", "must be a number from 0 (greedy) to 1e6, got " + temperature);
-        }
         int topK = (int) whole(o, "top_k", 0, 0, Integer.MAX_VALUE);
         double topP = number(o, "top_p", 1);
-        if (!(topP > 0 && topP <= 1)) {
-            throw ApiError.badField("top_p", "must be in (0, 1], got " + topP);
-        }
         Long seed = o.has("seed") && !o.get("seed").isJsonNull()
                 ? whole(o, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE) : null;
         int samples = (int) whole(o, "samples", 1, 1, limits.maxSamples());
         boolean stream = bool(o, "stream", false);
-        return new GenerationRequest(model, prefix, length, temperature, topK, topP, seed, samples, stream);
+        Sampling sampling;
+        try {
+            sampling = Sampling.temperature(temperature).topK(topK).topP(topP).length(length)
+                    .seed(seed != null ? seed : 0);
+        } catch (InputException e) {
+            String field = FIELD_OF.getOrDefault(e.option(), e.option());
+            String message = e.message(option -> FIELD_OF.getOrDefault(option, option));
+            throw ApiError.badField(field, message.substring(message.indexOf(' ') + 1));
+        }
+        return new GenerationRequest(model, prefix, sampling, seed, samples, stream);
+    }
+
+    int length() {
+        return sampling.length();
     }
 
     private static JsonObject object(String body) {

@@ -27,6 +27,7 @@ import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.HttpConnection;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
+import org.rnn4j.Prompt;
 import org.rnn4j.text.Corpus;
 
 /**
@@ -240,9 +241,9 @@ public final class Server implements AutoCloseable {
         try {
             GenerationRequest r = GenerationRequest.parse(body(ctx), limits);
             ServedModel m = model(r.model());
-            ServedModel.Prefix prefix = m.read(r.prefix());
+            Prompt prefix = m.text.prompt(r.prefix());
             long seed = r.seed() != null ? r.seed() : m.freshSeed();
-            Batcher.Job job = r.length() == 0 ? null : m.start(prefix.given(), r, seed);
+            Batcher.Job job = r.length() == 0 ? null : m.start(prefix, r.sampling().seed(seed), r.samples());
             if (r.length() > 0 && job == null) {
                 throw new ApiError(503, null, "the server is busy (" + limits.maxQueued()
                         + " streams waiting); try again shortly");
@@ -275,9 +276,9 @@ public final class Server implements AutoCloseable {
         return e;
     }
 
-    private void whole(Context ctx, ServedModel m, GenerationRequest r, ServedModel.Prefix prefix, long seed,
+    private void whole(Context ctx, ServedModel m, GenerationRequest r, Prompt prefix, long seed,
                        Batcher.Job job, long start) throws InterruptedException {
-        String shown = Corpus.shown(prefix.given());
+        String shown = Corpus.shown(prefix.text());
         StringBuilder[] texts = new StringBuilder[r.samples()];
         for (int i = 0; i < texts.length; i++) {
             texts[i] = new StringBuilder(shown);
@@ -312,14 +313,14 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    private static JsonObject header(ServedModel m, GenerationRequest r, ServedModel.Prefix prefix, long seed) {
+    private static JsonObject header(ServedModel m, GenerationRequest r, Prompt prefix, long seed) {
         JsonObject o = new JsonObject();
         o.addProperty("model", m.name);
         o.addProperty("seed", seed);
-        o.addProperty("prefix", Corpus.shown(prefix.given()));
-        o.addProperty("length", r.length());
+        o.addProperty("prefix", Corpus.shown(prefix.text()));
+        o.addProperty("length", r.sampling().length());
         JsonArray warnings = new JsonArray();
-        prefix.warnings().forEach(warnings::add);
+        prefix.all().forEach(warnings::add);
         o.add("warnings", warnings);
         return o;
     }
@@ -329,7 +330,7 @@ public final class Server implements AutoCloseable {
      * ({@code {"sample": i, "text": "…"}}), then {@code done} with the counts and timing, or {@code error}. A client
      * that goes away makes a write fail: its streams are then cancelled at the next step.
      */
-    private void stream(Context ctx, ServedModel m, GenerationRequest r, ServedModel.Prefix prefix, long seed,
+    private void stream(Context ctx, ServedModel m, GenerationRequest r, Prompt prefix, long seed,
                         Batcher.Job job, long start) throws InterruptedException {
         ctx.status(200);
         ctx.res().setContentType("text/event-stream; charset=utf-8");

@@ -1,0 +1,59 @@
+package org.rnn4j.generate;
+
+import java.util.List;
+import org.rnn4j.nn.LanguageModel;
+import org.rnn4j.nn.State;
+
+/**
+ * Steps streams together, one row each of a batch: their states in, one forward pass for all (each step one matrix
+ * product), a token drawn for each, their states out. Each row of a batched product is computed as the row alone
+ * (the kernels' products sum every element the same way whatever the tile), so a stream draws the tokens it would
+ * alone, whatever others share its steps. A stepper keeps one workspace per batch size it has seen; it is for one
+ * thread at a time.
+ */
+public final class Stepper {
+    private final LanguageModel model;
+    private final LanguageModel.Workspace[] workspaces;
+    private final State[] states;
+    private final int[][] tokens;
+
+    /** @param most the most streams one step takes */
+    public Stepper(LanguageModel model, int most) {
+        this.model = model;
+        this.workspaces = new LanguageModel.Workspace[most + 1];
+        this.states = new State[most + 1];
+        this.tokens = new int[most + 1][];
+    }
+
+    /** Draws one token for each stream (none of them done), at most {@code most} of them. */
+    public void step(List<Stream> streams) {
+        int n = streams.size();
+        if (n == 0) {
+            return;
+        }
+        if (workspaces[n] == null) {
+            workspaces[n] = model.generationWorkspace(n);
+            states[n] = model.newState(n);
+            tokens[n] = new int[n];
+        }
+        LanguageModel.Workspace ws = workspaces[n];
+        State batch = states[n];
+        int[] in = tokens[n];
+        for (int b = 0; b < n; b++) {
+            Stream s = streams.get(b);
+            batch.copyRow(b, s.state, 0);
+            in[b] = s.token;
+        }
+        model.forward(ws, in, batch, null);
+        float[] logits = ws.outputs();
+        TokenSampler.drawEach(model, n, b -> {
+            Stream s = streams.get(b);
+            s.token = s.sampler.next(logits, b * model.vocab);
+        });
+        for (int b = 0; b < n; b++) {
+            Stream s = streams.get(b);
+            s.state.copyRow(0, batch, b);
+            s.remaining--;
+        }
+    }
+}
