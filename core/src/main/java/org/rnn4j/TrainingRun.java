@@ -119,8 +119,9 @@ final class TrainingRun {
                 run.baseVocab()), data);
     }
 
+    /** The start model's vocabulary, which the text's new tokens extend; null: the text's own. */
     private Vocab baseVocab() {
-        return resumed != null ? resumed.vocab() : base != null ? base.vocabulary() : null;
+        return base != null ? base.vocabulary() : null;
     }
 
     private DataConfig data(List<String> sources) {

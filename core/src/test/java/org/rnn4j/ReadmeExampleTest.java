@@ -19,7 +19,7 @@ import org.rnn4j.tensor.Rng;
 import org.rnn4j.text.Encoded;
 import org.rnn4j.text.Preprocessing;
 import org.rnn4j.text.Vocab;
-import org.rnn4j.train.EpochReport;
+import org.rnn4j.train.Epoch;
 import org.rnn4j.train.TrainConfig;
 import org.rnn4j.train.Trainer;
 
@@ -28,7 +28,7 @@ class ReadmeExampleTest {
     @Test
     void theReadmeExampleRuns() {
         int epochs = 2;
-        List<EpochReport> reports = new ArrayList<>();
+        List<Epoch> reports = new ArrayList<>();
 
         Encoded text = Encoded.build(new Encoded.Source("timemachine", null, Preprocessing.LETTERS, 10_000, false), 1);
         Vocab vocab = text.vocab();

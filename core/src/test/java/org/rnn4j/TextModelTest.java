@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.text.Corpus;
 import org.rnn4j.text.Preprocessing;
+import org.rnn4j.train.Epoch;
 
 /** The front door: train from each kind of source, generate, save, load, from many threads, and its errors. */
 class TextModelTest {
@@ -104,15 +105,26 @@ class TextModelTest {
     /** The listener sees each epoch; stopWhen ends the run; with validation the best epoch's model comes back. */
     @Test
     void listenersStopsAndTheBestEpoch() {
-        List<Training.Progress> seen = new ArrayList<>();
-        TextModel stopped = TextModel.train(TEXT, small().epochs(10).onEpoch(seen::add).stopWhen(() -> seen.size() == 3));
+        List<Epoch> seen = new ArrayList<>();
+        int[] planned = {0};
+        TextModel stopped = TextModel.train(TEXT, small().epochs(10).listener(new TrainingListener() {
+            @Override
+            public void started(Start start) {
+                planned[0] = start.settings().epochs();
+            }
+
+            @Override
+            public void epoch(Epoch epoch, TextModel model) {
+                seen.add(epoch);
+            }
+        }).stopWhen(() -> seen.size() == 3));
         assertEquals(3, seen.size());
-        assertEquals(10, seen.get(0).epochs());
-        assertEquals(3, stopped.history().size());
+        assertEquals(10, planned[0]);
+        assertEquals(seen, stopped.history());
         assertTrue(seen.stream().allMatch(p -> p.validationPerplexity() > 1 && p.learningRate() == 2e-3), seen.toString());
 
         TextModel best = TextModel.train(TEXT, small().epochs(12).learningRate(0.05).earlyStop(0));
-        double[] val = best.history().stream().mapToDouble(m -> m.valPerplexity()).toArray();
+        double[] val = best.history().stream().mapToDouble(Epoch::validationPerplexity).toArray();
         double min = java.util.Arrays.stream(val).min().orElseThrow();
         assertEquals(min, val[val.length - 1], "the model returned is the best epoch's (of " + val.length + ")");
         assertTrue(best.history().size() <= 12);
@@ -136,10 +148,11 @@ class TextModelTest {
         assertTrue(e.getMessage().startsWith(dir.resolve("missing.txt") + ": no such file"), e.getMessage());
         assertNull(e.getCause());
         e = assertThrows(InputException.class, () -> TextModel.train("", small()));
-        assertEquals("text: is empty after raw preprocessing; give a text with some content", e.getMessage());
+        assertEquals("text: is empty after raw preprocessing; give a text with some content, or another "
+                + "Training.preprocessing", e.getMessage());
         e = assertThrows(InputException.class, () -> TextModel.train("too short", small()));
-        assertEquals("text: 9 tokens is too short for one minibatch of batch 4 × steps 20: it needs at least 84; give a "
-                + "longer text, or smaller Training.batch/steps", e.getMessage());
+        assertEquals("text: 9 tokens is too short for one minibatch of Training.batch 4 × Training.steps 20: it needs "
+                + "at least 84 tokens; give a longer text, or smaller Training.batch/Training.steps", e.getMessage());
         Path damaged = dir.resolve("damaged.safetensors");
         TextModel.train(TEXT, small()).save(damaged);
         byte[] bytes = Files.readAllBytes(damaged);
@@ -152,7 +165,7 @@ class TextModelTest {
         assertTrue(e.getMessage().startsWith(notModel + ": not a checkpoint"), e.getMessage());
         assertEquals("Training.epochs must be a positive whole number, got 0",
                 assertThrows(InputException.class, () -> Training.defaults().epochs(0)).getMessage());
-        assertEquals("Training.validationFraction must be in [0, 0.5], got 0.9",
+        assertEquals("Training.validationFraction must be in [0.0, 0.5], got 0.9",
                 assertThrows(InputException.class, () -> Training.defaults().validationFraction(0.9)).getMessage());
         assertEquals("Training.learningRate must be a positive finite number, got NaN",
                 assertThrows(InputException.class, () -> Training.defaults().learningRate(Double.NaN)).getMessage());

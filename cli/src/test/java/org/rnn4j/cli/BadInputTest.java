@@ -57,7 +57,7 @@ class BadInputTest {
         "--lr-plateau|0.5|--lr-plateau watches the validation perplexity: give --val-fraction F too",
         "--lr-decay-every|3|--lr-decay-every needs --lr-decay F",
         "--warmup|2|--warmup needs --lr-cosine",
-        "--min-freq|0|--min-freq must be at least 1, got 0",
+        "--min-freq|0|--min-freq must be a positive whole number, got 0",
         "--print-every|0|--print-every must be a positive whole number, got 0",
         "--predict-length|-1|--predict-length must be at least 0, got -1",
         "--early-stop|0|--early-stop must be a positive whole number, got 0",
@@ -99,11 +99,11 @@ class BadInputTest {
     @Test
     void corpusFiles() throws IOException {
         fails("no-such.txt: no such file; give --corpus an existing text file, folder or zip archive, '-' for standard "
-                + "input, or leave it out for the built-in Time Machine", "train", "--corpus", dir.resolve("no-such.txt").toString());
+                + "input, or a built-in corpus: timemachine or jaychou", "train", "--corpus", dir.resolve("no-such.txt").toString());
         Path empty = Files.createFile(dir.resolve("empty.txt"));
-        fails("empty.txt: the corpus is empty after raw preprocessing", "train", "--corpus", empty.toString());
+        fails("empty.txt: is empty after raw preprocessing", "train", "--corpus", empty.toString());
         Path digits = Files.writeString(dir.resolve("digits.txt"), "1234 5678\n");
-        fails("digits.txt: the corpus is empty after letters preprocessing", "train", "--corpus", digits.toString(),
+        fails("digits.txt: is empty after letters preprocessing", "train", "--corpus", digits.toString(),
                 "--preset", "timemachine");
         Path small = Files.writeString(dir.resolve("small.txt"), "time traveller ".repeat(20));
         fails("small.txt: 299 tokens is too short for one minibatch of --batch 32 × --steps 35: it needs at least 1152 "
@@ -111,7 +111,7 @@ class BadInputTest {
                 "--preset", "timemachine");
         Path latin1 = dir.resolve("latin1.txt");
         Files.write(latin1, "caf\u00e9 ".repeat(400).getBytes(StandardCharsets.ISO_8859_1));
-        fails("latin1.txt: is not valid UTF-8 at byte 3 (bytes E9); save the text as UTF-8, or pass --replace-invalid",
+        fails("latin1.txt: is not valid UTF-8 at byte 3 (bytes E9); save the text as UTF-8, or use --replace-invalid",
                 "train", "--corpus", latin1.toString());
         TrainCommandTest.Run replaced = run("train", "--corpus", latin1.toString(), "--replace-invalid", "--preprocess",
                 "raw", "--batch", "4", "--steps", "5", "--epochs", "1", "--hidden", "8", "--predict-length", "0");
@@ -157,7 +157,7 @@ class BadInputTest {
         java.io.InputStream stdin = System.in;
         try {
             System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
-            fails("--corpus -: standard input is empty; pipe a text in", "train", "--corpus", "-", "--out", out.toString());
+            fails("--corpus -: standard input is empty; pipe a text into it", "train", "--corpus", "-", "--out", out.toString());
         } finally {
             System.setIn(stdin);
         }
@@ -208,7 +208,7 @@ class BadInputTest {
         assertEquals(0, r.code(), r.err());
         for (String c : new String[] {"旅", "€"}) {
             assertTrue(r.err().contains("rnn4j: warning: the prefix 'Time 旅€' has '" + c
-                    + "', which is not in the vocabulary: it reads as <unk>"), r.err());
+                    + "', which is not in the model's vocabulary: it reads as <unk>"), r.err());
         }
         assertTrue(r.out().contains(" - Time 旅€"), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith(" - ") && l.length() == 3 + 10), "the empty prefix: " + r.out());

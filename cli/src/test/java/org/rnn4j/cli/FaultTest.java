@@ -62,7 +62,7 @@ class FaultTest {
                 p.destroyForcibly();
                 assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             }
-            Checkpoint.Loaded loaded = Checkpoint.load(checkpoint, Kernels.reference());
+            Checkpoint.Contents loaded = Checkpoint.load(checkpoint, Kernels.reference());
             assertTrue(loaded.state().epochsDone() >= 1);
         }
         try (var files = Files.list(dir)) {

@@ -157,26 +157,6 @@ class OwnTextTest {
         assertEquals("", shown.err(), "the separator is in the vocabulary");
     }
 
-    /** Without --epochs, one's own text trains on about 10 million tokens: 1 to 50 epochs, by its size. */
-    @Test
-    void theEpochsFollowTheTextsSize() {
-        assertEquals(50, Preset.TEXT.epochsFor(23_286), "a small text: at most 50");
-        assertEquals(15, Preset.TEXT.epochsFor(666_667));
-        assertEquals(10, Preset.TEXT.epochsFor(1_000_000));
-        assertEquals(1, Preset.TEXT.epochsFor(30_000_000), "a large one: at least 1");
-        assertEquals(500, Preset.TIMEMACHINE.epochsFor(1_000_000), "a preset's own count");
-    }
-
-    /** The opening: up to 24 characters cut after a space, up to the first line's end, blank lines before it skipped. */
-    @Test
-    void theOpeningIsTheFirstWords() {
-        String text = "\n\nChapter one of a long tale, told\nmore";
-        org.rnn4j.text.Vocab v = org.rnn4j.text.Vocab.build(text.codePoints().toArray(), 1);
-        assertEquals("Chapter one of a long ", Preset.opening(org.rnn4j.data.TokenIds.of(v.encode(text)), v));
-        String shortLine = "Hi\nthere";
-        org.rnn4j.text.Vocab w = org.rnn4j.text.Vocab.build(shortLine.codePoints().toArray(), 1);
-        assertEquals("Hi", Preset.opening(org.rnn4j.data.TokenIds.of(w.encode(shortLine)), w));
-    }
 
     private static List<String> argsList(String... first) {
         List<String> all = new ArrayList<>(List.of("train"));

@@ -260,7 +260,7 @@ class TrainCommandTest {
         assertEquals(bestEpoch + 3, lastEpoch, "stopped 3 epochs after the best, epoch " + bestEpoch);
         assertTrue(r.out().contains("stopped early after epoch " + lastEpoch + ": no better validation perplexity for 3 "
                 + "epochs (best " + rows.get(best)[2] + ")"), r.out());
-        Checkpoint.Loaded bestModel = Checkpoint.load(TrainCommand.bestPath(out), Kernels.reference());
+        Checkpoint.Contents bestModel = Checkpoint.load(out.resolveSibling("m.best.safetensors"), Kernels.reference());
         assertEquals(bestEpoch, bestModel.state().epochsDone());
         assertEquals(lastEpoch, Checkpoint.load(out, Kernels.reference()).state().epochsDone());
         TokenIds all = Encoded.build(bestModel.data().source(), 1).ids();

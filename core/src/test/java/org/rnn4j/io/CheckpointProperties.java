@@ -35,9 +35,9 @@ class CheckpointProperties {
             LanguageModel model = shape.build(vocab.size(), new Rng(1), Kernels.reference());
             TrainConfig training = new TrainConfig(2, 3, 5, Optimizer.Kind.ADAM, 0.01, 1, Sampler.Kind.RANDOM, false, 0);
             Path f = Files.createTempFile("rnn4j", ".safetensors");
-            Checkpoint.save(f, model, shape, vocab, new DataConfig(List.of("t.txt"), List.of(), Preprocessing.RAW, 0, 1, 0, false),
-                    training, "timemachine", new Checkpoint.RunState(1, 2, 3, 4),
-                    Optimizer.Kind.ADAM.create(0.01, model.params, Kernels.reference()), List.of());
+            Checkpoint.save(f, new Checkpoint.Contents(model, shape, vocab, new DataConfig(List.of("t.txt"), List.of(),
+                    Preprocessing.RAW, 0, 1, 0, false), training, "timemachine", new Checkpoint.RunState(1, 2, 3),
+                    Optimizer.Kind.ADAM.create(0.01, model.params, Kernels.reference()).state(), List.of()));
             byte[] bytes = Files.readAllBytes(f);
             Files.delete(f);
             return bytes;

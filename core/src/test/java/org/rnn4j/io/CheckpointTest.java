@@ -33,6 +33,7 @@ import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
 import org.rnn4j.text.Preprocessing;
 import org.rnn4j.text.Vocab;
+import org.rnn4j.train.Epoch;
 import org.rnn4j.train.TrainConfig;
 
 class CheckpointTest {
@@ -45,11 +46,11 @@ class CheckpointTest {
             true, -5L);
     private final DataConfig data = new DataConfig(List.of("lyrics.zip"), List.of("a.txt"), Preprocessing.SPACES, 0, 1, 0.1, true);
 
-    private Path save(LanguageModel model, Optimizer optimizer) {
+    private Path save(LanguageModel model, Optimizer.State optimizer) {
         Path file = dir.resolve("m.safetensors");
-        Checkpoint.save(file, model, shape, vocab, data, training, "jaychou",
-                new Checkpoint.RunState(7, Long.MIN_VALUE + 3, 42, 11), optimizer,
-                List.of(new Checkpoint.Metrics(1, 20.5, 21.25, 0.5, 1000), new Checkpoint.Metrics(2, 10, Double.NaN, 0.25, 2000)));
+        Checkpoint.save(file, new Checkpoint.Contents(model, shape, vocab, data, training, "jaychou",
+                new Checkpoint.RunState(7, Long.MIN_VALUE + 3, 42), optimizer,
+                List.of(new Epoch(1, 20.5, 21.25, 0.01, 0.5, 1000), new Epoch(2, 10, Double.NaN, Double.NaN, 0.25, 2000))));
         return file;
     }
 
@@ -57,35 +58,35 @@ class CheckpointTest {
         return shape.build(vocab.size(), new Rng(3), Kernels.reference());
     }
 
-    private static Adam adam(LanguageModel model) {
-        Adam adam = new Adam(0.01, 0.9, 0.999, 1e-8, model.params.size(), Kernels.reference());
-        for (int i = 0; i < adam.m.length; i++) {
-            adam.m[i] = i * 0.5f;
-            adam.v[i] = i * 0.25f;
+    /** Adam's state after 11 steps, with moments that differ from element to element. */
+    private static Optimizer.State adam(LanguageModel model) {
+        float[] m = new float[model.params.size()], v = new float[m.length];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = i * 0.5f;
+            v[i] = i * 0.25f;
         }
-        return adam;
+        return new Optimizer.State(11, Map.of("m", m, "v", v));
     }
 
     @Test
     void everythingComesBack() {
         LanguageModel model = model();
-        Adam adam = adam(model);
-        Checkpoint.Loaded back = Checkpoint.load(save(model, adam), Kernels.reference());
+        Optimizer.State adam = adam(model);
+        Checkpoint.Contents back = Checkpoint.load(save(model, adam), Kernels.reference());
         assertArrayEquals(model.params.data, back.model().params.data);
         assertArrayEquals(vocab.tokens(), back.vocab().tokens());
-        assertEquals(shape, back.modelConfig());
+        assertEquals(shape, back.shape());
         assertEquals(data, back.data());
         assertEquals(training, back.training());
         assertEquals("jaychou", back.preset());
-        assertEquals(new Checkpoint.RunState(7, Long.MIN_VALUE + 3, 42, 11), back.state());
-        assertEquals(2, back.metrics().size());
-        assertEquals(21.25, back.metrics().get(0).valPerplexity());
-        assertTrue(Double.isNaN(back.metrics().get(1).valPerplexity()));
+        assertEquals(new Checkpoint.RunState(7, Long.MIN_VALUE + 3, 42), back.state());
+        assertEquals(List.of(new Epoch(1, 20.5, 21.25, 0.01, 0.5, 1000), new Epoch(2, 10, Double.NaN, Double.NaN, 0.25,
+                2000)), back.metrics());
         Adam fresh = new Adam(0.01, 0.9, 0.999, 1e-8, model.params.size(), Kernels.reference());
-        back.restore(fresh);
-        assertArrayEquals(adam.m, fresh.m);
-        assertArrayEquals(adam.v, fresh.v);
-        assertEquals(11, fresh.steps());
+        fresh.restore(back.optimizer());
+        assertArrayEquals(adam.tensors().get("m"), fresh.state().tensors().get("m"));
+        assertArrayEquals(adam.tensors().get("v"), fresh.state().tensors().get("v"));
+        assertEquals(11, fresh.state().steps());
     }
 
     /**
@@ -146,8 +147,8 @@ class CheckpointTest {
                 Preprocessing.RAW, 0, 1, 0.05, false);
         Path file = dir.resolve("several.safetensors");
         LanguageModel model = model();
-        Checkpoint.save(file, model, shape, vocab, several, training, "text", new Checkpoint.RunState(1, 2, 3, 0),
-                adam(model), List.of());
+        Checkpoint.save(file, new Checkpoint.Contents(model, shape, vocab, several, training, "text",
+                new Checkpoint.RunState(1, 2, 3), adam(model), List.of()));
         assertEquals(several, Checkpoint.load(file, Kernels.reference()).data());
     }
 
@@ -198,7 +199,12 @@ class CheckpointTest {
         Path field = dir.resolve("missing-field");
         Files.write(field, new String(bytes, StandardCharsets.ISO_8859_1)
                 .replace("\\\"epochs_done\\\"", "\\\"epochs_gone\\\"").getBytes(StandardCharsets.ISO_8859_1));
-        assertMessage(field, "the checkpoint's metadata is damaged (a field is missing or holds the wrong kind of value)");
+        assertMessage(field, "the checkpoint's metadata is damaged: 'state.epochs_done' is missing or is not a whole "
+                + "number; train again or use another checkpoint");
+        Path kind = dir.resolve("wrong-kind");
+        Files.write(kind, new String(bytes, StandardCharsets.ISO_8859_1)
+                .replace("\\\"cell\\\":\\\"lstm\\\"", "\\\"cell\\\":\\\"lxtm\\\"").getBytes(StandardCharsets.ISO_8859_1));
+        assertMessage(kind, "'model.cell' is missing or is not one of [rnn, gru, lstm]");
 
         assertMessage(dir.resolve("missing"), "no such model file");
 
@@ -238,7 +244,7 @@ class CheckpointTest {
         Path file = dir.resolve("old.safetensors");
         Files.write(file, old.array());
         List<String> notes = new java.util.ArrayList<>();
-        Checkpoint.Loaded back = Checkpoint.load(file, Kernels.reference(), notes::add);
+        Checkpoint.Contents back = Checkpoint.load(file, Kernels.reference(), notes::add);
         assertArrayEquals(model.params.data, back.model().params.data);
         assertEquals(training, back.training(), "a constant learning rate");
         assertEquals(List.of(file + " has no checksum of its tensor data (an older rnn4j wrote it), so damage to the "

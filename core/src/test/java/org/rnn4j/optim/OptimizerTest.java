@@ -84,8 +84,8 @@ class OptimizerTest {
         Adam adam = new Adam(1e-3, 0.9, 0.999, 1e-8, p.size(), kernels(kernels));
         adam.step(p);
         for (int i = 0; i < p.size(); i++) {
-            assertEquals(0.1f, adam.m[i], "m of element " + i);
-            assertEquals(0.001f, adam.v[i], "v of element " + i);
+            assertEquals(0.1f, adam.state().tensors().get("m")[i], "m of element " + i);
+            assertEquals(0.001f, adam.state().tensors().get("v")[i], "v of element " + i);
         }
     }
 
@@ -118,7 +118,7 @@ class OptimizerTest {
                 assertEquals(w[i], p.data[i], 1e-5, "step " + t + ", element " + i);
             }
         }
-        assertEquals(3, ((Adam) adam).steps());
+        assertEquals(3, adam.state().steps());
         assertEquals(0.1, adam.learningRate());
         adam.learningRate(0.02);
         assertEquals(0.02, adam.learningRate());

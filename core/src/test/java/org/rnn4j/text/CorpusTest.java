@@ -135,7 +135,7 @@ class CorpusTest {
         assertEquals(mixed + " (2 members)", c.name());
         Path none = zip("none.zip", "dir/", "", "data.bin", "1\0002");
         InputException e = assertThrows(InputException.class, () -> Corpus.load(none.toString(), null, Preprocessing.RAW, 0));
-        assertEquals(none + ": the zip has no text member; members: data.bin; choose one with --member", e.getMessage());
+        assertEquals(none + ": the zip has no text member; members: data.bin; choose one with Training.members", e.getMessage());
         e = assertThrows(InputException.class, () -> Corpus.load(none.toString(), "c.txt", Preprocessing.RAW, 0));
         assertEquals(none + ": has no member 'c.txt'; members: data.bin", e.getMessage());
         e = assertThrows(InputException.class, () -> Corpus.load(none.toString(), "dir/", Preprocessing.RAW, 0));
@@ -226,7 +226,7 @@ class CorpusTest {
             assertEquals("standard input", c.name());
             System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
             InputException e = assertThrows(InputException.class, () -> Corpus.load(Corpus.STDIN, null, Preprocessing.RAW, 0));
-            assertTrue(e.getMessage().startsWith("--corpus -: standard input is empty"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("Training.corpus -: standard input is empty"), e.getMessage());
             e = assertThrows(InputException.class, () -> Corpus.read(List.of("-", "-"), List.of(), Preprocessing.RAW, 0,
                     false, t -> { }));
             assertTrue(e.getMessage().contains("standard input can be read once"), e.getMessage());
@@ -240,7 +240,7 @@ class CorpusTest {
     void badSourcesAreClearErrors() throws IOException {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         InputException e = assertThrows(InputException.class, () -> Corpus.load(empty.toString(), null, Preprocessing.RAW, 0));
-        assertEquals(empty + ": the folder has no text files; put UTF-8 text files in it, or give --corpus a file",
+        assertEquals(empty + ": the folder has no text files; put UTF-8 text files in it, or give Training.corpus a file",
                 e.getMessage());
         Path binary = Files.createDirectories(dir.resolve("binary"));
         Files.write(binary.resolve("x.bin"), new byte[] {1, 0});
@@ -249,7 +249,7 @@ class CorpusTest {
                 + ")"), e.getMessage());
         Path f = Files.writeString(dir.resolve("plain.txt"), "abc");
         e = assertThrows(InputException.class, () -> Corpus.load(f.toString(), "a.txt", Preprocessing.RAW, 0));
-        assertTrue(e.getMessage().startsWith("--member: only a zip archive has members"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("Training.members: only a zip archive has members"), e.getMessage());
     }
 
     /** The separator is shown as ␜ to a reader, and ␜ in a prefix reads as the separator, each side by the rule. */
@@ -287,7 +287,7 @@ class CorpusTest {
         Files.write(f, new byte[] {'a', (byte) 0xE9, 'b'});
         InputException e = assertThrows(InputException.class, () -> Corpus.load(f.toString(), null, Preprocessing.RAW, 0));
         assertTrue(e.getMessage().startsWith(f + ": is not valid UTF-8 at byte 1 (bytes E9); save the text as UTF-8, "
-                + "or pass --replace-invalid"), e.getMessage());
+                + "or use Training.replaceInvalid"), e.getMessage());
         StringBuilder replaced = new StringBuilder();
         Corpus.read(f.toString(), null, Preprocessing.RAW, 0, true, replaced::appendCodePoint);
         assertEquals("a\uFFFDb", replaced.toString());

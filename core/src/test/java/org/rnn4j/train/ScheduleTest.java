@@ -79,7 +79,7 @@ class ScheduleTest {
         Trainer trainer = new Trainer(ModelConfig.of(CellType.RNN, 8).build(5, new Rng(1), Kernels.reference()),
                 TokenIds.of(text), config, new Rng(2), new Rng(3), Kernels.reference());
         List<Double> rates = new ArrayList<>();
-        trainer.run(r -> rates.add(r.lr()));
+        trainer.run(r -> rates.add(r.learningRate()));
         assertEquals(List.of(0.8, 0.8, 0.4, 0.4, 0.2), rates.stream().map(x -> Math.round(x * 1e6) / 1e6).toList());
         assertEquals(0.2, trainer.optimizer().learningRate(), 1e-6);
     }
