@@ -107,7 +107,7 @@ class BadInputTest {
                 "--preset", "timemachine");
         Path small = Files.writeString(dir.resolve("small.txt"), "time traveller ".repeat(20));
         fails("small.txt: 299 tokens is too short for one minibatch of --batch 32 × --steps 35: it needs at least 1152 "
-                + "tokens; use a longer corpus or smaller --batch/--steps", "train", "--corpus", small.toString(),
+                + "tokens; give a longer text, or smaller --batch/--steps", "train", "--corpus", small.toString(),
                 "--preset", "timemachine");
         Path latin1 = dir.resolve("latin1.txt");
         Files.write(latin1, "caf\u00e9 ".repeat(400).getBytes(StandardCharsets.ISO_8859_1));

@@ -3,7 +3,7 @@ package org.rnn4j.data;
 import org.rnn4j.tensor.Rng;
 
 /**
- * Consecutive sampling, {@code data_iter_consecutive} of seed 004: the first
+ * Consecutive sampling, the seeds' {@code data_iter_consecutive}: the first
  * {@code B * (len / B)} tokens are laid out as B rows, and minibatch i takes columns
  * {@code [i T, (i + 1) T)} of every row, so row b of one minibatch continues row b of the previous
  * one. With a random offset (the later edition), the corpus first loses a random number of leading

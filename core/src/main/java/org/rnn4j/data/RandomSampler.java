@@ -3,7 +3,7 @@ package org.rnn4j.data;
 import org.rnn4j.tensor.Rng;
 
 /**
- * Random sampling, {@code data_iter_random} of seed 004: the corpus minus its last token is cut into
+ * Random sampling, the seeds' {@code data_iter_random}: the corpus minus its last token is cut into
  * {@code (len - 1) / T} windows of T tokens, the window order is shuffled, and each minibatch takes
  * the next B windows. With a random offset (the later edition), the corpus first loses a random
  * number of leading tokens in [0, T).

@@ -2,7 +2,7 @@ package org.rnn4j.data;
 
 import org.rnn4j.tensor.Rng;
 
-/** Cuts a corpus of token ids into minibatches, one epoch at a time (spec §3). */
+/** Cuts a corpus of token ids into minibatches of (B, T) windows and their next tokens, one epoch at a time. */
 public interface Sampler {
     /** How minibatches follow each other, and so what the trainer does with the hidden state. */
     enum Kind {

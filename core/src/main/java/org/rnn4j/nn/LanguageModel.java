@@ -10,7 +10,7 @@ import org.rnn4j.tensor.WorkerTeam;
  * its top outputs into a dense layer {@code O_t = H_t W_hq + b_q} (W_hq (H, V), b_q (V)). Outputs are
  * stacked time-major: row {@code t * B + b} of the (T·B, V) output belongs to step t of sequence b.
  * <p>
- * With a one-layer {@link CellType#RNN} this is the from-scratch model of spec §4, tensor for tensor:
+ * With a one-layer {@link CellType#RNN} this is the seeds' from-scratch model ({@code rnn} of "RNN from scratch"), tensor for tensor:
  * {@code W_xh, W_hh, b_h, W_hq, b_q}.
  */
 public final class LanguageModel {

@@ -11,7 +11,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.rnn4j.tensor.Rng;
 
-/** The samplers against the examples printed in seed 004 for the sequence 0..29, batch 2, steps 6. */
+/** The samplers against the examples the seeds print for the sequence 0..29, batch 2, steps 6 (data_iter_random and data_iter_consecutive). */
 class SamplerTest {
     private static final int[] SEQ = IntStream.range(0, 30).toArray();
 
