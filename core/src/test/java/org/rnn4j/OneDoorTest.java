@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.text.Corpus;
+import org.rnn4j.text.TestCorpus;
 import org.rnn4j.text.Preprocessing;
 import org.rnn4j.train.Epoch;
 
@@ -25,7 +26,7 @@ class OneDoorTest {
     @TempDir
     Path dir;
 
-    private static final String TEXT = Corpus.load(Corpus.BUILT_IN, null, Preprocessing.RAW, 6_000).text();
+    private static final String TEXT = TestCorpus.load(Corpus.BUILT_IN, null, Preprocessing.RAW, 6_000).text();
 
     private static Training small() {
         return Training.defaults().hidden(24).layers(2).dropout(0.2).batch(4).steps(20).seed(7).earlyStop(0);

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.text.Corpus;
+import org.rnn4j.text.TestCorpus;
 import org.rnn4j.text.Preprocessing;
 import org.rnn4j.train.Epoch;
 
@@ -28,7 +29,7 @@ class TextModelTest {
     @TempDir
     Path dir;
 
-    private static final String TEXT = Corpus.load(Corpus.BUILT_IN, null, Preprocessing.RAW, 6_000).text();
+    private static final String TEXT = TestCorpus.load(Corpus.BUILT_IN, null, Preprocessing.RAW, 6_000).text();
 
     /** Small settings, so that each run takes a fraction of a second. */
     private static Training small() {
@@ -70,6 +71,20 @@ class TextModelTest {
         assertEquals(3, three.size());
         assertEquals(text, three.get(0), "the first sample is the one-text call's");
         assertNotEquals(three.get(1), three.get(2));
+    }
+
+    /** Each field of Sampling reaches the draws: every one changed gives another text; top-k 1 is greedy. */
+    @Test
+    void eachSamplingFieldChangesTheText() {
+        TextModel model = TextModel.train(TEXT, small());
+        Sampling base = Sampling.temperature(1).seed(3).length(60);
+        String text = model.generate("The ", base);
+        for (Sampling changed : List.of(base.seed(4), base.length(61), new Sampling(0.3, 0, 1, 3, 60), base.topK(2),
+                base.topP(0.3))) {
+            assertNotEquals(text, model.generate("The ", changed), changed.toString());
+        }
+        assertEquals(model.generate("The ", Sampling.greedy().length(60)), model.generate("The ", base.topK(1)));
+        assertEquals(model.generate("The ", Sampling.greedy().length(60)), model.generate("The ", base.topP(1e-9)));
     }
 
     /** One loaded model, eight threads generating at once: the texts of one thread generating them in turn. */

@@ -32,6 +32,7 @@ import org.rnn4j.nn.State;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.tensor.Rng;
 import org.rnn4j.text.Corpus;
+import org.rnn4j.text.TestCorpus;
 import org.rnn4j.text.Preprocessing;
 import org.rnn4j.train.Epoch;
 import org.rnn4j.train.Schedule;
@@ -41,7 +42,7 @@ class TrainingSettingsTest {
     @TempDir
     Path dir;
 
-    private static final String TEXT = Corpus.load(Corpus.BUILT_IN, null, Preprocessing.RAW, 3_000).text();
+    private static final String TEXT = TestCorpus.load(Corpus.BUILT_IN, null, Preprocessing.RAW, 3_000).text();
 
     private static Training tiny() {
         return Training.defaults().hidden(8).layers(1).batch(4).steps(10).epochs(2).seed(1).threads(1)

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnn4j.io.Checkpoint;
 import org.rnn4j.tensor.Kernels;
-import org.rnn4j.text.Corpus;
 import org.rnn4j.text.Preprocessing;
 
 /** train --init-from: a Time Machine model fine-tuned on other text. */
@@ -46,7 +45,7 @@ class FineTuneTest {
      */
     @Test
     void aFineTunedModelGetsThereFirst() throws Exception {
-        String book = Corpus.load(Corpus.BUILT_IN, null, Preprocessing.LETTERS, 0).text();
+        String book = Texts.timeMachine(Preprocessing.LETTERS, 0);
         Path other = Files.writeString(dir.resolve("later.txt"), book.substring(100_000, 110_000));
         Path scratchCsv = dir.resolve("scratch.csv"), tunedCsv = dir.resolve("tuned.csv");
         assertEquals(0, run(args("train", "--corpus", other.toString(), "--epochs", "12", "--val-fraction", "0.1",

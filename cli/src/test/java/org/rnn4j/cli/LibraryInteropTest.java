@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rnn4j.Sampling;
 import org.rnn4j.TextModel;
 import org.rnn4j.Training;
-import org.rnn4j.text.Corpus;
 import org.rnn4j.text.Preprocessing;
 
 /** One checkpoint format: a model saved by the library generates the same text from the CLI, and the other way. */
@@ -25,7 +24,7 @@ class LibraryInteropTest {
 
     @Test
     void savedByTheLibraryReadByTheCli() {
-        String text = Corpus.load(Corpus.BUILT_IN, null, Preprocessing.RAW, 8_000).text();
+        String text = Texts.timeMachine(Preprocessing.RAW, 8_000);
         TextModel model = TextModel.train(text, Training.defaults().hidden(32).layers(2).batch(8).steps(25).epochs(2));
         Path file = dir.resolve("library.safetensors");
         model.save(file);

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.rnn4j.TextModel;
-import org.rnn4j.text.Corpus;
 import org.rnn4j.text.Preprocessing;
 
 /**
@@ -31,7 +30,7 @@ class TrainFlagsTest {
     @TempDir
     static Path dir;
     static Path text, other;
-    private static final String TEXT = Corpus.load(Corpus.BUILT_IN, null, Preprocessing.RAW, 3_000).text();
+    private static final String TEXT = Texts.timeMachine(Preprocessing.RAW, 3_000);
 
     @BeforeAll
     static void texts() throws IOException {

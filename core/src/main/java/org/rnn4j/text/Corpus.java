@@ -14,7 +14,6 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -24,12 +23,11 @@ import java.util.zip.ZipInputStream;
 import org.rnn4j.InputException;
 
 /**
- * A text corpus as a sequence of code-point tokens, after preprocessing.
- *
- * @param name   where the text came from, for messages
- * @param tokens the code points, in order
+ * Text corpora read as code-point tokens after preprocessing, streamed to a consumer one at a time (never held whole):
+ * the built-in corpora, files, folders, zip archives, standard input and readers, several of them as documents joined
+ * by {@link #SEPARATOR}.
  */
-public record Corpus(String name, int[] tokens) {
+public final class Corpus {
     /** The built-in corpus: H. G. Wells, The Time Machine (public domain). */
     public static final String BUILT_IN = "timemachine";
     static final String BUILT_IN_RESOURCE = "timemachine.txt";
@@ -48,23 +46,7 @@ public record Corpus(String name, int[] tokens) {
     /** How {@link #SEPARATOR} is shown in generated text and read in a prefix: U+241C, its Unicode control picture. */
     public static final int SEPARATOR_SHOWN = 0x241C;
 
-    public int length() {
-        return tokens.length;
-    }
-
-    /**
-     * Loads a corpus into memory, stopping at invalid UTF-8. For large texts, {@link Encoded} reads
-     * straight into compact ids instead.
-     *
-     * @param source    {@link #BUILT_IN}, a text file, or a zip archive
-     * @param member    the zip member to read, or null to pick the only text member
-     * @param mode      the preprocessing rule
-     * @param maxTokens keep at most this many tokens (0 or negative: all)
-     */
-    public static Corpus load(String source, String member, Preprocessing mode, int maxTokens) {
-        TokenBuffer buffer = new TokenBuffer();
-        String name = read(source, member, mode, maxTokens, false, buffer);
-        return new Corpus(name, buffer.toArray());
+    private Corpus() {
     }
 
     /**
@@ -274,34 +256,8 @@ public record Corpus(String name, int[] tokens) {
         }
     }
 
-    /** A growable int array. */
-    private static final class TokenBuffer implements IntConsumer {
-        private int[] data = new int[1 << 12];
-        private int size;
-
-        @Override
-        public void accept(int token) {
-            if (size == data.length) {
-                if (size >= Integer.MAX_VALUE - 8) {
-                    throw new InputException("more than " + size + " tokens: too many to hold as code points");
-                }
-                data = Arrays.copyOf(data, (int) Math.min(Integer.MAX_VALUE - 8, data.length * 2L));
-            }
-            data[size++] = token;
-        }
-
-        int[] toArray() {
-            return Arrays.copyOf(data, size);
-        }
-    }
-
     /** A text as shown to a reader: each document separator as ␜. */
     public static String shown(String text) {
         return text.replace((char) SEPARATOR, (char) SEPARATOR_SHOWN);
-    }
-
-    /** The tokens as text. */
-    public String text() {
-        return new String(tokens, 0, tokens.length);
     }
 }

@@ -51,9 +51,11 @@ class CorpusTest {
             Class<?> corpus = loader.loadClass(Corpus.class.getName());
             @SuppressWarnings({"unchecked", "rawtypes"})
             Object letters = Enum.valueOf((Class) loader.loadClass(Preprocessing.class.getName()), "LETTERS");
-            var load = corpus.getMethod("load", String.class, String.class, letters.getClass(), int.class);
+            var read = corpus.getMethod("read", String.class, String.class, letters.getClass(), int.class,
+                    boolean.class, java.util.function.IntConsumer.class);
+            java.util.function.IntConsumer ignore = token -> { };
             var e = assertThrows(java.lang.reflect.InvocationTargetException.class,
-                    () -> load.invoke(null, null, null, letters, 100));
+                    () -> read.invoke(null, null, null, letters, 100, false, ignore));
             assertTrue(e.getCause() instanceof IllegalStateException
                     && e.getCause().getMessage().startsWith("the built-in corpus timemachine.txt is damaged: SHA-1 "), e.getCause().toString());
         }
@@ -62,12 +64,12 @@ class CorpusTest {
     /** The seeds' lyrics are built in: their first 10,000 characters have 1,027 distinct ones (1,028 with <unk>). */
     @Test
     void theJayChouLyricsAreBuiltIn() {
-        Corpus c = Corpus.load(Corpus.JAYCHOU, null, Preprocessing.SPACES, 10_000);
+        TestCorpus c = TestCorpus.load(Corpus.JAYCHOU, null, Preprocessing.SPACES, 10_000);
         assertEquals(Corpus.JAYCHOU, c.name());
         assertEquals(10_000, c.length());
         assertTrue(c.text().startsWith("想要有直升机 想要和你飞到宇宙去 想要和"), c.text().substring(0, 20));
         assertEquals(1_028, Vocab.build(c.tokens(), 1).size());
-        assertTrue(Corpus.load(Corpus.JAYCHOU, null, Preprocessing.SPACES, 0).length() > 60_000, "all of it");
+        assertTrue(TestCorpus.load(Corpus.JAYCHOU, null, Preprocessing.SPACES, 0).length() > 60_000, "all of it");
     }
 
     /** A prefix goes through the rule too, and keeps a gap at its end: generation continues from there. */
@@ -108,16 +110,16 @@ class CorpusTest {
 
     @Test
     void builtInCorpusIsTheTimeMachine() {
-        Corpus c = Corpus.load(null, null, Preprocessing.LETTERS, 10_000);
+        TestCorpus c = TestCorpus.load(null, null, Preprocessing.LETTERS, 10_000);
         assertEquals(10_000, c.length());
         assertTrue(c.text().startsWith("the time machine by h g wellsithe time traveller for so it will be"));
-        assertTrue(Corpus.load(null, null, Preprocessing.LETTERS, 0).length() > 150_000);
+        assertTrue(TestCorpus.load(null, null, Preprocessing.LETTERS, 0).length() > 150_000);
     }
 
     @Test
     void zipMemberIsChosenWhenItIsTheOnlyText() throws IOException {
         Path zip = zip("lyrics.zip", "__MACOSX/._a.txt", "x", "a.txt", "分开\n不分开");
-        Corpus c = Corpus.load(zip.toString(), null, Preprocessing.SPACES, 0);
+        TestCorpus c = TestCorpus.load(zip.toString(), null, Preprocessing.SPACES, 0);
         assertEquals("分开 不分开", c.text());
         assertEquals(zip + "!a.txt", c.name());
     }
@@ -130,17 +132,17 @@ class CorpusTest {
     void zipMembersAreTextFilesAndTheMessagesListThem() throws IOException {
         Path mixed = zip("mixed.zip", "notes/", "", "notes/readme.md", "# notes", "image.png", "\u0089PNG\0\0",
                 "__MACOSX/._b.txt", "fork", "notes/.hidden", "h", "b.txt", "bb");
-        Corpus c = Corpus.load(mixed.toString(), null, Preprocessing.RAW, 0);
+        TestCorpus c = TestCorpus.load(mixed.toString(), null, Preprocessing.RAW, 0);
         assertEquals("# notes\u001Cbb", c.text());
         assertEquals(mixed + " (2 members)", c.name());
         Path none = zip("none.zip", "dir/", "", "data.bin", "1\0002");
-        InputException e = assertThrows(InputException.class, () -> Corpus.load(none.toString(), null, Preprocessing.RAW, 0));
+        InputException e = assertThrows(InputException.class, () -> TestCorpus.load(none.toString(), null, Preprocessing.RAW, 0));
         assertEquals(none + ": the zip has no text member; members: data.bin; choose one with Training.members", e.getMessage());
-        e = assertThrows(InputException.class, () -> Corpus.load(none.toString(), "c.txt", Preprocessing.RAW, 0));
+        e = assertThrows(InputException.class, () -> TestCorpus.load(none.toString(), "c.txt", Preprocessing.RAW, 0));
         assertEquals(none + ": has no member 'c.txt'; members: data.bin", e.getMessage());
-        e = assertThrows(InputException.class, () -> Corpus.load(none.toString(), "dir/", Preprocessing.RAW, 0));
+        e = assertThrows(InputException.class, () -> TestCorpus.load(none.toString(), "dir/", Preprocessing.RAW, 0));
         assertTrue(e.getMessage().startsWith(none + ": has no member 'dir/'"), e.getMessage());
-        assertEquals("1\0002", Corpus.load(none.toString(), "data.bin", Preprocessing.RAW, 0).text(),
+        assertEquals("1\0002", TestCorpus.load(none.toString(), "data.bin", Preprocessing.RAW, 0).text(),
                 "a member asked for by name is read as it is");
     }
 
@@ -148,16 +150,16 @@ class CorpusTest {
     @Test
     void namesAndExactLimits() throws IOException {
         Path f = Files.writeString(dir.resolve("t.txt"), "abcdef");
-        assertEquals(f.toString(), Corpus.load(f.toString(), null, Preprocessing.RAW, 0).name());
-        assertEquals(Corpus.BUILT_IN, Corpus.load(null, null, Preprocessing.LETTERS, 5).name());
+        assertEquals(f.toString(), TestCorpus.load(f.toString(), null, Preprocessing.RAW, 0).name());
+        assertEquals(Corpus.BUILT_IN, TestCorpus.load(null, null, Preprocessing.LETTERS, 5).name());
         assertEquals(Corpus.BUILT_IN, Corpus.read(Corpus.BUILT_IN, null, Preprocessing.LETTERS, 5, false, t -> { }));
         assertEquals(f.toString(), Corpus.read(f.toString(), null, Preprocessing.RAW, 0, false, t -> { }));
         for (int n = 1; n <= 6; n++) {
-            assertEquals("abcdef".substring(0, n), Corpus.load(f.toString(), null, Preprocessing.RAW, n).text());
+            assertEquals("abcdef".substring(0, n), TestCorpus.load(f.toString(), null, Preprocessing.RAW, n).text());
         }
-        assertEquals(5, Corpus.load(null, null, Preprocessing.LETTERS, 5).length());
+        assertEquals(5, TestCorpus.load(null, null, Preprocessing.LETTERS, 5).length());
         Path words = Files.writeString(dir.resolve("w.txt"), "ab cd");
-        assertEquals("ab ", Corpus.load(words.toString(), null, Preprocessing.LETTERS, 3).text(),
+        assertEquals("ab ", TestCorpus.load(words.toString(), null, Preprocessing.LETTERS, 3).text(),
                 "the limit falls between a gap's space and the letter after it");
     }
 
@@ -174,8 +176,8 @@ class CorpusTest {
         Path zip = zip("two.zip", "a.txt", "aaa", "b.txt", "bbb", "c.txt", "ccc");
         assertEquals("aaa\u001Cbbb\u001Cccc", read(List.of(zip.toString()), List.of(), Preprocessing.RAW));
         assertEquals("ccc\u001Caaa", read(List.of(zip.toString()), List.of("c.txt", "a.txt"), Preprocessing.RAW));
-        assertEquals("bbb", Corpus.load(zip.toString(), "b.txt", Preprocessing.RAW, 0).text());
-        assertEquals(zip + "!b.txt", Corpus.load(zip.toString(), "b.txt", Preprocessing.RAW, 0).name());
+        assertEquals("bbb", TestCorpus.load(zip.toString(), "b.txt", Preprocessing.RAW, 0).text());
+        assertEquals(zip + "!b.txt", TestCorpus.load(zip.toString(), "b.txt", Preprocessing.RAW, 0).name());
     }
 
     /**
@@ -196,7 +198,7 @@ class CorpusTest {
         String texts = dir.resolve("texts").toString();
         assertEquals("ay\u001Cbee\u001Czed", read(List.of(texts), List.of(), Preprocessing.LETTERS),
                 "a, b.md, b/z.txt: paths compare as strings, '.' before '/'");
-        Corpus c = Corpus.load(texts, null, Preprocessing.RAW, 0);
+        TestCorpus c = TestCorpus.load(texts, null, Preprocessing.RAW, 0);
         assertEquals(texts + " (3 files)", c.name());
         StringBuilder first = new StringBuilder();
         Corpus.read(List.of(texts), List.of(), Preprocessing.RAW, 4, false, first::appendCodePoint);
@@ -221,11 +223,11 @@ class CorpusTest {
         java.io.InputStream stdin = System.in;
         try {
             System.setIn(new java.io.ByteArrayInputStream("piped\ntext".getBytes(StandardCharsets.UTF_8)));
-            Corpus c = Corpus.load(Corpus.STDIN, null, Preprocessing.SPACES, 0);
+            TestCorpus c = TestCorpus.load(Corpus.STDIN, null, Preprocessing.SPACES, 0);
             assertEquals("piped text", c.text());
             assertEquals("standard input", c.name());
             System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
-            InputException e = assertThrows(InputException.class, () -> Corpus.load(Corpus.STDIN, null, Preprocessing.RAW, 0));
+            InputException e = assertThrows(InputException.class, () -> TestCorpus.load(Corpus.STDIN, null, Preprocessing.RAW, 0));
             assertTrue(e.getMessage().startsWith("Training.corpus -: standard input is empty"), e.getMessage());
             e = assertThrows(InputException.class, () -> Corpus.read(List.of("-", "-"), List.of(), Preprocessing.RAW, 0,
                     false, t -> { }));
@@ -239,16 +241,16 @@ class CorpusTest {
     @Test
     void badSourcesAreClearErrors() throws IOException {
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        InputException e = assertThrows(InputException.class, () -> Corpus.load(empty.toString(), null, Preprocessing.RAW, 0));
+        InputException e = assertThrows(InputException.class, () -> TestCorpus.load(empty.toString(), null, Preprocessing.RAW, 0));
         assertEquals(empty + ": the folder has no text files; put UTF-8 text files in it, or give Training.corpus a file",
                 e.getMessage());
         Path binary = Files.createDirectories(dir.resolve("binary"));
         Files.write(binary.resolve("x.bin"), new byte[] {1, 0});
-        e = assertThrows(InputException.class, () -> Corpus.load(binary.toString(), null, Preprocessing.RAW, 0));
+        e = assertThrows(InputException.class, () -> TestCorpus.load(binary.toString(), null, Preprocessing.RAW, 0));
         assertTrue(e.getMessage().startsWith(binary + ": the folder has no text files (1 binary: " + binary.resolve("x.bin")
                 + ")"), e.getMessage());
         Path f = Files.writeString(dir.resolve("plain.txt"), "abc");
-        e = assertThrows(InputException.class, () -> Corpus.load(f.toString(), "a.txt", Preprocessing.RAW, 0));
+        e = assertThrows(InputException.class, () -> TestCorpus.load(f.toString(), "a.txt", Preprocessing.RAW, 0));
         assertTrue(e.getMessage().startsWith("Training.members: only a zip archive has members"), e.getMessage());
     }
 
@@ -276,7 +278,7 @@ class CorpusTest {
     void maxTokensCountsCodePoints() throws IOException {
         Path f = dir.resolve("emoji.txt");
         Files.writeString(f, "😀a😀b😀c");
-        Corpus c = Corpus.load(f.toString(), null, Preprocessing.RAW, 4);
+        TestCorpus c = TestCorpus.load(f.toString(), null, Preprocessing.RAW, 4);
         assertEquals(4, c.length());
         assertEquals("😀a😀b", c.text());
     }
@@ -285,7 +287,7 @@ class CorpusTest {
     void invalidUtf8IsAClearError() throws IOException {
         Path f = dir.resolve("latin1.txt");
         Files.write(f, new byte[] {'a', (byte) 0xE9, 'b'});
-        InputException e = assertThrows(InputException.class, () -> Corpus.load(f.toString(), null, Preprocessing.RAW, 0));
+        InputException e = assertThrows(InputException.class, () -> TestCorpus.load(f.toString(), null, Preprocessing.RAW, 0));
         assertTrue(e.getMessage().startsWith(f + ": is not valid UTF-8 at byte 1 (bytes E9); save the text as UTF-8, "
                 + "or use Training.replaceInvalid"), e.getMessage());
         StringBuilder replaced = new StringBuilder();
@@ -302,17 +304,17 @@ class CorpusTest {
         bad[text.length] = (byte) 0xC3; // a lead byte followed by ASCII: malformed
         bad[text.length + 1] = 'x';
         bad[text.length + 2] = 'y';
-        InputException e = assertThrows(InputException.class, () -> Corpus.load(f.toString(), null, Preprocessing.RAW, 0));
+        InputException e = assertThrows(InputException.class, () -> TestCorpus.load(f.toString(), null, Preprocessing.RAW, 0));
         assertTrue(e.getMessage().contains("no such file"), e.getMessage());
         Files.write(f, bad);
-        e = assertThrows(InputException.class, () -> Corpus.load(f.toString(), null, Preprocessing.RAW, 0));
+        e = assertThrows(InputException.class, () -> TestCorpus.load(f.toString(), null, Preprocessing.RAW, 0));
         assertTrue(e.getMessage().contains("is not valid UTF-8 at byte " + text.length + " (bytes C3)"), e.getMessage());
     }
 
     @Test
     void missingFileIsAClearError() {
         InputException e = assertThrows(InputException.class,
-                () -> Corpus.load(dir.resolve("nope.txt").toString(), null, Preprocessing.RAW, 0));
+                () -> TestCorpus.load(dir.resolve("nope.txt").toString(), null, Preprocessing.RAW, 0));
         assertTrue(e.getMessage().contains("nope.txt") && e.getMessage().contains("no such file"), e.getMessage());
     }
 

@@ -83,7 +83,7 @@ class TextProperties {
                 badAt = in.position();
             }
             try {
-                Corpus c = Corpus.load(f.toString(), null, Preprocessing.RAW, 0);
+                TestCorpus c = TestCorpus.load(f.toString(), null, Preprocessing.RAW, 0);
                 assertEquals(expected, c.text());
             } catch (InputException e) {
                 assertTrue(expected == null, "valid UTF-8 was refused: " + e.getMessage());

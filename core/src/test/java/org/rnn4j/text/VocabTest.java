@@ -102,7 +102,7 @@ class VocabTest {
 
     @Test
     void timeMachineHas28Tokens() {
-        Corpus c = Corpus.load(Corpus.BUILT_IN, null, Preprocessing.LETTERS, 10_000);
+        TestCorpus c = TestCorpus.load(Corpus.BUILT_IN, null, Preprocessing.LETTERS, 10_000);
         Vocab v = Vocab.build(c.tokens(), 1);
         assertEquals(28, v.size());
         assertEquals(' ', v.token(1));

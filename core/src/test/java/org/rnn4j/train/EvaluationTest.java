@@ -73,7 +73,7 @@ class EvaluationTest {
      */
     @Test
     void manyStreamsGiveTheOneStreamPerplexity() {
-        org.rnn4j.text.Corpus book = org.rnn4j.text.Corpus.load(null, null, org.rnn4j.text.Preprocessing.LETTERS, 0);
+        org.rnn4j.text.TestCorpus book = org.rnn4j.text.TestCorpus.load(null, null, org.rnn4j.text.Preprocessing.LETTERS, 0);
         org.rnn4j.text.Vocab vocab = org.rnn4j.text.Vocab.build(book.tokens(), 1);
         TokenIds ids = TokenIds.of(vocab.encode(book.tokens()));
         for (ModelConfig shape : new ModelConfig[] {new ModelConfig(CellType.GRU, 48, 1, 0, Init.UNIFORM),

@@ -23,11 +23,12 @@ import org.rnn4j.optim.Optimizer;
 import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
 import org.rnn4j.text.Corpus;
+import org.rnn4j.text.TestCorpus;
 import org.rnn4j.text.Preprocessing;
 import org.rnn4j.text.Vocab;
 
 class TrainerTest {
-    private static final Corpus TIME_MACHINE = Corpus.load(null, null, Preprocessing.LETTERS, 10_000);
+    private static final TestCorpus TIME_MACHINE = TestCorpus.load(null, null, Preprocessing.LETTERS, 10_000);
     private static final Vocab VOCAB = Vocab.build(TIME_MACHINE.tokens(), 1);
     private static final TokenIds IDS = TokenIds.of(VOCAB.encode(TIME_MACHINE.tokens()));
 
