@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.rnn4j.InputException;
 import org.rnn4j.TextModel;
 import org.rnn4j.Training;
@@ -219,92 +220,51 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpoint != null) {
             t.checkpoint(OutputFiles.checkFolder(checkpoint, "--out"), saveEvery);
         }
-        if (resume != null) {
-            t.resume(Path.of(resume));
-        }
-        if (corpus != null) {
-            t.corpus(corpus);
-        }
-        if (member != null) {
-            t.members(member);
-        }
-        if (preprocess != null) {
-            t.preprocessing(parseEnum(Preprocessing.class, "--preprocess", preprocess));
-        }
-        if (maxTokens != null) {
-            t.maxTokens(maxTokens);
-        }
+        given(resume, r -> t.resume(Path.of(r)));
+        given(corpus, t::corpus);
+        given(member, t::members);
+        given(preprocess, v -> t.preprocessing(parseEnum(Preprocessing.class, "--preprocess", v)));
+        given(maxTokens, t::maxTokens);
         if (replaceInvalid) {
             t.replaceInvalid(true);
         }
-        if (minFreq != null) {
-            t.minFrequency(minFreq);
-        }
-        if (cell != null) {
-            t.cell(parseEnum(CellType.class, "--cell", cell));
-        }
-        if (hidden != null) {
-            t.hidden(hidden);
-        }
-        if (layers != null) {
-            t.layers(layers);
-        }
-        if (dropout != null) {
-            t.dropout(dropout);
-        }
-        if (init != null) {
-            t.init(parseEnum(Init.class, "--init", init));
-        }
-        if (optimizer != null) {
-            t.optimizer(parseEnum(Optimizer.Kind.class, "--optimizer", optimizer));
-        }
-        if (lr != null) {
-            t.learningRate(lr);
-        }
-        if (clip != null) {
-            t.clip(clip);
-        }
-        if (epochs != null) {
-            t.epochs(epochs);
-        }
-        if (batch != null) {
-            t.batch(batch);
-        }
-        if (steps != null) {
-            t.steps(steps);
-        }
-        if (sampling != null) {
-            t.sampling(sampling.equalsIgnoreCase("sequential") ? Sampler.Kind.CONSECUTIVE
-                    : parseEnum(Sampler.Kind.class, "--sampling", sampling));
-        }
-        if (randomOffset != null) {
-            t.randomOffset(randomOffset);
-        }
-        if (seed != null) {
-            t.seed(seed);
-        }
-        if (valFraction != null) {
-            t.validationFraction(valFraction);
-        }
+        given(minFreq, t::minFrequency);
+        given(cell, v -> t.cell(parseEnum(CellType.class, "--cell", v)));
+        given(hidden, t::hidden);
+        given(layers, t::layers);
+        given(dropout, t::dropout);
+        given(init, v -> t.init(parseEnum(Init.class, "--init", v)));
+        given(optimizer, v -> t.optimizer(parseEnum(Optimizer.Kind.class, "--optimizer", v)));
+        given(lr, t::learningRate);
+        given(clip, t::clip);
+        given(epochs, t::epochs);
+        given(batch, t::batch);
+        given(steps, t::steps);
+        given(sampling, v -> t.sampling(v.equalsIgnoreCase("sequential") ? Sampler.Kind.CONSECUTIVE
+                : parseEnum(Sampler.Kind.class, "--sampling", v)));
+        given(randomOffset, t::randomOffset);
+        given(seed, t::seed);
+        given(valFraction, t::validationFraction);
         if (schedule.given()) {
             t.schedule(schedule.schedule(t.validationFraction()));
         }
-        if (earlyStop != null) {
-            t.earlyStop(Flags.positive("--early-stop", earlyStop));
-        }
-        if (threads.threads != null) {
-            t.threads(threads.threads);
-        }
+        given(earlyStop, v -> t.earlyStop(Flags.positive("--early-stop", v)));
+        given(threads.threads, t::threads);
         if (device != null && !List.of("cpu", "gpu").contains(device)) {
             throw new InputException("--device " + device + ": the devices are cpu and gpu");
         }
         if (engineName != null || device != null) {
             t.engine(Engine.named(engineName != null ? engineName : Engine.OWN.name(), device != null ? device : "cpu"));
         }
-        if (initFrom != null) {
-            t.startFrom(TextModel.load(Path.of(initFrom), Main.notes(err)));
-        }
+        given(initFrom, v -> t.startFrom(TextModel.load(Path.of(v), Main.notes(err))));
         return t;
+    }
+
+    /** Hands a flag's value to its setter when the flag is given. */
+    private static <V> void given(V value, Consumer<V> setter) {
+        if (value != null) {
+            setter.accept(value);
+        }
     }
 
     /** A constant's name as written on the command line: lower case, '-' for '_'. */
