@@ -10,12 +10,18 @@ import org.rnn4j.nn.State;
  * (the kernels' products sum every element the same way whatever the tile), so a stream draws the tokens it would
  * alone, whatever others share its steps. A stepper keeps one workspace per batch size it has seen; it is for one
  * thread at a time.
+ * <p>
+ * While the same streams step again and again (a generation's common case), their rows stay in the batch's state
+ * between steps: they are copied in when the set of streams changes, and back out to each stream's own state then
+ * (or at {@link #flush}), not at every step.
  */
 public final class Stepper {
     private final LanguageModel model;
     private final LanguageModel.Workspace[] workspaces;
     private final State[] states;
     private final int[][] tokens;
+    /** The streams whose rows the batch state of their size holds, newer than their own states; none at first. */
+    private List<Stream> resident = List.of();
 
     /** @param most the most streams one step takes */
     public Stepper(LanguageModel model, int most) {
@@ -39,10 +45,15 @@ public final class Stepper {
         LanguageModel.Workspace ws = workspaces[n];
         State batch = states[n];
         int[] in = tokens[n];
+        if (!isResident(streams)) {
+            flush();
+            for (int b = 0; b < n; b++) {
+                batch.copyRow(b, streams.get(b).state, 0);
+            }
+            resident = List.copyOf(streams);
+        }
         for (int b = 0; b < n; b++) {
-            Stream s = streams.get(b);
-            batch.copyRow(b, s.state, 0);
-            in[b] = s.token;
+            in[b] = streams.get(b).token;
         }
         model.forward(ws, in, batch, null);
         float[] logits = ws.outputs();
@@ -51,9 +62,29 @@ public final class Stepper {
             s.token = s.sampler.next(logits, b * model.vocab);
         });
         for (int b = 0; b < n; b++) {
-            Stream s = streams.get(b);
-            s.state.copyRow(0, batch, b);
-            s.remaining--;
+            streams.get(b).remaining--;
         }
+    }
+
+    /** Copies the rows of the streams that stepped last back into their own states. */
+    public void flush() {
+        State batch = states[resident.size()];
+        for (int b = 0; b < resident.size(); b++) {
+            resident.get(b).state.copyRow(0, batch, b);
+        }
+        resident = List.of();
+    }
+
+    /** True when {@code streams} are the ones that stepped last, in the same order. */
+    private boolean isResident(List<Stream> streams) {
+        if (streams.size() != resident.size()) {
+            return false;
+        }
+        for (int b = 0; b < streams.size(); b++) {
+            if (streams.get(b) != resident.get(b)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -98,4 +98,44 @@ class GeneratorTest {
             }
         }
     }
+
+    /**
+     * A stepper whose set of streams changes from step to step (as a server's does: requests come, end and are
+     * cancelled; one comes back after others stepped without it) draws for each stream what it draws alone.
+     */
+    @Test
+    void streamsThatComeAndGoDrawWhatTheyDrawAlone() {
+        Vocab v = Vocab.of("abcdefghijklmnopqrstuvwxyz ".codePoints().toArray());
+        LanguageModel m = new ModelConfig(CellType.RNN, 20, 2, 0, Init.UNIFORM).build(v.size(), new Rng(4),
+                Kernels.best(1));
+        for (int i = 0; i < m.params.size(); i++) { // large weights: each draw depends on the state, not on chance alone
+            m.params.data[i] *= 20;
+        }
+        List<String> prefixes = List.of("the", "a quick", "", "fox");
+        List<Stream> streams = Generator.streams(m, m.generationWorkspace(1), v, prefixes,
+                Generator.samplers(Decoding.GREEDY, 11, prefixes.size(), v.size()), 30);
+        List<StringBuilder> drawn = new ArrayList<>();
+        prefixes.forEach(x -> drawn.add(new StringBuilder()));
+        Stepper stepper = new Stepper(m, 4);
+        int[][] schedule = {{0, 1, 2, 3}, {0, 1, 2, 3}, {0, 2, 3}, {0, 2}, {0, 1, 2, 3}, {1}, {1, 3}, {3, 1}};
+        for (int step = 0; streams.stream().anyMatch(s -> !s.done()); step++) {
+            List<Stream> now = new ArrayList<>();
+            for (int b : schedule[Math.min(step, schedule.length - 1)]) {
+                if (!streams.get(b).done()) {
+                    now.add(streams.get(b));
+                }
+            }
+            if (now.isEmpty()) {
+                streams.stream().filter(s -> !s.done()).forEach(now::add);
+            }
+            stepper.step(now);
+            now.forEach(s -> drawn.get(streams.indexOf(s)).append(v.text(s.token())));
+        }
+        List<TokenSampler> alone = Generator.samplers(Decoding.GREEDY, 11, prefixes.size(), v.size());
+        for (int b = 0; b < prefixes.size(); b++) {
+            StringBuilder text = new StringBuilder();
+            Generator.continuation(m, v, prefixes.get(b), 30, alone.get(b), id -> text.append(v.text(id)));
+            assertEquals(text.toString(), drawn.get(b).toString(), "stream " + b);
+        }
+    }
 }
