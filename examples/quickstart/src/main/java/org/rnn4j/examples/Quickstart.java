@@ -12,8 +12,8 @@ public final class Quickstart {
         Path saved = Path.of("target", "keeper.safetensors");
 
         TextModel model = TextModel.train(text, Training.defaults().batch(8).steps(40).epochs(30)
-                .onEpoch(p -> System.out.printf("epoch %d of %d: perplexity %.2f, validation %.2f%n",
-                        p.epoch(), p.epochs(), p.perplexity(), p.validationPerplexity())));
+                .onEpoch(e -> System.out.printf("epoch %d: perplexity %.2f, validation %.2f%n",
+                        e.epoch(), e.perplexity(), e.validationPerplexity())));
         model.save(saved);
 
         TextModel loaded = TextModel.load(saved);
