@@ -51,7 +51,7 @@ class LibTorchTest {
     static void load() {
         StringBuilder sb = new StringBuilder();
         Corpus.read(Corpus.BUILT_IN, null, Preprocessing.LETTERS, 3_000, false, sb::appendCodePoint);
-        text = Encoded.build("tm", List.of(new StringReader(sb.toString())), Preprocessing.LETTERS, 0, 0);
+        text = Encoded.build("tm", List.of(new StringReader(sb.toString())), Preprocessing.LETTERS, 0, 0, null);
         torch = Engine.named("libtorch", DEVICE);
     }
 
@@ -156,10 +156,10 @@ class LibTorchTest {
             Trainer trainer = new Trainer(model, text.ids(), c, new Rng(1), new Rng(2), KERNELS).on(trainedOn);
             trainer.run(r -> { });
             Path file = dir.resolve(trainedOn.name() + ".safetensors");
-            Checkpoint.save(file, model, shape, text.vocab(), new DataConfig(List.of("timemachine"), List.of(),
-                    Preprocessing.LETTERS, 3_000, 0, 0, false), c, "test", new Checkpoint.RunState(c.epochs(), 0, 0, 0),
-                    trainer.optimizer(), List.of());
-            Checkpoint.Loaded loaded = Checkpoint.load(file, KERNELS);
+            Checkpoint.save(file, new Checkpoint.Contents(model, shape, text.vocab(), new DataConfig(List.of("timemachine"),
+                    List.of(), Preprocessing.LETTERS, 3_000, 0, 0, false), c, "test",
+                    new Checkpoint.RunState(c.epochs(), 0, 0), trainer.optimizer().state(), List.of()));
+            Checkpoint.Contents loaded = Checkpoint.load(file, KERNELS);
             Engine other = trainedOn == torch ? Engine.OWN : torch;
             String there = greedy(trainedOn, model, text.vocab(), "the time ", 60);
             String here = greedy(other, loaded.model(), loaded.vocab(), "the time ", 60);
