@@ -16,6 +16,7 @@ import org.rnn4j.Sampling;
 import org.rnn4j.TextModel;
 import org.rnn4j.Training;
 import org.rnn4j.TrainingListener;
+import org.rnn4j.text.Corpus;
 import org.rnn4j.text.Vocab;
 import org.rnn4j.train.Epoch;
 import org.rnn4j.train.Schedule;
@@ -45,7 +46,8 @@ final class TrainReport implements TrainingListener, AutoCloseable {
     private final Path plotBase;
     private Preset.Printing printing;
     private Start start;
-    private List<String> prefixes;
+    /** The prefixes as given (the model reads them at each report), or the text's first words. */
+    private List<String> given;
     private MetricsLog log;
     private ProgressBar bar;
     private final List<Epoch> history = new ArrayList<>();
@@ -67,9 +69,9 @@ final class TrainReport implements TrainingListener, AutoCloseable {
     public void started(Start s) {
         start = s;
         TextModel model = s.model();
-        List<Prompt> prompts = (asked.prefixes().isEmpty() ? List.of(s.opening()) : asked.prefixes()).stream()
-                .map(model::prompt).toList();
-        prefixes = prompts.stream().map(Prompt::text).toList();
+        given = asked.prefixes().isEmpty() ? List.of(s.opening()) : asked.prefixes();
+        List<Prompt> prompts = given.stream().map(model::prompt).toList();
+        List<String> prefixes = prompts.stream().map(p -> Corpus.shown(p.text())).toList();
         prompts.stream().flatMap(p -> p.warnings().stream()).distinct().forEach(w -> err.println("rnn4j: warning: " + w));
         printing = new Preset.Printing(asked.sampleTemperature(), asked.printEvery(), asked.predictLength(), prefixes);
         Training t = s.settings();
@@ -127,11 +129,11 @@ final class TrainReport implements TrainingListener, AutoCloseable {
                         : ", lr " + String.format(Locale.ROOT, "%.4g", e.learningRate()).replaceAll("\\.?0+$", ""),
                 e.seconds(), e.tokensPerSecond());
         int length = printing.predictLength();
-        model.generate(prefixes, Sampling.greedy().length(length)).forEach(s -> out.println(" - " + s));
+        model.generate(given, Sampling.greedy().length(length)).forEach(s -> out.println(" - " + s));
         if (printing.sampleTemperature() != null) { // seeded by the run and the epoch, so a resumed run prints the same
             Sampling sampled = Sampling.temperature(printing.sampleTemperature()).length(length)
                     .seed(t.seed() * 1_000_003L + e.epoch());
-            model.generate(prefixes, sampled).forEach(s -> out.println(" ~ " + s));
+            model.generate(given, sampled).forEach(s -> out.println(" ~ " + s));
         }
     }
 

@@ -78,6 +78,18 @@ class TrainFlagsTest {
                 ? other.toString() : a).toArray(String[]::new);
     }
 
+    /** A prefix is read once, with the model's rule: a ␜ in it stays the separator, shown as ␜, under letters too. */
+    @Test
+    void aPrefixIsReadOnce() {
+        TrainCommandTest.Run r = run("train", "--epochs", "1", "--hidden", "8", "--length", "3", "--prefix",
+                "Once␜The Time");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith(" - once␜the time") && l.length() == 3 + 13 + 3),
+                r.out());
+        assertTrue(r.out().startsWith("settings: from flags: --hidden 8 --epochs 1 --length 3 --prefix 'once␜the time'"),
+                r.out());
+    }
+
     /** Threads change where the products run (the corpus line says so), never the numbers. */
     @Test
     void threads() {
