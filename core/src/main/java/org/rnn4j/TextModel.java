@@ -250,6 +250,11 @@ public final class TextModel {
         return Evaluation.perplexity(inference(), e.ids(), config.steps());
     }
 
+    /** {@link #perplexity}'s cross-entropy in bits per character: log₂ of the perplexity. */
+    public double bitsPerCharacter(String text) {
+        return Epoch.bits(perplexity(text));
+    }
+
     /**
      * This model generating and measuring on {@code threads} threads: a view for one calling thread at a time, which
      * shares the weights.

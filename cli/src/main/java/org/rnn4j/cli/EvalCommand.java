@@ -9,6 +9,7 @@ import org.rnn4j.TextModel;
 import org.rnn4j.data.TokenIds;
 import org.rnn4j.tensor.Kernels;
 import org.rnn4j.text.Encoded;
+import org.rnn4j.train.Epoch;
 import org.rnn4j.train.Evaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,7 +62,7 @@ final class EvalCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s: %,d tokens (%s preprocessing), %,d unknown to the model (%.2f%%, counted as <unk>)%n",
                 text.name(), ids.length(), TrainCommand.lower(loaded.preprocessing()), unknown,
                 100.0 * unknown / ids.length());
-        out.printf(Locale.ROOT, "perplexity %.6f%n", ppl);
+        out.printf(Locale.ROOT, "perplexity %.6f (%.4f bits per character)%n", ppl, Epoch.bits(ppl));
         return 0;
     }
 }

@@ -34,7 +34,8 @@ final class MetricsLog implements Closeable {
         try {
             out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
             if (csv) {
-                out.write("epoch,perplexity,val_perplexity,seconds,tokens_per_second\n");
+                out.write("epoch,perplexity,val_perplexity,seconds,tokens_per_second,bits_per_character,"
+                        + "val_bits_per_character\n");
             }
         } catch (IOException e) {
             throw new InputException("--metrics " + file + ": cannot write (" + e.getMessage() + ")", e);
@@ -45,9 +46,11 @@ final class MetricsLog implements Closeable {
     void add(Epoch m) {
         String line;
         if (csv) {
-            line = String.format(Locale.ROOT, "%d,%.6f,%s,%.4f,%.0f", m.epoch(), m.perplexity(),
-                    Double.isNaN(m.validationPerplexity()) ? "" : String.format(Locale.ROOT, "%.6f", m.validationPerplexity()),
-                    m.seconds(), m.tokensPerSecond());
+            boolean val = !Double.isNaN(m.validationPerplexity());
+            line = String.format(Locale.ROOT, "%d,%.6f,%s,%.4f,%.0f,%.6f,%s", m.epoch(), m.perplexity(),
+                    val ? String.format(Locale.ROOT, "%.6f", m.validationPerplexity()) : "", m.seconds(),
+                    m.tokensPerSecond(), m.bitsPerCharacter(),
+                    val ? String.format(Locale.ROOT, "%.6f", m.validationBitsPerCharacter()) : "");
         } else {
             line = CheckpointJson.epoch(m).toString();
         }

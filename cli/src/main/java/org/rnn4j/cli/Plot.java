@@ -20,7 +20,7 @@ final class Plot {
     /** Writes {@code base}.png and {@code base}.svg, each atomically. */
     static void write(Path base, String title, List<Epoch> history) {
         XYChart chart = new XYChartBuilder().width(800).height(500).title(title)
-                .xAxisTitle("epoch").yAxisTitle("perplexity").build();
+                .xAxisTitle("epoch").yAxisTitle("perplexity (log scale: bits per character = log2 of it)").build();
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         // perplexity is exp(loss): a logarithmic axis shows the loss, and keeps a validation curve

@@ -112,8 +112,9 @@ final class TrainReport implements TrainingListener, AutoCloseable {
         double val = e.validationPerplexity();
         if (bar != null) {
             bar.stepTo(e.epoch());
-            bar.setExtraMessage(String.format(Locale.ROOT, " ppl %.3f%s, %,.0f tokens/s", e.perplexity(),
-                    Double.isNaN(val) ? "" : String.format(Locale.ROOT, " (val %.3f)", val), e.tokensPerSecond()));
+            bar.setExtraMessage(String.format(Locale.ROOT, " %.3f bits/char%s, %,.0f tokens/s", e.bitsPerCharacter(),
+                    Double.isNaN(val) ? "" : String.format(Locale.ROOT, " (val %.3f)", e.validationBitsPerCharacter()),
+                    e.tokensPerSecond()));
         }
         Training t = start.settings();
         if (e.epoch() % printing.printEvery() != 0 && e.epoch() != t.epochs()) {
@@ -123,8 +124,9 @@ final class TrainReport implements TrainingListener, AutoCloseable {
             System.err.print("\r\033[K");
             System.err.flush();
         }
-        out.printf(Locale.ROOT, "epoch %d, perplexity %.6f%s%s, time %.2f sec, %,.0f tokens/s%n", e.epoch(),
-                e.perplexity(), Double.isNaN(val) ? "" : String.format(Locale.ROOT, ", validation perplexity %.6f", val),
+        out.printf(Locale.ROOT, "epoch %d, perplexity %.6f (%.3f bits/char)%s%s, time %.2f sec, %,.0f tokens/s%n",
+                e.epoch(), e.perplexity(), e.bitsPerCharacter(), Double.isNaN(val) ? "" : String.format(Locale.ROOT,
+                        ", validation perplexity %.6f (%.3f bits/char)", val, e.validationBitsPerCharacter()),
                 t.schedule().kind() == Schedule.Kind.CONSTANT ? ""
                         : ", lr " + String.format(Locale.ROOT, "%.4g", e.learningRate()).replaceAll("\\.?0+$", ""),
                 e.seconds(), e.tokensPerSecond());
@@ -155,10 +157,12 @@ final class TrainReport implements TrainingListener, AutoCloseable {
         }
         if (epochsRun > 0) {
             Epoch last = history.get(history.size() - 1);
-            out.printf(Locale.ROOT, "perplexity %.3f%s, %,.0f tokens/s over %d epochs%n", last.perplexity(),
-                    start.validationTokens() == 0 ? "" : String.format(Locale.ROOT,
-                            ", validation %.3f (the unigram frequencies: %.3f)", last.validationPerplexity(),
-                            start.unigramPerplexity()), tokens / seconds, epochsRun);
+            out.printf(Locale.ROOT, "perplexity %.3f (%.3f bits/char)%s, %,.0f tokens/s over %d epochs%n",
+                    last.perplexity(), last.bitsPerCharacter(), start.validationTokens() == 0 ? ""
+                            : String.format(Locale.ROOT, ", validation %.3f (%.3f bits/char; the unigram frequencies: "
+                            + "%.3f, %.3f bits/char)", last.validationPerplexity(), last.validationBitsPerCharacter(),
+                            start.unigramPerplexity(), Epoch.bits(start.unigramPerplexity())), tokens / seconds,
+                    epochsRun);
         }
     }
 

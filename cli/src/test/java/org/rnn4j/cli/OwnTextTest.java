@@ -29,7 +29,8 @@ class OwnTextTest {
     private static final Pattern CORPUS = Pattern.compile(
             "corpus (.*): ([\\d,]+) tokens \\(\\+ ([\\d,]+) for validation\\), vocabulary (\\d+);");
     private static final Pattern FINAL = Pattern.compile(
-            "perplexity [\\d.]+, validation ([\\d.]+) \\(the unigram frequencies: ([\\d.]+)\\)");
+            "perplexity [\\d.]+ \\([\\d.]+ bits/char\\), validation ([\\d.]+) \\([\\d.]+ bits/char; the unigram "
+                    + "frequencies: ([\\d.]+), [\\d.]+ bits/char\\)");
 
     /** Small and fast settings for the runs that check what is read, not how well it is learnt. */
     private static final List<String> QUICK = List.of("--batch", "4", "--steps", "20", "--epochs", "1", "--hidden", "16",

@@ -219,11 +219,19 @@ class TrainCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("corpus timemachine: 9,000 tokens (+ 1,000 for validation)"), r.out());
         assertTrue(r.out().contains(", validation perplexity "), r.out());
+        assertTrue(r.out().lines().filter(l -> l.startsWith("epoch ")).allMatch(l -> l.matches(
+                "epoch \\d+, perplexity [\\d.]+ \\([\\d.]+ bits/char\\), validation perplexity [\\d.]+ \\([\\d.]+ "
+                        + "bits/char\\), time .*")), r.out());
         assertTrue(Files.exists(out) && Files.exists(dir.resolve("m.best.safetensors")));
         List<String> csv = Files.readAllLines(dir.resolve("m.csv"));
-        assertEquals("epoch,perplexity,val_perplexity,seconds,tokens_per_second", csv.get(0));
+        assertEquals("epoch,perplexity,val_perplexity,seconds,tokens_per_second,bits_per_character,"
+                + "val_bits_per_character", csv.get(0));
         assertEquals(7, csv.size());
-        assertTrue(csv.get(6).startsWith("6,") && csv.get(6).split(",").length == 5, csv.get(6));
+        String[] last = csv.get(6).split(",");
+        assertTrue(last[0].equals("6") && last.length == 7, csv.get(6));
+        assertEquals(Math.log(Double.parseDouble(last[1])) / Math.log(2), Double.parseDouble(last[5]), 1e-5,
+                "bits per character: log2 of the perplexity");
+        assertEquals(Math.log(Double.parseDouble(last[2])) / Math.log(2), Double.parseDouble(last[6]), 1e-5);
         byte[] png = Files.readAllBytes(dir.resolve("curve.png"));
         assertEquals((byte) 0x89, png[0]);
         assertEquals("PNG", new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
@@ -234,7 +242,8 @@ class TrainCommandTest {
         assertEquals(0, r.code(), r.err());
         List<String> jsonl = Files.readAllLines(dir.resolve("m.jsonl"));
         assertEquals(2, jsonl.size());
-        assertTrue(jsonl.get(1).startsWith("{\"epoch\":2,\"perplexity\":"), jsonl.get(1));
+        assertTrue(jsonl.get(1).startsWith("{\"epoch\":2,\"perplexity\":") && jsonl.get(1).contains(
+                "\"bits_per_character\":"), jsonl.get(1));
     }
 
     /**

@@ -65,13 +65,18 @@ public final class CheckpointJson {
         return meta;
     }
 
-    /** One epoch's figures, as a checkpoint, {@code --metrics} and the server's model card write them. */
+    /**
+     * One epoch's figures, as a checkpoint, {@code --metrics} and the server's model card write them; the bits per
+     * character are written for readers, and read back from the perplexities.
+     */
     public static JsonObject epoch(Epoch m) {
         JsonObject o = new JsonObject();
         o.addProperty("epoch", m.epoch());
         o.addProperty("perplexity", m.perplexity());
+        o.addProperty("bits_per_character", m.bitsPerCharacter());
         if (!Double.isNaN(m.validationPerplexity())) {
             o.addProperty("val_perplexity", m.validationPerplexity());
+            o.addProperty("val_bits_per_character", m.validationBitsPerCharacter());
         }
         if (!Double.isNaN(m.learningRate())) {
             o.addProperty("lr", m.learningRate());

@@ -13,6 +13,25 @@ package org.rnn4j.train;
  */
 public record Epoch(int epoch, double perplexity, double validationPerplexity, double learningRate, double seconds,
                     double tokensPerSecond) {
+    /**
+     * Bits per character of the epoch's training predictions: their total cross-entropy in nats ÷ the characters
+     * predicted ÷ ln 2, which is log₂ of the perplexity while each token is one character (a code point). Unlike
+     * perplexity, it compares models whatever their tokens, and is what char-rnn and nanoGPT users compare.
+     */
+    public double bitsPerCharacter() {
+        return bits(perplexity);
+    }
+
+    /** {@link #bitsPerCharacter()} of the held-out text, NaN without one. */
+    public double validationBitsPerCharacter() {
+        return bits(validationPerplexity);
+    }
+
+    /** Bits per character of a perplexity per character: log₂ of it. */
+    public static double bits(double perplexity) {
+        return Math.log(perplexity) / Math.log(2);
+    }
+
     /** The predictions the epoch made. */
     public double tokens() {
         return tokensPerSecond * seconds;

@@ -71,8 +71,10 @@ final class ServedModel implements AutoCloseable {
             Epoch last = history.get(history.size() - 1);
             o.addProperty("epochs", last.epoch());
             o.addProperty("perplexity", last.perplexity());
+            o.addProperty("bits_per_character", last.bitsPerCharacter());
             if (!Double.isNaN(last.validationPerplexity())) {
                 o.addProperty("val_perplexity", last.validationPerplexity());
+                o.addProperty("val_bits_per_character", last.validationBitsPerCharacter());
             }
         }
         JsonArray curve = new JsonArray();

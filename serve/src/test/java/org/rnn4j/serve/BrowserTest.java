@@ -109,6 +109,8 @@ class BrowserTest {
         // the model's card, with its perplexity curves (training and validation)
         assertEquals("tm", browser.findElement(By.id("card-name")).getText());
         assertEquals(2, browser.findElements(By.cssSelector("#curve polyline")).size());
+        assertTrue(browser.findElement(By.id("card-facts")).getText().contains("validation bits per character"),
+                browser.findElement(By.id("card-facts")).getText());
         Path shot = Path.of("target", "serve-page.png");
         Files.createDirectories(shot.getParent());
         Files.write(shot, browser.getScreenshotAs(OutputType.BYTES));

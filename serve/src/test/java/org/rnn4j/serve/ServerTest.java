@@ -195,6 +195,8 @@ class ServerTest {
         assertEquals(model.vocabulary().size(), card.get("vocabulary").getAsInt());
         assertEquals(model.history().size(), card.getAsJsonArray("history").size());
         assertTrue(card.get("val_perplexity").getAsDouble() > 1);
+        assertEquals(Math.log(card.get("val_perplexity").getAsDouble()) / Math.log(2),
+                card.get("val_bits_per_character").getAsDouble(), 1e-9);
         assertEquals("ok", json(HTTP.send(HttpRequest.newBuilder(uri("/health")).build(),
                 HttpResponse.BodyHandlers.ofString())).get("status").getAsString());
         post("{\"prefix\": \"a\", \"length\": 7, \"seed\": 1}");

@@ -51,7 +51,9 @@ function showCard() {
   const facts = [["cell", m.cell.toUpperCase() + " " + m.hidden + (m.layers > 1 ? " × " + m.layers : "")],
     ["parameters", m.parameters.toLocaleString("en")], ["vocabulary", m.vocabulary],
     ["corpus", m.corpus.join(", ")], ["reads", m.preprocessing], ["epochs", m.epochs ?? "–"],
-    ["perplexity", number(m.perplexity, 3)], ["validation", number(m.val_perplexity, 3)]];
+    ["perplexity", number(m.perplexity, 3)], ["validation", number(m.val_perplexity, 3)],
+    ["bits per character", number(m.bits_per_character, 3)],
+    ["validation bits per character", number(m.val_bits_per_character, 3)]];
   $("card-facts").innerHTML = "";
   for (const [k, v] of facts) {
     const dt = document.createElement("dt"), dd = document.createElement("dd");
