@@ -54,6 +54,7 @@ public final class Training {
     private Optimizer.Kind optimizer = Optimizer.Kind.ADAM;
     private double learningRate = 2e-3;
     private double clip = 5;
+    private double weightDecay;
     private Schedule schedule = Schedule.CONSTANT;
     private int epochs; // 0: by the text's size
     private int batch = 32;
@@ -100,6 +101,7 @@ public final class Training {
         t.optimizer = optimizer;
         t.learningRate = learningRate;
         t.clip = clip;
+        t.weightDecay = weightDecay;
         t.schedule = schedule;
         t.epochs = epochs;
         t.batch = batch;
@@ -188,6 +190,18 @@ public final class Training {
     public Training clip(double theta) {
         this.clip = positive("clip", theta);
         return set("clip");
+    }
+
+    /**
+     * λ of the optimiser's decoupled weight decay, at least 0 (default 0): each step first shrinks every weight by
+     * {@code 1 − lr λ} (with Adam, AdamW). It holds a model back from memorising a small text.
+     */
+    public Training weightDecay(double lambda) {
+        if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+            throw new InputException("{Training.weightDecay} must be a finite number ≥ 0, got " + lambda);
+        }
+        this.weightDecay = lambda;
+        return set("weightDecay");
     }
 
     /** The learning rate's schedule (default {@link Schedule#CONSTANT}); a plateau schedule needs a validation share. */
@@ -395,6 +409,10 @@ public final class Training {
         return clip;
     }
 
+    public double weightDecay() {
+        return weightDecay;
+    }
+
     public Schedule schedule() {
         return schedule;
     }
@@ -508,7 +526,8 @@ public final class Training {
     /** The run's training settings for a text of {@code trainingTokens} tokens. */
     TrainConfig config(long trainingTokens) {
         int e = epochs > 0 ? epochs : epochsFor(trainingTokens);
-        return new TrainConfig(batch, steps, e, optimizer, learningRate, clip, sampling, randomOffset, seed, schedule);
+        return new TrainConfig(batch, steps, e, optimizer, learningRate, clip, sampling, randomOffset, seed, schedule,
+                weightDecay);
     }
 
     /** These settings with those of a run in their place (a resumed run's checkpoint's, or as a run resolved them). */
@@ -530,6 +549,7 @@ public final class Training {
         r.optimizer = t.optimizer();
         r.learningRate = t.lr();
         r.clip = t.clip();
+        r.weightDecay = t.weightDecay();
         r.schedule = t.schedule();
         r.epochs = t.epochs();
         r.batch = t.batch();

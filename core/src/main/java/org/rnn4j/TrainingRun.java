@@ -70,7 +70,7 @@ final class TrainingRun {
             TrainConfig t = resumed.training();
             TrainConfig total = new TrainConfig(t.batch(), t.steps(),
                     options.given().contains("epochs") ? options.epochs() : t.epochs(), t.optimizer(), t.lr(), t.clip(),
-                    t.sampling(), t.randomOffset(), t.seed(), t.schedule());
+                    t.sampling(), t.randomOffset(), t.seed(), t.schedule(), t.weightDecay());
             List<String> corpus = options.given().contains("corpus") ? options.corpus() : List.of();
             settings = options.with(resumed.shape(), data(resumed.data(), corpus), total, resumed.preset());
             base = null;
@@ -237,7 +237,7 @@ final class TrainingRun {
     /** A resumed run's training settings: the checkpoint's, with the total of epochs the run goes to. */
     private static TrainConfig resumed(Training s) {
         return new TrainConfig(s.batch(), s.steps(), s.epochs(), s.optimizer(), s.learningRate(), s.clip(),
-                s.sampling(), s.randomOffset(), s.seed(), s.schedule());
+                s.sampling(), s.randomOffset(), s.seed(), s.schedule(), s.weightDecay());
     }
 
     /** Records a validation perplexity; true when it is the best so far. */

@@ -77,6 +77,7 @@ class TrainingSettingsTest {
                 case_("optimizer", t -> t, t -> t.optimizer(Optimizer.Kind.SGD)),
                 case_("learningRate", t -> t, t -> t.learningRate(0.01)),
                 case_("clip", t -> t, t -> t.clip(0.001)),
+                case_("weightDecay", t -> t, t -> t.weightDecay(0.5)),
                 case_("schedule", t -> t, t -> t.schedule(Schedule.step(0.5, 1))),
                 case_("epochs", t -> t, t -> t.epochs(3)),
                 case_("batch", t -> t, t -> t.batch(5)),

@@ -14,6 +14,7 @@ final class Flags {
             Map.entry("Training.layers", "--layers"), Map.entry("Training.dropout", "--dropout"),
             Map.entry("Training.init", "--init"), Map.entry("Training.optimizer", "--optimizer"),
             Map.entry("Training.learningRate", "--lr"), Map.entry("Training.clip", "--clip"),
+            Map.entry("Training.weightDecay", "--weight-decay"),
             Map.entry("Training.schedule", "--lr-decay/--lr-plateau/--lr-cosine"),
             Map.entry("Training.epochs", "--epochs"), Map.entry("Training.batch", "--batch"),
             Map.entry("Training.steps", "--steps"), Map.entry("Training.sampling", "--sampling"),

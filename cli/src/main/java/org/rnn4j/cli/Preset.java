@@ -82,6 +82,7 @@ enum Preset {
                     "--layers " + t.layers(), "--dropout " + Settings.show(t.dropout()),
                     "--init " + TrainCommand.lower(t.init()), "--optimizer " + TrainCommand.lower(t.optimizer()),
                     "--lr " + Settings.show(t.learningRate()), "--clip " + Settings.show(t.clip()),
+                    "--weight-decay " + Settings.show(t.weightDecay()),
                     "--epochs " + (t.epochs() > 0 ? t.epochs() : String.format("N (%,d tokens' worth, 1 to %d)",
                             Training.TOKEN_BUDGET, Training.MOST_EPOCHS)),
                     "--batch " + t.batch(), "--steps " + t.steps(), "--sampling " + TrainCommand.lower(t.sampling()),

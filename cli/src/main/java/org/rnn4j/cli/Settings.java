@@ -79,6 +79,9 @@ final class Settings {
                 .add("--layers", t.layers(), shapeOrigin).add("--dropout", t.dropout(), shapeOrigin)
                 .add("--init", t.init(), shapeOrigin)
                 .add("--optimizer", t.optimizer()).add("--lr", t.learningRate()).add("--clip", t.clip());
+        if (t.weightDecay() > 0) {
+            s.add("--weight-decay", t.weightDecay());
+        }
         Schedule sc = t.schedule();
         switch (sc.kind()) {
             case STEP -> s.add("--lr-decay", sc.rate()).add("--lr-decay-every", sc.every());

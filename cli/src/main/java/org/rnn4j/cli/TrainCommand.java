@@ -81,6 +81,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--clip", paramLabel = "THETA", description = "Clip the global gradient norm to THETA.")
     Double clip;
 
+    @Option(names = "--weight-decay", paramLabel = "LAMBDA",
+            description = "Decoupled weight decay: each step first shrinks every weight by 1 - lr × LAMBDA (with adam, "
+                    + "AdamW). Default: 0.")
+    Double weightDecay;
+
     @Mixin
     ScheduleOptions schedule;
 
@@ -237,6 +242,7 @@ final class TrainCommand implements Callable<Integer> {
         given(optimizer, v -> t.optimizer(parseEnum(Optimizer.Kind.class, "--optimizer", v)));
         given(lr, t::learningRate);
         given(clip, t::clip);
+        given(weightDecay, t::weightDecay);
         given(epochs, t::epochs);
         given(batch, t::batch);
         given(steps, t::steps);

@@ -158,7 +158,7 @@ class TrainCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("  timemachine      --corpus timemachine --preprocess letters --max-tokens 10000"), r.out());
         assertTrue(r.out().contains("  jaychou-concise  --corpus jaychou --preprocess spaces"), r.out());
-        assertTrue(r.out().contains("--lr 100 --clip 0.01 --epochs 250"), r.out());
+        assertTrue(r.out().contains("--lr 100 --clip 0.01 --weight-decay 0"), r.out());
         assertTrue(r.out().contains("--prefix 分开 --prefix 不分开"), r.out());
         assertTrue(r.out().contains("--prefix 'time traveller' --prefix traveller"), r.out());
         assertTrue(r.out().contains("with --corpus and no --preset, a run takes 'text':"), r.out());

@@ -29,8 +29,8 @@ import org.rnn4j.train.TrainConfig;
 /**
  * A checkpoint's {@code __metadata__} as JSON, both ways: each record of {@link Checkpoint.Contents} to its object and
  * back. Every field read is checked: a missing one, or one of the wrong kind, is an {@link InputException} naming the
- * file and the field. Fields added since the format's first files ({@code schedule}, {@code replace_invalid}, an
- * epoch's {@code lr}) have the value those files meant when absent.
+ * file and the field. Fields added since the format's first files ({@code schedule}, {@code replace_invalid},
+ * {@code weight_decay}, an epoch's {@code lr}) have the value those files meant when absent.
  */
 public final class CheckpointJson {
     private static final Gson GSON = new Gson();
@@ -123,7 +123,8 @@ public final class CheckpointJson {
                 r.integer(t, "training.epochs"), r.constant(Optimizer.Kind.class, t, "training.optimizer"),
                 r.number(t, "training.lr"), r.number(t, "training.clip"),
                 r.constant(Sampler.Kind.class, t, "training.sampling"), r.bool(t, "training.random_offset"),
-                r.longText(t, "training.seed"), schedule(r, t));
+                r.longText(t, "training.seed"), schedule(r, t),
+                t.has("weight_decay") ? r.number(t, "training.weight_decay") : 0);
         JsonObject st = r.object(meta, "state");
         Checkpoint.RunState state = new Checkpoint.RunState(r.integer(st, "state.epochs_done"),
                 r.longText(st, "state.sample_rng"), r.longText(st, "state.dropout_rng"));
@@ -195,6 +196,7 @@ public final class CheckpointJson {
         o.addProperty("sampling", name(t.sampling()));
         o.addProperty("random_offset", t.randomOffset());
         o.addProperty("seed", Long.toString(t.seed()));
+        o.addProperty("weight_decay", t.weightDecay());
         JsonObject schedule = new JsonObject();
         schedule.addProperty("kind", name(t.schedule().kind()));
         schedule.addProperty("rate", t.schedule().rate());

@@ -40,9 +40,14 @@ public interface Optimizer {
         ADAM;
 
         public Optimizer create(double lr, Parameters p, Kernels kernels) {
+            return create(lr, 0, p, kernels);
+        }
+
+        /** This kind with a decoupled weight decay of λ {@code weightDecay} (0: none; with Adam, AdamW). */
+        public Optimizer create(double lr, double weightDecay, Parameters p, Kernels kernels) {
             return switch (this) {
-                case SGD -> new Sgd((float) lr, kernels);
-                case ADAM -> new Adam(lr, 0.9, 0.999, 1e-8, p.size(), kernels);
+                case SGD -> new Sgd((float) lr, weightDecay, kernels);
+                case ADAM -> new Adam(lr, 0.9, 0.999, 1e-8, weightDecay, p.size(), kernels);
             };
         }
 

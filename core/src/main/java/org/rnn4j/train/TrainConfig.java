@@ -16,9 +16,17 @@ import org.rnn4j.optim.Optimizer;
  * @param randomOffset start each epoch at a random offset (the later edition of the seeds)
  * @param seed         drives initialisation, sampling and dropout
  * @param schedule     how the learning rate changes between epochs
+ * @param weightDecay  λ of the optimiser's decoupled weight decay, 0 for none
  */
 public record TrainConfig(int batch, int steps, int epochs, Optimizer.Kind optimizer, double lr, double clip,
-                          Sampler.Kind sampling, boolean randomOffset, long seed, Schedule schedule) {
+                          Sampler.Kind sampling, boolean randomOffset, long seed, Schedule schedule,
+                          double weightDecay) {
+    /** No weight decay, as in the seeds. */
+    public TrainConfig(int batch, int steps, int epochs, Optimizer.Kind optimizer, double lr, double clip,
+                       Sampler.Kind sampling, boolean randomOffset, long seed, Schedule schedule) {
+        this(batch, steps, epochs, optimizer, lr, clip, sampling, randomOffset, seed, schedule, 0);
+    }
+
     /** A constant learning rate, as in the seeds. */
     public TrainConfig(int batch, int steps, int epochs, Optimizer.Kind optimizer, double lr, double clip,
                        Sampler.Kind sampling, boolean randomOffset, long seed) {

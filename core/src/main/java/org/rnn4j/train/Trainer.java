@@ -46,7 +46,7 @@ public final class Trainer {
         this.sampleRng = sampleRng;
         this.dropoutRng = dropoutRng;
         this.kernels = kernels;
-        this.optimizer = config.optimizer().create(config.lr(), model.params, kernels);
+        this.optimizer = config.optimizer().create(config.lr(), config.weightDecay(), model.params, kernels);
         if (sampler.batchesPerEpoch() == 0) {
             throw new IllegalArgumentException("the corpus (" + ids.length() + " tokens) is too short for one minibatch of "
                     + config.batch() + " × " + config.steps() + "; it needs at least "

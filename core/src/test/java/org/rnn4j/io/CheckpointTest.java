@@ -34,6 +34,7 @@ import org.rnn4j.tensor.Rng;
 import org.rnn4j.text.Preprocessing;
 import org.rnn4j.text.Vocab;
 import org.rnn4j.train.Epoch;
+import org.rnn4j.train.Schedule;
 import org.rnn4j.train.TrainConfig;
 
 class CheckpointTest {
@@ -43,7 +44,7 @@ class CheckpointTest {
     private final Vocab vocab = Vocab.of("abcé想 ".codePoints().toArray());
     private final ModelConfig shape = new ModelConfig(CellType.LSTM, 3, 2, 0.1, Init.UNIFORM);
     private final TrainConfig training = new TrainConfig(2, 4, 9, Optimizer.Kind.ADAM, 0.01, 1, Sampler.Kind.RANDOM,
-            true, -5L);
+            true, -5L, Schedule.CONSTANT, 0.25);
     private final DataConfig data = new DataConfig(List.of("lyrics.zip"), List.of("a.txt"), Preprocessing.SPACES, 0, 1, 0.1, true);
 
     private Path save(LanguageModel model, Optimizer.State optimizer) {
@@ -224,8 +225,8 @@ class CheckpointTest {
     }
 
     /**
-     * A file from before checksums and schedules (the same file without its data_crc32c and training.schedule) loads
-     * whole, with a constant learning rate and a note that says so.
+     * A file from before checksums, schedules and weight decay (the same file without its data_crc32c,
+     * training.schedule and training.weight_decay) loads whole, with a constant learning rate, no decay and a note.
      */
     @Test
     void aFileWithoutAChecksumLoadsWithANote() throws IOException {
@@ -237,6 +238,7 @@ class CheckpointTest {
         assertTrue(meta.remove("data_crc32c") != null);
         JsonObject trainingJson = JsonParser.parseString(meta.get("training").getAsString()).getAsJsonObject();
         assertTrue(trainingJson.remove("schedule") != null, "and from before schedules");
+        assertTrue(trainingJson.remove("weight_decay") != null, "and from before weight decay");
         meta.addProperty("training", trainingJson.toString());
         byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
         ByteBuffer old = ByteBuffer.allocate(8 + json.length + bytes.length - 8 - n).order(ByteOrder.LITTLE_ENDIAN);
@@ -246,7 +248,8 @@ class CheckpointTest {
         List<String> notes = new java.util.ArrayList<>();
         Checkpoint.Contents back = Checkpoint.load(file, Kernels.reference(), notes::add);
         assertArrayEquals(model.params.data, back.model().params.data);
-        assertEquals(training, back.training(), "a constant learning rate");
+        assertEquals(new TrainConfig(2, 4, 9, Optimizer.Kind.ADAM, 0.01, 1, Sampler.Kind.RANDOM, true, -5L),
+                back.training(), "a constant learning rate, no weight decay");
         assertEquals(List.of(file + " has no checksum of its tensor data (an older rnn4j wrote it), so damage to the "
                 + "weights cannot be told; it gets one when it is saved again"), notes);
         assertEquals(List.of(), noteOf(save(model, adam(model))), "a new file loads without a note");

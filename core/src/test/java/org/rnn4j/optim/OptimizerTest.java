@@ -123,4 +123,46 @@ class OptimizerTest {
         adam.learningRate(0.02);
         assertEquals(0.02, adam.learningRate());
     }
+
+    /**
+     * Decoupled weight decay, as PyTorch's AdamW and SGD with weight_decay write it: each step first p ← p (1 − lr λ),
+     * then the optimiser's own step with the unchanged gradient; λ 0 is the optimiser without it, bit for bit.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"reference", "best"})
+    void weightDecayShrinksTheWeightsBeforeEachStep(String kernels) {
+        Parameters p = params(), plain = params();
+        int n = p.size();
+        double lr = 0.1, lambda = 0.5, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+        Optimizer adamW = Optimizer.Kind.ADAM.create(lr, lambda, p, kernels(kernels));
+        Optimizer adam = Optimizer.Kind.ADAM.create(lr, 0, plain, kernels(kernels));
+        Optimizer reference = Optimizer.Kind.ADAM.create(lr, plain, kernels(kernels));
+        Parameters same = params();
+        double[] w = new double[n], m = new double[n], v = new double[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = p.data[i] = plain.data[i] = same.data[i] = (float) (1 - i * 0.001);
+        }
+        for (int t = 1; t <= 3; t++) {
+            for (int i = 0; i < n; i++) {
+                double g = (t == 2 ? -2 : 1) * (0.1 + (i % 5) * 0.3) / t;
+                p.grad[i] = plain.grad[i] = same.grad[i] = (float) g;
+                w[i] *= 1 - lr * lambda;
+                m[i] = b1 * m[i] + (1 - b1) * g;
+                v[i] = b2 * v[i] + (1 - b2) * g * g;
+                w[i] -= lr * (m[i] / (1 - Math.pow(b1, t))) / (Math.sqrt(v[i] / (1 - Math.pow(b2, t))) + eps);
+            }
+            adamW.step(p);
+            adam.step(plain);
+            reference.step(same);
+            for (int i = 0; i < n; i++) {
+                assertEquals(w[i], p.data[i], 1e-5, "AdamW step " + t + ", element " + i);
+            }
+            assertArrayEquals(same.data, plain.data, "λ 0 is Adam itself");
+        }
+        Parameters q = params();
+        Arrays.fill(q.data, 2);
+        Arrays.fill(q.grad, 1);
+        Optimizer.Kind.SGD.create(0.1, 0.5, q, kernels(kernels)).step(q);
+        assertEquals(2 * (1 - 0.05) - 0.1, q.data[7], 1e-6, "SGD: p (1 − lr λ) − lr g");
+    }
 }
