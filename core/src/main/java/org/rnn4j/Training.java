@@ -50,6 +50,7 @@ public final class Training {
     private int hidden = 256;
     private int layers = 2;
     private double dropout = 0;
+    private double variationalDropout = 0;
     private Init init = Init.UNIFORM;
     private Optimizer.Kind optimizer = Optimizer.Kind.ADAM;
     private double learningRate = 2e-3;
@@ -97,6 +98,7 @@ public final class Training {
         t.hidden = hidden;
         t.layers = layers;
         t.dropout = dropout;
+        t.variationalDropout = variationalDropout;
         t.init = init;
         t.optimizer = optimizer;
         t.learningRate = learningRate;
@@ -166,6 +168,20 @@ public final class Training {
         }
         this.dropout = dropout;
         return set("dropout");
+    }
+
+    /**
+     * Variational ("locked") dropout while training, in [0, 1) (default 0): every layer's output units, the top
+     * layer's included, each zeroed with this probability for a whole sequence of a minibatch, the same unit at every
+     * step, the kept ones scaled by 1/(1 − p) (Gal and Ghahramani; AWD-LSTM's LockedDropout). Unlike
+     * {@link #dropout}, a one-layer model has it too. rnn4j's own kernels only.
+     */
+    public Training variationalDropout(double dropout) {
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new InputException("{Training.variationalDropout} must be in [0, 1), got " + dropout);
+        }
+        this.variationalDropout = dropout;
+        return set("variationalDropout");
     }
 
     /** {@link Init#UNIFORM} (±1/√H, default) or {@link Init#NORMAL} (N(0, 0.01²), the from-scratch seeds). */
@@ -397,6 +413,10 @@ public final class Training {
         return init;
     }
 
+    public double variationalDropout() {
+        return variationalDropout;
+    }
+
     public Optimizer.Kind optimizer() {
         return optimizer;
     }
@@ -520,7 +540,7 @@ public final class Training {
     }
 
     ModelConfig model() {
-        return new ModelConfig(cell, hidden, layers, dropout, init);
+        return new ModelConfig(cell, hidden, layers, dropout, init, variationalDropout);
     }
 
     /** The run's training settings for a text of {@code trainingTokens} tokens. */
@@ -538,6 +558,7 @@ public final class Training {
         r.hidden = m.hidden();
         r.layers = m.layers();
         r.dropout = m.dropout();
+        r.variationalDropout = m.variationalDropout();
         r.init = m.init();
         r.preprocessing = d.preprocessing();
         r.maxTokens = d.maxTokens();

@@ -90,6 +90,9 @@ final class TrainingRun {
                 if (!options.given().contains("dropout")) {
                     s.dropout(base.shape().dropout());
                 }
+                if (!options.given().contains("variationalDropout")) {
+                    s.variationalDropout(base.shape().variationalDropout());
+                }
                 if (!options.given().contains("preprocessing")) {
                     s.preprocessing(base.preprocessing());
                 }

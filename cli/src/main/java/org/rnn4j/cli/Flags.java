@@ -12,6 +12,7 @@ final class Flags {
     private static final Map<String, String> NAMES = Map.ofEntries(
             Map.entry("Training.cell", "--cell"), Map.entry("Training.hidden", "--hidden"),
             Map.entry("Training.layers", "--layers"), Map.entry("Training.dropout", "--dropout"),
+            Map.entry("Training.variationalDropout", "--variational-dropout"),
             Map.entry("Training.init", "--init"), Map.entry("Training.optimizer", "--optimizer"),
             Map.entry("Training.learningRate", "--lr"), Map.entry("Training.clip", "--clip"),
             Map.entry("Training.weightDecay", "--weight-decay"),

@@ -91,6 +91,9 @@ enum Preset {
             if (t.earlyStop() > 0) {
                 flags.add("--early-stop " + t.earlyStop());
             }
+            if (t.variationalDropout() > 0) {
+                flags.add("--variational-dropout " + Settings.show(t.variationalDropout()));
+            }
             Printing print = p.printing;
             if (print.sampleTemperature() != null) {
                 flags.add("--sample-temperature " + Settings.show(print.sampleTemperature()));

@@ -77,8 +77,11 @@ final class Settings {
                 .add("--val-fraction", t.validationFraction())
                 .add("--cell", t.cell(), shapeOrigin).add("--hidden", t.hidden(), shapeOrigin)
                 .add("--layers", t.layers(), shapeOrigin).add("--dropout", t.dropout(), shapeOrigin)
-                .add("--init", t.init(), shapeOrigin)
-                .add("--optimizer", t.optimizer()).add("--lr", t.learningRate()).add("--clip", t.clip());
+                .add("--init", t.init(), shapeOrigin);
+        if (t.variationalDropout() > 0) {
+            s.add("--variational-dropout", t.variationalDropout(), shapeOrigin);
+        }
+        s.add("--optimizer", t.optimizer()).add("--lr", t.learningRate()).add("--clip", t.clip());
         if (t.weightDecay() > 0) {
             s.add("--weight-decay", t.weightDecay());
         }

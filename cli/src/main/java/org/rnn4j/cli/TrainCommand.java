@@ -68,6 +68,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dropout", paramLabel = "P", description = "Dropout between layers while training, in [0, 1).")
     Double dropout;
 
+    @Option(names = "--variational-dropout", paramLabel = "P",
+            description = "Variational (locked) dropout of every layer's outputs while training, one mask per sequence "
+                    + "for all its steps, in [0, 1) (default: 0).")
+    Double variationalDropout;
+
     @Option(names = "--init", paramLabel = "KIND",
             description = "normal (N(0, 0.01²), the from-scratch seeds) or uniform (±1/√H, PyTorch's layers).")
     String init;
@@ -238,6 +243,7 @@ final class TrainCommand implements Callable<Integer> {
         given(hidden, t::hidden);
         given(layers, t::layers);
         given(dropout, t::dropout);
+        given(variationalDropout, t::variationalDropout);
         given(init, v -> t.init(parseEnum(Init.class, "--init", v)));
         given(optimizer, v -> t.optimizer(parseEnum(Optimizer.Kind.class, "--optimizer", v)));
         given(lr, t::learningRate);

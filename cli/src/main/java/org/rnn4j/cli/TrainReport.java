@@ -79,8 +79,9 @@ final class TrainReport implements TrainingListener, AutoCloseable {
         out.printf(Locale.ROOT, "corpus %s: %,d tokens%s, vocabulary %d; %s H %d%s, B %d, T %d, %s lr %s, clip %s, "
                         + "%s sampling, kernels %s%n", s.corpus(), s.trainingTokens(), s.validationTokens() > 0
                         ? String.format(Locale.ROOT, " (+ %,d for validation)", s.validationTokens()) : "",
-                s.vocabulary().size(), TrainCommand.lower(t.cell()), t.hidden(), t.layers() == 1 ? ""
-                        : String.format(Locale.ROOT, " × %d layers, dropout %s", t.layers(), t.dropout()),
+                s.vocabulary().size(), TrainCommand.lower(t.cell()), t.hidden(), (t.layers() == 1 ? ""
+                        : String.format(Locale.ROOT, " × %d layers, dropout %s", t.layers(), t.dropout()))
+                        + (t.variationalDropout() > 0 ? ", variational dropout " + t.variationalDropout() : ""),
                 t.batch(), t.steps(), TrainCommand.lower(t.optimizer()), t.learningRate(), t.clip(),
                 TrainCommand.lower(t.sampling()), s.engine());
         if (origins.resumed() != null) {

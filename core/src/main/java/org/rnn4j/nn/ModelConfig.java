@@ -4,17 +4,23 @@ import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
 
 /**
- * The shape of a language model: cell, hidden units, layers, dropout between layers, and how the
- * weights start.
+ * The shape of a language model: cell, hidden units, layers, dropout between layers (drawn for each element), how the
+ * weights start, and variational dropout on every layer's outputs (drawn for each sequence, locked across steps).
  */
-public record ModelConfig(CellType cell, int hidden, int layers, double dropout, Init init) {
+public record ModelConfig(CellType cell, int hidden, int layers, double dropout, Init init, double variationalDropout) {
+    /** No variational dropout. */
+    public ModelConfig(CellType cell, int hidden, int layers, double dropout, Init init) {
+        this(cell, hidden, layers, dropout, init, 0);
+    }
+
     /** A one-layer model with the from-scratch initialisation. */
     public static ModelConfig of(CellType cell, int hidden) {
         return new ModelConfig(cell, hidden, 1, 0, Init.NORMAL);
     }
 
     public LanguageModel build(int vocab, Rng rng, Kernels kernels) {
-        return new LanguageModel(new RecurrentLayer(cell, vocab, hidden, layers, dropout), vocab, init, rng, kernels);
+        return new LanguageModel(new RecurrentLayer(cell, vocab, hidden, layers, dropout, variationalDropout), vocab, init,
+                rng, kernels);
     }
 
     /**

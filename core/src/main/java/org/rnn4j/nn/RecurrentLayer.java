@@ -8,7 +8,9 @@ import org.rnn4j.tensor.Rng;
  * A stack of L recurrent layers of one cell type, the seeds' {@code nn.RNN / nn.GRU / nn.LSTM(input,
  * hidden, num_layers, dropout)}. Layer l reads the outputs of layer l−1 (the first reads one-hot
  * tokens, so its input projection is a gather of rows of W_xh), with inverted dropout between layers
- * while training. Per layer, with G gate blocks packed side by side:
+ * while training, and variational ("locked") dropout on every layer's outputs, the stack's included: one mask per
+ * sequence and minibatch, the same at every time step (Gal and Ghahramani; AWD-LSTM's LockedDropout). Per layer,
+ * with G gate blocks packed side by side:
  * <pre>
  *   W_xh (D, G·H)   W_hh (H, G·H)   b_h (G·H)   and for the GRU b_hh (G·H), added to H_{t-1} W_hh
  * </pre>
@@ -24,23 +26,30 @@ public final class RecurrentLayer {
     public final int inputSize;
     public final int hidden;
     public final int layers;
-    /** Probability of zeroing an output of every layer but the last, while training. */
+    /** Probability of zeroing an output of every layer but the last, while training, drawn for each element. */
     public final double dropout;
+    /** Probability of zeroing an output unit of every layer for a whole sequence, while training (locked). */
+    public final double variational;
     private Parameters.View[] wx, wh, b, bh;
 
     public RecurrentLayer(CellType cell, int inputSize, int hidden, int layers, double dropout) {
+        this(cell, inputSize, hidden, layers, dropout, 0);
+    }
+
+    public RecurrentLayer(CellType cell, int inputSize, int hidden, int layers, double dropout, double variational) {
         if (inputSize < 1 || hidden < 1 || layers < 1) {
             throw new IllegalArgumentException("sizes must be positive: input " + inputSize + ", hidden " + hidden
                     + ", layers " + layers);
         }
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("dropout must be in [0, 1): " + dropout);
+        if (!(dropout >= 0 && dropout < 1) || !(variational >= 0 && variational < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1): " + dropout + ", " + variational);
         }
         this.cell = cell;
         this.inputSize = inputSize;
         this.hidden = hidden;
         this.layers = layers;
         this.dropout = dropout;
+        this.variational = variational;
     }
 
     /** One layer, no dropout. */
@@ -113,7 +122,10 @@ public final class RecurrentLayer {
         final float[][] gates;
         /** Per layer, (T·B, G·H) for the GRU: H_{t-1} W_hh + b_hh, then its gradient. */
         final float[][] gh;
-        /** Per layer but the last, the dropout mask (0 or 1/(1−p)) and the masked outputs, (T·B, H). */
+        /**
+         * Per layer, the dropout mask of its outputs (0 or the inverse of the keep probabilities) and the masked
+         * outputs, (T·B, H); null for a layer whose outputs no dropout touches.
+         */
         final float[][] masks, dropped;
         /** Whether the last forward pass applied dropout. */
         boolean droppedOut;
@@ -134,9 +146,14 @@ public final class RecurrentLayer {
             cs = cell == CellType.LSTM ? new float[layers][(steps + 1) * batch * H] : null;
             gates = cell == CellType.RNN ? null : new float[layers][N * GH];
             gh = cell == CellType.GRU ? new float[layers][N * GH] : null;
-            boolean drops = dropout > 0 && layers > 1 && !frozen;
-            masks = drops ? new float[layers - 1][N * H] : null;
-            dropped = drops ? new float[layers - 1][N * H] : null;
+            masks = new float[layers][];
+            dropped = new float[layers][];
+            for (int l = 0; l < layers && !frozen; l++) {
+                if (variational > 0 || dropout > 0 && l < layers - 1) {
+                    masks[l] = new float[N * H];
+                    dropped[l] = new float[N * H];
+                }
+            }
             whPacked = new float[layers][kernels.packedSize(H, GH)];
             wTPacked = frozen ? null : new float[kernels.packedSize(GH, H)];
             dzPacked = frozen ? null : new float[kernels.packedSize(N, GH)];
@@ -152,22 +169,27 @@ public final class RecurrentLayer {
             return !(frozen && packed);
         }
 
-        /** The outputs H_1 … H_T of the top layer, (T·B, H) from {@link #outputOffset()}. */
+        /** The outputs H_1 … H_T of the top layer, (T·B, H) from {@link #outputOffset()}, masked if dropout ran. */
         float[] output() {
-            return hs[layers - 1];
+            return input(layers);
         }
 
         int outputOffset() {
-            return batch * hidden;
+            return inputOffset(layers);
         }
 
-        /** The input of layer l ≥ 1: the outputs of layer l−1, masked if dropout ran. */
+        /** Whether the last forward pass masked the outputs of layer l. */
+        boolean masked(int l) {
+            return droppedOut && masks[l] != null;
+        }
+
+        /** The input of layer l ≥ 1 (l = L: of the output layer): the outputs of layer l−1, masked if dropout ran. */
         float[] input(int l) {
-            return droppedOut ? dropped[l - 1] : hs[l - 1];
+            return masked(l - 1) ? dropped[l - 1] : hs[l - 1];
         }
 
         int inputOffset(int l) {
-            return droppedOut ? 0 : batch * hidden;
+            return masked(l - 1) ? 0 : batch * hidden;
         }
     }
 
@@ -188,7 +210,7 @@ public final class RecurrentLayer {
         final int B = ws.batch, T = ws.steps, H = hidden, GH = width(), N = T * B, BH = B * H;
         final float[] w = p.data;
         boolean repack = ws.repacks();
-        ws.droppedOut = dropoutRng != null && ws.masks != null;
+        ws.droppedOut = dropoutRng != null;
         for (int l = 0; l < layers; l++) {
             float[] hs = ws.hs[l];
             System.arraycopy(state.h[l], 0, hs, 0, BH);
@@ -229,26 +251,53 @@ public final class RecurrentLayer {
                 }
             }
             System.arraycopy(hs, T * BH, state.h[l], 0, BH);
-            if (ws.droppedOut && l < layers - 1) {
-                float[] mask = ws.masks[l];
-                float keep = (float) (1 / (1 - dropout));
-                for (int i = 0; i < N * H; i++) {
-                    mask[i] = dropoutRng.nextDouble() < dropout ? 0f : keep;
-                }
+            if (ws.masked(l)) {
+                drawMask(ws.masks[l], l, B, T, dropoutRng);
                 System.arraycopy(hs, BH, ws.dropped[l], 0, N * H);
-                k.multiply(ws.dropped[l], 0, mask, 0, N * H);
+                k.multiply(ws.dropped[l], 0, ws.masks[l], 0, N * H);
             }
         }
         ws.packed = true;
     }
 
     /**
+     * The mask of layer l's outputs, (T·B, H): for each element, 0 with probability {@code dropout} (layers below the
+     * top), else 1/(1 − dropout); times, with {@code variational} above 0, one draw per sequence and unit for all T
+     * steps, 0 or 1/(1 − variational). Drawn in that order, so that a model without variational dropout draws what it
+     * drew before it existed.
+     */
+    private void drawMask(float[] mask, int l, int B, int T, Rng rng) {
+        final int H = hidden, BH = B * H, N = T * B;
+        if (dropout > 0 && l < layers - 1) {
+            float keep = (float) (1 / (1 - dropout));
+            for (int i = 0; i < N * H; i++) {
+                mask[i] = rng.nextDouble() < dropout ? 0f : keep;
+            }
+        } else {
+            Arrays.fill(mask, 0, N * H, 1f);
+        }
+        if (variational > 0) {
+            float keep = (float) (1 / (1 - variational));
+            for (int i = 0; i < BH; i++) {
+                float locked = rng.nextDouble() < variational ? 0f : keep;
+                for (int t = 0; t < T; t++) {
+                    mask[t * BH + i] *= locked;
+                }
+            }
+        }
+    }
+
+    /**
      * Backward through time and through the layers, after {@link #forward}, with dL/dH_t of the top
-     * layer in {@code ws.dh}: writes the gradients of this stack's tensors into {@code p.grad}.
+     * layer in {@code ws.dh} (of its masked outputs when dropout ran): writes the gradients of this stack's tensors
+     * into {@code p.grad}.
      */
     void backward(Parameters p, Buffers ws, Kernels k) {
         final int B = ws.batch, T = ws.steps, H = hidden, GH = width(), N = T * B, BH = B * H;
         final float[] w = p.data, grad = p.grad;
+        if (ws.masked(layers - 1)) {
+            k.multiply(ws.dh, 0, ws.masks[layers - 1], 0, N * H);
+        }
         for (int l = layers - 1; l >= 0; l--) {
             float[] hs = ws.hs[l], dh = ws.dh;
             Arrays.fill(ws.dhNext, 0f);
@@ -308,7 +357,7 @@ public final class RecurrentLayer {
                 k.pack(GH, H, w, wx[l].offset(), GH, true, ws.wTPacked);
                 float[] lower = ws.dhSpare;
                 k.matmulPacked(N, H, GH, dzx, 0, GH, ws.wTPacked, lower, 0, H, false);
-                if (ws.droppedOut) {
+                if (ws.masked(l - 1)) {
                     k.multiply(lower, 0, ws.masks[l - 1], 0, N * H);
                 }
                 ws.dhSpare = dh;

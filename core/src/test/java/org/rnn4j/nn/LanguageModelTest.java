@@ -33,8 +33,9 @@ class LanguageModelTest {
     /**
      * Centred finite differences (five-point stencil) of the mean loss against the analytic gradient, for every element
      * of every tensor, from a non-zero initial state (so the path through H_0, and C_0, is used too).
-     * Two layers run with dropout, its masks drawn the same way for every forward pass. H = 4 runs the fast kernels'
-     * scalar tails only; "best-wide" has H = 33, more than two vectors of 16 lanes (AVX-512; 8 on AVX2) and one over,
+     * Two layers run with dropout, its masks drawn the same way for every forward pass; one layer runs with
+     * variational dropout of its outputs (the top layer's mask), and the wide two layers with both, so that each path
+     * of a mask is differentiated. H = 4 runs the fast kernels' scalar tails only; "best-wide" has H = 33, more than two vectors of 16 lanes (AVX-512; 8 on AVX2) and one over,
      * so their vector bodies and tails run too.
      */
     @ParameterizedTest(name = "{0} × {1} layers, {2} kernels")
@@ -44,7 +45,9 @@ class LanguageModelTest {
         Kernels k = kernelName.equals("reference") ? Kernels.reference() : Kernels.best();
         Rng rng = new Rng(11);
         double dropout = layers > 1 ? 0.3 : 0;
-        LanguageModel model = new LanguageModel(new RecurrentLayer(cell, V, H, layers, dropout), V, Init.NORMAL, rng, k);
+        double variational = layers == 1 || kernelName.equals("best-wide") ? 0.25 : 0;
+        LanguageModel model = new LanguageModel(new RecurrentLayer(cell, V, H, layers, dropout, variational), V,
+                Init.NORMAL, rng, k);
         for (Parameters.View v : model.params.views()) {
             // large enough that every gradient is well above float noise, small enough that tanh does not saturate
             model.params.initNormal(v, 0.5 * Math.sqrt(4.0 / H), rng);
@@ -321,6 +324,40 @@ class LanguageModelTest {
             }
         }
         assertEquals(p, zeros / (double) N, 4 * Math.sqrt(p * (1 - p) / N), "the share dropped");
+    }
+
+    /**
+     * Variational dropout: each sequence's unit is dropped or kept (scaled by 1 / (1 − p)) for all its steps, on every
+     * layer, the top one's outputs (what the output layer reads) included; the share dropped is p; the sequences draw
+     * apart; a pass without a generator drops nothing.
+     */
+    @Test
+    void variationalDropoutLocksOneMaskPerSequenceForAllItsSteps() {
+        double p = 0.4;
+        int B = 30, T = 7, H = 40, BH = B * H;
+        LanguageModel model = new LanguageModel(new RecurrentLayer(CellType.LSTM, 6, H, 2, 0, p), 6, Init.UNIFORM,
+                new Rng(3), Kernels.best());
+        int[] x = new int[B * T];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i % 6;
+        }
+        LanguageModel.Workspace ws = model.workspace(B, T);
+        model.forward(ws, x, model.newState(B), new Rng(1));
+        for (int l = 0; l < 2; l++) {
+            float[] h = ws.rec.hs[l], out = l == 1 ? ws.rec.output() : ws.rec.dropped[l];
+            int offset = l == 1 ? ws.rec.outputOffset() : 0, dropped = 0;
+            for (int i = 0; i < BH; i++) {
+                boolean kept = out[offset + i] != 0f;
+                dropped += kept ? 0 : 1;
+                for (int t = 0; t < T; t++) {
+                    float raw = h[BH + t * BH + i], seen = out[offset + t * BH + i];
+                    assertEquals(kept ? raw / (1 - p) : 0, seen, 1e-6, "layer " + l + ", unit " + i + ", step " + t);
+                }
+            }
+            assertEquals(p, dropped / (double) BH, 4 * Math.sqrt(p * (1 - p) / BH), "the share dropped, layer " + l);
+        }
+        model.forward(ws, x, model.newState(B), null);
+        assertEquals(ws.rec.hs[1], ws.rec.output(), "evaluation reads the outputs as they are");
     }
 
     @Test

@@ -91,6 +91,10 @@ public final class LibTorch implements Engine {
                 throw new InputException("--dropout with --engine libtorch: dropout between layers runs on rnn4j's "
                         + "kernels only so far; train with --dropout 0 or without --engine libtorch");
             }
+            if (dropoutRng != null && model.rnn.variational > 0) {
+                throw new InputException("{Training.variationalDropout} with {Training.engine} libtorch: variational "
+                        + "dropout runs on rnn4j's kernels only so far; train without one or the other");
+            }
             try (NDManager m = root.newSubManager()) {
                 Map<String, NDArray> w;
                 double loss;

@@ -1,6 +1,7 @@
 package org.rnn4j.libtorch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringReader;
@@ -12,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
+import org.rnn4j.InputException;
 import org.rnn4j.data.Batch;
 import org.rnn4j.data.Sampler;
 import org.rnn4j.data.TokenIds;
@@ -165,6 +167,18 @@ class LibTorchTest {
             String here = greedy(other, loaded.model(), loaded.vocab(), "the time ", 60);
             assertEquals(there, here, "trained on " + trainedOn.name());
             assertTrue(!there.substring(9).isBlank(), there);
+        }
+    }
+
+    /** Dropout it does not run is refused before a step, naming the option, rather than trained without. */
+    @Test
+    void variationalDropoutIsRefused() {
+        LanguageModel model = model(new ModelConfig(CellType.GRU, 8, 1, 0, Init.UNIFORM, 0.2));
+        try (Engine.Step step = torch.steps(model, 2, 5)) {
+            InputException e = assertThrows(InputException.class,
+                    () -> step.trainStep(new Batch(2, 5), model.newState(2), new Rng(1)));
+            assertTrue(e.getMessage().startsWith("Training.variationalDropout with Training.engine libtorch"),
+                    e.getMessage());
         }
     }
 
