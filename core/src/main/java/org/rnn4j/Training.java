@@ -51,6 +51,7 @@ public final class Training {
     private int layers = 2;
     private double dropout = 0;
     private double variationalDropout = 0;
+    private double weightDropout = 0;
     private Init init = Init.UNIFORM;
     private Optimizer.Kind optimizer = Optimizer.Kind.ADAM;
     private double learningRate = 2e-3;
@@ -99,6 +100,7 @@ public final class Training {
         t.layers = layers;
         t.dropout = dropout;
         t.variationalDropout = variationalDropout;
+        t.weightDropout = weightDropout;
         t.init = init;
         t.optimizer = optimizer;
         t.learningRate = learningRate;
@@ -182,6 +184,19 @@ public final class Training {
         }
         this.variationalDropout = dropout;
         return set("variationalDropout");
+    }
+
+    /**
+     * Weight dropout on each recurrent matrix while training, in [0, 1) (default 0): every weight of W_hh zeroed with
+     * this probability for a whole minibatch, at every step, the kept ones scaled by 1/(1 − p) (DropConnect; AWD-LSTM's
+     * WeightDrop). rnn4j's own kernels only.
+     */
+    public Training weightDropout(double dropout) {
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new InputException("{Training.weightDropout} must be in [0, 1), got " + dropout);
+        }
+        this.weightDropout = dropout;
+        return set("weightDropout");
     }
 
     /** {@link Init#UNIFORM} (±1/√H, default) or {@link Init#NORMAL} (N(0, 0.01²), the from-scratch seeds). */
@@ -417,6 +432,10 @@ public final class Training {
         return variationalDropout;
     }
 
+    public double weightDropout() {
+        return weightDropout;
+    }
+
     public Optimizer.Kind optimizer() {
         return optimizer;
     }
@@ -540,7 +559,7 @@ public final class Training {
     }
 
     ModelConfig model() {
-        return new ModelConfig(cell, hidden, layers, dropout, init, variationalDropout);
+        return new ModelConfig(cell, hidden, layers, dropout, init, variationalDropout, weightDropout);
     }
 
     /** The run's training settings for a text of {@code trainingTokens} tokens. */
@@ -559,6 +578,7 @@ public final class Training {
         r.layers = m.layers();
         r.dropout = m.dropout();
         r.variationalDropout = m.variationalDropout();
+        r.weightDropout = m.weightDropout();
         r.init = m.init();
         r.preprocessing = d.preprocessing();
         r.maxTokens = d.maxTokens();

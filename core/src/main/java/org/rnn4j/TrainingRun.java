@@ -93,6 +93,9 @@ final class TrainingRun {
                 if (!options.given().contains("variationalDropout")) {
                     s.variationalDropout(base.shape().variationalDropout());
                 }
+                if (!options.given().contains("weightDropout")) {
+                    s.weightDropout(base.shape().weightDropout());
+                }
                 if (!options.given().contains("preprocessing")) {
                     s.preprocessing(base.preprocessing());
                 }

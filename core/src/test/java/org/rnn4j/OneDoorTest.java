@@ -29,8 +29,8 @@ class OneDoorTest {
     private static final String TEXT = TestCorpus.load(Corpus.BUILT_IN, null, Preprocessing.RAW, 6_000).text();
 
     private static Training small() {
-        return Training.defaults().hidden(24).layers(2).dropout(0.2).variationalDropout(0.2).weightDecay(0.1).batch(4)
-                .steps(20).seed(7).earlyStop(0);
+        return Training.defaults().hidden(24).layers(2).dropout(0.2).variationalDropout(0.2).weightDropout(0.2)
+                .weightDecay(0.1).batch(4).steps(20).seed(7).earlyStop(0);
     }
 
     /** Half a run saved, then resumed to its end: the weights and figures of the run done in one go. */

@@ -13,6 +13,7 @@ final class Flags {
             Map.entry("Training.cell", "--cell"), Map.entry("Training.hidden", "--hidden"),
             Map.entry("Training.layers", "--layers"), Map.entry("Training.dropout", "--dropout"),
             Map.entry("Training.variationalDropout", "--variational-dropout"),
+            Map.entry("Training.weightDropout", "--weight-dropout"),
             Map.entry("Training.init", "--init"), Map.entry("Training.optimizer", "--optimizer"),
             Map.entry("Training.learningRate", "--lr"), Map.entry("Training.clip", "--clip"),
             Map.entry("Training.weightDecay", "--weight-decay"),

@@ -94,6 +94,9 @@ enum Preset {
             if (t.variationalDropout() > 0) {
                 flags.add("--variational-dropout " + Settings.show(t.variationalDropout()));
             }
+            if (t.weightDropout() > 0) {
+                flags.add("--weight-dropout " + Settings.show(t.weightDropout()));
+            }
             Printing print = p.printing;
             if (print.sampleTemperature() != null) {
                 flags.add("--sample-temperature " + Settings.show(print.sampleTemperature()));

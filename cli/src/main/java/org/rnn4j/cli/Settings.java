@@ -81,6 +81,9 @@ final class Settings {
         if (t.variationalDropout() > 0) {
             s.add("--variational-dropout", t.variationalDropout(), shapeOrigin);
         }
+        if (t.weightDropout() > 0) {
+            s.add("--weight-dropout", t.weightDropout(), shapeOrigin);
+        }
         s.add("--optimizer", t.optimizer()).add("--lr", t.learningRate()).add("--clip", t.clip());
         if (t.weightDecay() > 0) {
             s.add("--weight-decay", t.weightDecay());

@@ -73,6 +73,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "for all its steps, in [0, 1) (default: 0).")
     Double variationalDropout;
 
+    @Option(names = "--weight-dropout", paramLabel = "P",
+            description = "Weight dropout of each recurrent matrix W_hh while training, one mask per minibatch for all "
+                    + "its steps, in [0, 1) (default: 0).")
+    Double weightDropout;
+
     @Option(names = "--init", paramLabel = "KIND",
             description = "normal (N(0, 0.01²), the from-scratch seeds) or uniform (±1/√H, PyTorch's layers).")
     String init;
@@ -244,6 +249,7 @@ final class TrainCommand implements Callable<Integer> {
         given(layers, t::layers);
         given(dropout, t::dropout);
         given(variationalDropout, t::variationalDropout);
+        given(weightDropout, t::weightDropout);
         given(init, v -> t.init(parseEnum(Init.class, "--init", v)));
         given(optimizer, v -> t.optimizer(parseEnum(Optimizer.Kind.class, "--optimizer", v)));
         given(lr, t::learningRate);

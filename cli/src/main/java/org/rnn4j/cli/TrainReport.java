@@ -81,7 +81,8 @@ final class TrainReport implements TrainingListener, AutoCloseable {
                         ? String.format(Locale.ROOT, " (+ %,d for validation)", s.validationTokens()) : "",
                 s.vocabulary().size(), TrainCommand.lower(t.cell()), t.hidden(), (t.layers() == 1 ? ""
                         : String.format(Locale.ROOT, " × %d layers, dropout %s", t.layers(), t.dropout()))
-                        + (t.variationalDropout() > 0 ? ", variational dropout " + t.variationalDropout() : ""),
+                        + (t.variationalDropout() > 0 ? ", variational dropout " + t.variationalDropout() : "")
+                        + (t.weightDropout() > 0 ? ", weight dropout " + t.weightDropout() : ""),
                 t.batch(), t.steps(), TrainCommand.lower(t.optimizer()), t.learningRate(), t.clip(),
                 TrainCommand.lower(t.sampling()), s.engine());
         if (origins.resumed() != null) {

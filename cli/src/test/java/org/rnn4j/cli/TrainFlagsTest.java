@@ -61,7 +61,7 @@ class TrainFlagsTest {
 
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
-            "|--cell lstm", "|--hidden 9", "|--layers 2", "--layers 2|--layers 2 --dropout 0.5", "|--variational-dropout 0.3", "|--init normal",
+            "|--cell lstm", "|--hidden 9", "|--layers 2", "--layers 2|--layers 2 --dropout 0.5", "|--variational-dropout 0.3", "|--weight-dropout 0.3", "|--init normal",
             "|--optimizer sgd", "|--lr 0.01", "|--clip 0.001", "|--weight-decay 0.5", "|--lr-decay 0.5", "|--lr-decay 0.5 --lr-decay-every 2",
             "|--lr-cosine", "--lr-cosine|--lr-cosine --warmup 1", "--epochs 6 --lr 0.05|--epochs 6 --lr 0.05 --lr-plateau 0.1",
             "--epochs 6 --lr 0.05 --lr-plateau 0.1|--epochs 6 --lr 0.05 --lr-plateau 0.1 --lr-patience 2",

@@ -30,7 +30,7 @@ import org.rnn4j.train.TrainConfig;
  * A checkpoint's {@code __metadata__} as JSON, both ways: each record of {@link Checkpoint.Contents} to its object and
  * back. Every field read is checked: a missing one, or one of the wrong kind, is an {@link InputException} naming the
  * file and the field. Fields added since the format's first files ({@code schedule}, {@code replace_invalid},
- * {@code weight_decay}, {@code variational_dropout}, an epoch's {@code lr}) have the value those files meant when absent.
+ * {@code weight_decay}, {@code variational_dropout}, {@code weight_dropout}, an epoch's {@code lr}) have the value those files meant when absent.
  */
 public final class CheckpointJson {
     private static final Gson GSON = new Gson();
@@ -108,7 +108,8 @@ public final class CheckpointJson {
         JsonObject m = r.object(meta, "model");
         ModelConfig shape = new ModelConfig(r.constant(CellType.class, m, "model.cell"), r.integer(m, "model.hidden"),
                 r.integer(m, "model.layers"), r.number(m, "model.dropout"), r.constant(Init.class, m, "model.init"),
-                m.has("variational_dropout") ? r.number(m, "model.variational_dropout") : 0);
+                m.has("variational_dropout") ? r.number(m, "model.variational_dropout") : 0,
+                m.has("weight_dropout") ? r.number(m, "model.weight_dropout") : 0);
         if (r.integer(m, "model.vocab") != vocab.size()) {
             throw new InputException(file + ": the model reads " + r.integer(m, "model.vocab")
                     + " tokens but the vocabulary has " + vocab.size() + ": the file is corrupted");
@@ -172,6 +173,7 @@ public final class CheckpointJson {
         o.addProperty("dropout", m.dropout());
         o.addProperty("init", name(m.init()));
         o.addProperty("variational_dropout", m.variationalDropout());
+        o.addProperty("weight_dropout", m.weightDropout());
         return o;
     }
 

@@ -5,12 +5,14 @@ import org.rnn4j.tensor.Rng;
 
 /**
  * The shape of a language model: cell, hidden units, layers, dropout between layers (drawn for each element), how the
- * weights start, and variational dropout on every layer's outputs (drawn for each sequence, locked across steps).
+ * weights start, variational dropout on every layer's outputs (drawn for each sequence, locked across steps) and
+ * weight dropout on each W_hh (drawn for each minibatch).
  */
-public record ModelConfig(CellType cell, int hidden, int layers, double dropout, Init init, double variationalDropout) {
-    /** No variational dropout. */
+public record ModelConfig(CellType cell, int hidden, int layers, double dropout, Init init, double variationalDropout,
+                          double weightDropout) {
+    /** No variational or weight dropout. */
     public ModelConfig(CellType cell, int hidden, int layers, double dropout, Init init) {
-        this(cell, hidden, layers, dropout, init, 0);
+        this(cell, hidden, layers, dropout, init, 0, 0);
     }
 
     /** A one-layer model with the from-scratch initialisation. */
@@ -19,8 +21,8 @@ public record ModelConfig(CellType cell, int hidden, int layers, double dropout,
     }
 
     public LanguageModel build(int vocab, Rng rng, Kernels kernels) {
-        return new LanguageModel(new RecurrentLayer(cell, vocab, hidden, layers, dropout, variationalDropout), vocab, init,
-                rng, kernels);
+        return new LanguageModel(new RecurrentLayer(cell, vocab, hidden, layers, dropout, variationalDropout,
+                weightDropout), vocab, init, rng, kernels);
     }
 
     /**

@@ -9,8 +9,9 @@ import org.rnn4j.tensor.Rng;
  * hidden, num_layers, dropout)}. Layer l reads the outputs of layer l−1 (the first reads one-hot
  * tokens, so its input projection is a gather of rows of W_xh), with inverted dropout between layers
  * while training, and variational ("locked") dropout on every layer's outputs, the stack's included: one mask per
- * sequence and minibatch, the same at every time step (Gal and Ghahramani; AWD-LSTM's LockedDropout). Per layer,
- * with G gate blocks packed side by side:
+ * sequence and minibatch, the same at every time step (Gal and Ghahramani; AWD-LSTM's LockedDropout), and weight
+ * dropout on each recurrent matrix: W_hh with one mask per minibatch, for every step (DropConnect; AWD-LSTM's
+ * WeightDrop). Per layer, with G gate blocks packed side by side:
  * <pre>
  *   W_xh (D, G·H)   W_hh (H, G·H)   b_h (G·H)   and for the GRU b_hh (G·H), added to H_{t-1} W_hh
  * </pre>
@@ -30,6 +31,8 @@ public final class RecurrentLayer {
     public final double dropout;
     /** Probability of zeroing an output unit of every layer for a whole sequence, while training (locked). */
     public final double variational;
+    /** Probability of zeroing a weight of W_hh for a whole minibatch, while training. */
+    public final double weightDrop;
     private Parameters.View[] wx, wh, b, bh;
 
     public RecurrentLayer(CellType cell, int inputSize, int hidden, int layers, double dropout) {
@@ -37,12 +40,19 @@ public final class RecurrentLayer {
     }
 
     public RecurrentLayer(CellType cell, int inputSize, int hidden, int layers, double dropout, double variational) {
+        this(cell, inputSize, hidden, layers, dropout, variational, 0);
+    }
+
+    public RecurrentLayer(CellType cell, int inputSize, int hidden, int layers, double dropout, double variational,
+                          double weightDrop) {
         if (inputSize < 1 || hidden < 1 || layers < 1) {
             throw new IllegalArgumentException("sizes must be positive: input " + inputSize + ", hidden " + hidden
                     + ", layers " + layers);
         }
-        if (!(dropout >= 0 && dropout < 1) || !(variational >= 0 && variational < 1)) {
-            throw new IllegalArgumentException("dropout must be in [0, 1): " + dropout + ", " + variational);
+        if (!(dropout >= 0 && dropout < 1) || !(variational >= 0 && variational < 1)
+                || !(weightDrop >= 0 && weightDrop < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1): " + dropout + ", " + variational + ", "
+                    + weightDrop);
         }
         this.cell = cell;
         this.inputSize = inputSize;
@@ -50,6 +60,7 @@ public final class RecurrentLayer {
         this.layers = layers;
         this.dropout = dropout;
         this.variational = variational;
+        this.weightDrop = weightDrop;
     }
 
     /** One layer, no dropout. */
@@ -129,6 +140,8 @@ public final class RecurrentLayer {
         final float[][] masks, dropped;
         /** Whether the last forward pass applied dropout. */
         boolean droppedOut;
+        /** Per layer, with weight dropout, the mask of W_hh (0 or 1/(1−p)) and W_hh masked, (H, G·H); else null. */
+        final float[][] whMask, whDropped;
         final float[][] whPacked;
         final float[] wTPacked;
         final float[] dzPacked;
@@ -154,6 +167,9 @@ public final class RecurrentLayer {
                     dropped[l] = new float[N * H];
                 }
             }
+            boolean dropsWeights = weightDrop > 0 && !frozen;
+            whMask = dropsWeights ? new float[layers][H * GH] : null;
+            whDropped = dropsWeights ? new float[layers][H * GH] : null;
             whPacked = new float[layers][kernels.packedSize(H, GH)];
             wTPacked = frozen ? null : new float[kernels.packedSize(GH, H)];
             dzPacked = frozen ? null : new float[kernels.packedSize(N, GH)];
@@ -176,6 +192,11 @@ public final class RecurrentLayer {
 
         int outputOffset() {
             return inputOffset(layers);
+        }
+
+        /** Whether the last forward pass dropped weights of W_hh. */
+        boolean weightsDropped() {
+            return droppedOut && whMask != null;
         }
 
         /** Whether the last forward pass masked the outputs of layer l. */
@@ -214,7 +235,16 @@ public final class RecurrentLayer {
         for (int l = 0; l < layers; l++) {
             float[] hs = ws.hs[l];
             System.arraycopy(state.h[l], 0, hs, 0, BH);
-            if (repack) {
+            if (ws.weightsDropped()) { // the step's product reads W_hh masked, the same mask at every step
+                float[] mask = ws.whMask[l], dropped = ws.whDropped[l];
+                float keep = (float) (1 / (1 - weightDrop));
+                for (int i = 0; i < H * GH; i++) {
+                    mask[i] = dropoutRng.nextDouble() < weightDrop ? 0f : keep;
+                }
+                System.arraycopy(w, wh[l].offset(), dropped, 0, H * GH);
+                k.multiply(dropped, 0, mask, 0, H * GH);
+                k.pack(H, GH, dropped, 0, GH, false, ws.whPacked[l]);
+            } else if (repack) {
                 k.pack(H, GH, w, wh[l].offset(), GH, false, ws.whPacked[l]);
             }
             // X W_xh + b_h for all steps at once; the RNN's goes straight where H_t will be
@@ -301,7 +331,11 @@ public final class RecurrentLayer {
         for (int l = layers - 1; l >= 0; l--) {
             float[] hs = ws.hs[l], dh = ws.dh;
             Arrays.fill(ws.dhNext, 0f);
-            k.pack(GH, H, w, wh[l].offset(), GH, true, ws.wTPacked);
+            if (ws.weightsDropped()) {
+                k.pack(GH, H, ws.whDropped[l], 0, GH, true, ws.wTPacked);
+            } else {
+                k.pack(GH, H, w, wh[l].offset(), GH, true, ws.wTPacked);
+            }
             // from the last step back; dhNext carries dL/dH_{t-1} through W_hhᵀ
             float[] dzx, dzh;
             switch (cell) {
@@ -338,6 +372,9 @@ public final class RecurrentLayer {
             // dW_hh = Σ_t H_{t-1}ᵀ dZh_t in one product; db = Σ_rows dZ
             k.pack(N, GH, dzh, 0, GH, false, ws.dzPacked);
             k.matmulTNPacked(H, GH, N, hs, 0, H, ws.dzPacked, grad, wh[l].offset(), GH, false);
+            if (ws.weightsDropped()) { // dL/dW_hh = dL/d(W_hh ⊙ M) ⊙ M
+                k.multiply(grad, wh[l].offset(), ws.whMask[l], 0, H * GH);
+            }
             k.columnSums(dzx, 0, N, GH, grad, b[l].offset(), false);
             if (cell == CellType.GRU) {
                 k.columnSums(dzh, 0, N, GH, grad, bh[l].offset(), false);

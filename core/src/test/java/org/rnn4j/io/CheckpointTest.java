@@ -42,7 +42,7 @@ class CheckpointTest {
     Path dir;
 
     private final Vocab vocab = Vocab.of("abcé想 ".codePoints().toArray());
-    private final ModelConfig shape = new ModelConfig(CellType.LSTM, 3, 2, 0.1, Init.UNIFORM, 0.3);
+    private final ModelConfig shape = new ModelConfig(CellType.LSTM, 3, 2, 0.1, Init.UNIFORM, 0.3, 0.2);
     private final TrainConfig training = new TrainConfig(2, 4, 9, Optimizer.Kind.ADAM, 0.01, 1, Sampler.Kind.RANDOM,
             true, -5L, Schedule.CONSTANT, 0.25);
     private final DataConfig data = new DataConfig(List.of("lyrics.zip"), List.of("a.txt"), Preprocessing.SPACES, 0, 1, 0.1, true);
@@ -242,6 +242,7 @@ class CheckpointTest {
         meta.addProperty("training", trainingJson.toString());
         JsonObject modelJson = JsonParser.parseString(meta.get("model").getAsString()).getAsJsonObject();
         assertTrue(modelJson.remove("variational_dropout") != null, "and from before variational dropout");
+        assertTrue(modelJson.remove("weight_dropout") != null, "and from before weight dropout");
         meta.addProperty("model", modelJson.toString());
         byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
         ByteBuffer old = ByteBuffer.allocate(8 + json.length + bytes.length - 8 - n).order(ByteOrder.LITTLE_ENDIAN);
@@ -253,7 +254,7 @@ class CheckpointTest {
         assertArrayEquals(model.params.data, back.model().params.data);
         assertEquals(new TrainConfig(2, 4, 9, Optimizer.Kind.ADAM, 0.01, 1, Sampler.Kind.RANDOM, true, -5L),
                 back.training(), "a constant learning rate, no weight decay");
-        assertEquals(new ModelConfig(CellType.LSTM, 3, 2, 0.1, Init.UNIFORM), back.shape(), "no variational dropout");
+        assertEquals(new ModelConfig(CellType.LSTM, 3, 2, 0.1, Init.UNIFORM), back.shape(), "no variational or weight dropout");
         assertEquals(List.of(file + " has no checksum of its tensor data (an older rnn4j wrote it), so damage to the "
                 + "weights cannot be told; it gets one when it is saved again"), notes);
         assertEquals(List.of(), noteOf(save(model, adam(model))), "a new file loads without a note");

@@ -34,8 +34,8 @@ class LanguageModelTest {
      * Centred finite differences (five-point stencil) of the mean loss against the analytic gradient, for every element
      * of every tensor, from a non-zero initial state (so the path through H_0, and C_0, is used too).
      * Two layers run with dropout, its masks drawn the same way for every forward pass; one layer runs with
-     * variational dropout of its outputs (the top layer's mask), and the wide two layers with both, so that each path
-     * of a mask is differentiated. H = 4 runs the fast kernels' scalar tails only; "best-wide" has H = 33, more than two vectors of 16 lanes (AVX-512; 8 on AVX2) and one over,
+     * variational dropout of its outputs (the top layer's mask), and the wide two layers with both; the reference and
+     * the fast kernels at H = 4 run weight dropout on W_hh too, so that each path of a mask is differentiated. H = 4 runs the fast kernels' scalar tails only; "best-wide" has H = 33, more than two vectors of 16 lanes (AVX-512; 8 on AVX2) and one over,
      * so their vector bodies and tails run too.
      */
     @ParameterizedTest(name = "{0} × {1} layers, {2} kernels")
@@ -46,8 +46,9 @@ class LanguageModelTest {
         Rng rng = new Rng(11);
         double dropout = layers > 1 ? 0.3 : 0;
         double variational = layers == 1 || kernelName.equals("best-wide") ? 0.25 : 0;
-        LanguageModel model = new LanguageModel(new RecurrentLayer(cell, V, H, layers, dropout, variational), V,
-                Init.NORMAL, rng, k);
+        double weightDrop = kernelName.equals("best-wide") ? 0 : 0.3;
+        LanguageModel model = new LanguageModel(new RecurrentLayer(cell, V, H, layers, dropout, variational,
+                weightDrop), V, Init.NORMAL, rng, k);
         for (Parameters.View v : model.params.views()) {
             // large enough that every gradient is well above float noise, small enough that tanh does not saturate
             model.params.initNormal(v, 0.5 * Math.sqrt(4.0 / H), rng);
@@ -358,6 +359,31 @@ class LanguageModelTest {
         }
         model.forward(ws, x, model.newState(B), null);
         assertEquals(ws.rec.hs[1], ws.rec.output(), "evaluation reads the outputs as they are");
+    }
+
+    /** Weight dropout: W_hh's weights zeroed with probability p for the minibatch, the kept ones scaled by 1/(1 − p). */
+    @Test
+    void weightDropoutMasksWhhForTheMinibatch() {
+        double p = 0.3;
+        int H = 40;
+        LanguageModel model = new LanguageModel(new RecurrentLayer(CellType.GRU, 6, H, 1, 0, 0, p), 6, Init.UNIFORM,
+                new Rng(3), Kernels.best());
+        LanguageModel.Workspace ws = model.workspace(2, 5);
+        model.forward(ws, new int[] {1, 2, 3, 4, 5, 0, 1, 2, 3, 4}, model.newState(2), new Rng(1));
+        float[] w = model.params.data, masked = ws.rec.whDropped[0];
+        int offset = model.params.views().stream().filter(v -> v.name().equals("W_hh")).findFirst().orElseThrow()
+                .offset(), n = masked.length, zeros = 0;
+        for (int i = 0; i < n; i++) {
+            if (masked[i] == 0f && w[offset + i] != 0f) {
+                zeros++;
+            } else {
+                assertEquals(w[offset + i] / (1 - p), masked[i], 1e-6, "a kept weight is scaled by 1 / (1 - p)");
+            }
+        }
+        assertEquals(p, zeros / (double) n, 4 * Math.sqrt(p * (1 - p) / n), "the share dropped");
+        float[] training = ws.outputs().clone();
+        model.forward(ws, new int[] {1, 2, 3, 4, 5, 0, 1, 2, 3, 4}, model.newState(2), null);
+        assertNotEquals(training[training.length - 1], ws.outputs()[training.length - 1], "evaluation keeps them all");
     }
 
     @Test

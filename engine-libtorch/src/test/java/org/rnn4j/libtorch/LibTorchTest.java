@@ -172,13 +172,17 @@ class LibTorchTest {
 
     /** Dropout it does not run is refused before a step, naming the option, rather than trained without. */
     @Test
-    void variationalDropoutIsRefused() {
-        LanguageModel model = model(new ModelConfig(CellType.GRU, 8, 1, 0, Init.UNIFORM, 0.2));
-        try (Engine.Step step = torch.steps(model, 2, 5)) {
-            InputException e = assertThrows(InputException.class,
-                    () -> step.trainStep(new Batch(2, 5), model.newState(2), new Rng(1)));
-            assertTrue(e.getMessage().startsWith("Training.variationalDropout with Training.engine libtorch"),
-                    e.getMessage());
+    void dropoutItDoesNotRunIsRefused() {
+        for (ModelConfig shape : List.of(new ModelConfig(CellType.GRU, 8, 1, 0, Init.UNIFORM, 0.2, 0),
+                new ModelConfig(CellType.GRU, 8, 1, 0, Init.UNIFORM, 0, 0.2))) {
+            LanguageModel model = model(shape);
+            try (Engine.Step step = torch.steps(model, 2, 5)) {
+                InputException e = assertThrows(InputException.class,
+                        () -> step.trainStep(new Batch(2, 5), model.newState(2), new Rng(1)));
+                String option = shape.variationalDropout() > 0 ? "variationalDropout" : "weightDropout";
+                assertTrue(e.getMessage().startsWith("Training." + option + " with Training.engine libtorch"),
+                        e.getMessage());
+            }
         }
     }
 
