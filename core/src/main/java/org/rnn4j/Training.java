@@ -173,10 +173,11 @@ public final class Training {
     }
 
     /**
-     * Variational ("locked") dropout while training, in [0, 1) (default 0): every layer's output units, the top
-     * layer's included, each zeroed with this probability for a whole sequence of a minibatch, the same unit at every
-     * step, the kept ones scaled by 1/(1 − p) (Gal and Ghahramani; AWD-LSTM's LockedDropout). Unlike
-     * {@link #dropout}, a one-layer model has it too. rnn4j's own kernels only.
+     * Variational ("locked") dropout while training, in [0, 1) (default 0): the input tokens and every layer's output
+     * units, the top layer's included, each zeroed with this probability for a whole sequence of a minibatch, the same
+     * token or unit at every step, the kept ones scaled by 1/(1 − p) (Gal and Ghahramani; AWD-LSTM's LockedDropout and,
+     * on the one-hot inputs, its embedding dropout). Unlike {@link #dropout}, a one-layer model has it too. rnn4j's own
+     * kernels only.
      */
     public Training variationalDropout(double dropout) {
         if (!(dropout >= 0 && dropout < 1)) {

@@ -69,8 +69,8 @@ final class TrainCommand implements Callable<Integer> {
     Double dropout;
 
     @Option(names = "--variational-dropout", paramLabel = "P",
-            description = "Variational (locked) dropout of every layer's outputs while training, one mask per sequence "
-                    + "for all its steps, in [0, 1) (default: 0).")
+            description = "Variational (locked) dropout of the input tokens and every layer's outputs while training, "
+                    + "one mask per sequence for all its steps, in [0, 1) (default: 0).")
     Double variationalDropout;
 
     @Option(names = "--weight-dropout", paramLabel = "P",

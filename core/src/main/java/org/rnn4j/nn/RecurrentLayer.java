@@ -8,8 +8,10 @@ import org.rnn4j.tensor.Rng;
  * A stack of L recurrent layers of one cell type, the seeds' {@code nn.RNN / nn.GRU / nn.LSTM(input,
  * hidden, num_layers, dropout)}. Layer l reads the outputs of layer l−1 (the first reads one-hot
  * tokens, so its input projection is a gather of rows of W_xh), with inverted dropout between layers
- * while training, and variational ("locked") dropout on every layer's outputs, the stack's included: one mask per
- * sequence and minibatch, the same at every time step (Gal and Ghahramani; AWD-LSTM's LockedDropout), and weight
+ * while training, and variational ("locked") dropout on the stack's one-hot inputs and on every layer's outputs, the
+ * stack's included: one mask per sequence and minibatch, the same at every time step (Gal and Ghahramani; AWD-LSTM's
+ * LockedDropout; on one-hot inputs a mask per sequence and vocabulary entry, which drops a token's row of W_xh for
+ * the whole sequence, as AWD-LSTM's embedding dropout does), and weight
  * dropout on each recurrent matrix: W_hh with one mask per minibatch, for every step (DropConnect; AWD-LSTM's
  * WeightDrop). Per layer, with G gate blocks packed side by side:
  * <pre>
@@ -29,7 +31,10 @@ public final class RecurrentLayer {
     public final int layers;
     /** Probability of zeroing an output of every layer but the last, while training, drawn for each element. */
     public final double dropout;
-    /** Probability of zeroing an output unit of every layer for a whole sequence, while training (locked). */
+    /**
+     * Probability of zeroing an input token or an output unit of every layer for a whole sequence, while training
+     * (locked).
+     */
     public final double variational;
     /** Probability of zeroing a weight of W_hh for a whole minibatch, while training. */
     public final double weightDrop;
@@ -142,6 +147,8 @@ public final class RecurrentLayer {
         boolean droppedOut;
         /** Per layer, with weight dropout, the mask of W_hh (0 or 1/(1−p)) and W_hh masked, (H, G·H); else null. */
         final float[][] whMask, whDropped;
+        /** With variational dropout, the mask of the one-hot inputs, (B, D): one factor per sequence and token. */
+        final float[] inputMask;
         final float[][] whPacked;
         final float[] wTPacked;
         final float[] dzPacked;
@@ -167,6 +174,7 @@ public final class RecurrentLayer {
                     dropped[l] = new float[N * H];
                 }
             }
+            inputMask = variational > 0 && !frozen ? new float[batch * inputSize] : null;
             boolean dropsWeights = weightDrop > 0 && !frozen;
             whMask = dropsWeights ? new float[layers][H * GH] : null;
             whDropped = dropsWeights ? new float[layers][H * GH] : null;
@@ -192,6 +200,16 @@ public final class RecurrentLayer {
 
         int outputOffset() {
             return inputOffset(layers);
+        }
+
+        /** Whether the last forward pass masked the inputs. */
+        boolean inputsMasked() {
+            return droppedOut && inputMask != null;
+        }
+
+        /** The factor of the input in row {@code row} (time-major) of the last forward pass. */
+        float inputFactor(int row) {
+            return inputsMasked() ? inputMask[(row % batch) * inputSize + inputs[row]] : 1f;
         }
 
         /** Whether the last forward pass dropped weights of W_hh. */
@@ -252,6 +270,17 @@ public final class RecurrentLayer {
             int projOff = cell == CellType.RNN ? BH : 0;
             if (l == 0) {
                 k.gatherRowsAddBias(w, wx[0].offset(), GH, ws.inputs, N, w, b[0].offset(), proj, projOff);
+                if (ws.inputsMasked()) { // a row of W_xh scaled by its token's factor in the sequence: s·W_xh[x] + b_h
+                    float keep = (float) (1 / (1 - variational));
+                    for (int i = 0; i < B * inputSize; i++) {
+                        ws.inputMask[i] = dropoutRng.nextDouble() < variational ? 0f : keep;
+                    }
+                    for (int row = 0; row < N; row++) {
+                        float s = ws.inputFactor(row);
+                        k.scale(s, proj, projOff + row * GH, GH);
+                        k.axpy(1 - s, w, b[0].offset(), proj, projOff + row * GH, GH);
+                    }
+                }
             } else {
                 k.matmul(N, GH, H, ws.input(l), ws.inputOffset(l), H, w, wx[l].offset(), GH, proj, projOff, GH, false);
                 k.addRowVector(proj, projOff, N, GH, w, b[l].offset());
@@ -383,7 +412,7 @@ public final class RecurrentLayer {
                 int off = wx[0].offset();
                 Arrays.fill(grad, off, off + wx[0].size(), 0f);
                 for (int row = 0; row < N; row++) {
-                    k.axpy(1f, dzx, row * GH, grad, off + ws.inputs[row] * GH, GH);
+                    k.axpy(ws.inputFactor(row), dzx, row * GH, grad, off + ws.inputs[row] * GH, GH);
                 }
             } else { // dW_xh = Xᵀ dZx; dX = dZx W_xhᵀ is dL/dH of the layer below
                 if (dzh != dzx) {

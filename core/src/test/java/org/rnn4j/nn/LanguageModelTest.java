@@ -329,8 +329,8 @@ class LanguageModelTest {
 
     /**
      * Variational dropout: each sequence's unit is dropped or kept (scaled by 1 / (1 − p)) for all its steps, on every
-     * layer, the top one's outputs (what the output layer reads) included; the share dropped is p; the sequences draw
-     * apart; a pass without a generator drops nothing.
+     * layer, the top one's outputs (what the output layer reads) included, and each sequence's input token likewise;
+     * the share dropped is p; a pass without a generator drops nothing.
      */
     @Test
     void variationalDropoutLocksOneMaskPerSequenceForAllItsSteps() {
@@ -357,6 +357,13 @@ class LanguageModelTest {
             }
             assertEquals(p, dropped / (double) BH, 4 * Math.sqrt(p * (1 - p) / BH), "the share dropped, layer " + l);
         }
+        int droppedInputs = 0;
+        for (float f : ws.rec.inputMask) {
+            assertTrue(f == 0f || Math.abs(f - 1 / (1 - p)) < 1e-6, "an input's factor: " + f);
+            droppedInputs += f == 0f ? 1 : 0;
+        }
+        int n = ws.rec.inputMask.length;
+        assertEquals(p, droppedInputs / (double) n, 4 * Math.sqrt(p * (1 - p) / n), "the share of inputs dropped");
         model.forward(ws, x, model.newState(B), null);
         assertEquals(ws.rec.hs[1], ws.rec.output(), "evaluation reads the outputs as they are");
     }
