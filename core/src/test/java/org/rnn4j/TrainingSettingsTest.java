@@ -49,9 +49,13 @@ class TrainingSettingsTest {
                 .validationFraction(0.1).earlyStop(0);
     }
 
-    /** What a run gives: its weights, its figures, its vocabulary and the settings it took. */
+    /**
+     * What a run gives: the epochs it ran, and the model it returns (the best epoch's, with validation): its weights,
+     * its figures, its vocabulary and the settings it took.
+     */
     private static String outcome(Training t) {
         TrainingListener.Start[] start = new TrainingListener.Start[1];
+        int[] ran = {0};
         TextModel m = TextModel.train(TEXT, t.listener(new TrainingListener() {
             @Override
             public void started(Start s) {
@@ -60,9 +64,10 @@ class TrainingSettingsTest {
 
             @Override
             public void epoch(Epoch epoch, TextModel model) {
+                ran[0]++;
             }
         }));
-        return Arrays.hashCode(m.network().params.data) + " " + m.history().stream().map(e -> e.perplexity() + "/"
+        return ran[0] + " epochs run, " + Arrays.hashCode(m.network().params.data) + " " + m.history().stream().map(e -> e.perplexity() + "/"
                 + e.validationPerplexity()).toList() + " V " + m.vocabulary().size() + " " + m.preset() + " "
                 + start[0].trainingTokens();
     }
