@@ -67,12 +67,11 @@ final class TrainingRun {
                 }
             }
             resumed = Checkpoint.load(options.resume(), kernels, listener::note);
-            TrainConfig t = resumed.training();
-            TrainConfig total = new TrainConfig(t.batch(), t.steps(),
-                    options.given().contains("epochs") ? options.epochs() : t.epochs(), t.optimizer(), t.lr(), t.clip(),
-                    t.sampling(), t.randomOffset(), t.seed(), t.schedule(), t.weightDecay());
             List<String> corpus = options.given().contains("corpus") ? options.corpus() : List.of();
-            settings = options.with(resumed.shape(), data(resumed.data(), corpus), total, resumed.preset());
+            settings = options.with(resumed.shape(), data(resumed.data(), corpus), resumed.training(), resumed.preset());
+            if (options.given().contains("epochs")) { // the total the run goes on to
+                settings.epochs(options.epochs());
+            }
             base = null;
         } else {
             resumed = null;
@@ -166,7 +165,7 @@ final class TrainingRun {
             throw new InputException("{Training.validationFraction} " + data.valFraction() + ": " + valTokens + " of "
                     + all.length() + " tokens is too few to validate on; raise it or give a longer text");
         }
-        TrainConfig config = resumed != null ? resumed(settings) : settings.config(ids.length());
+        TrainConfig config = settings.config(ids.length()); // a resumed run's epochs are set: its text's size is moot
         ModelConfig shape = settings.model();
         Rng rng = new Rng(config.seed());
         LanguageModel model = resumed != null ? resumed.model() : base != null
@@ -238,12 +237,6 @@ final class TrainingRun {
     private void save(TextModel model, Path file, int epoch, boolean isBest) {
         model.save(file);
         listener.saved(file, epoch, isBest);
-    }
-
-    /** A resumed run's training settings: the checkpoint's, with the total of epochs the run goes to. */
-    private static TrainConfig resumed(Training s) {
-        return new TrainConfig(s.batch(), s.steps(), s.epochs(), s.optimizer(), s.learningRate(), s.clip(),
-                s.sampling(), s.randomOffset(), s.seed(), s.schedule(), s.weightDecay());
     }
 
     /** Records a validation perplexity; true when it is the best so far. */
