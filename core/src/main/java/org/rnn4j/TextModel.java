@@ -64,6 +64,18 @@ public final class TextModel {
     private final List<Epoch> metrics;
     /** The kernels of generation and perplexity, or null for each calling thread's own. */
     private final Kernels kernels;
+    /**
+     * Each thread's view of the network and its workspace for feeding prefixes, whose weights are packed at the
+     * thread's first use and kept: a server's request threads feed prefix after prefix. A model's weights never change
+     * once it is made (a training's listener hears a new one after each epoch).
+     */
+    private final ThreadLocal<Feeder> feeders = ThreadLocal.withInitial(() -> {
+        LanguageModel view = inference();
+        return new Feeder(view, view.generationWorkspace(1));
+    });
+
+    private record Feeder(LanguageModel model, LanguageModel.Workspace one) {
+    }
 
     /** @param optimizer the optimiser's state, read when the model is saved */
     TextModel(Checkpoint.Contents c, Supplier<Optimizer.State> optimizer) {
@@ -151,7 +163,7 @@ public final class TextModel {
      * than written, and each character the model never saw (it reads as {@code <unk>}).
      */
     public Prompt prompt(String prefix) {
-        String given = data.preprocessing().prefix(Objects.requireNonNull(prefix, "prefix"));
+        String given = read(List.of(prefix)).get(0);
         List<String> notes = given.equals(prefix) ? List.of() : List.of("the prefix reads as '" + given
                 + "' (the model's " + data.preprocessing().name().toLowerCase(Locale.ROOT) + " preprocessing)");
         List<String> warnings = new ArrayList<>();
@@ -193,11 +205,12 @@ public final class TextModel {
 
     /** Each prefix continued, all of them stepping together, as {@link #generate(List, Sampling, ObjIntConsumer)}. */
     public List<String> generate(List<String> prefixes, Sampling sampling) {
+        List<String> given = read(prefixes);
         List<StringBuilder> texts = new ArrayList<>();
-        for (String p : prefixes) {
-            texts.add(new StringBuilder(Corpus.shown(prompt(p).text())));
+        for (String g : given) {
+            texts.add(new StringBuilder(Corpus.shown(g)));
         }
-        generate(prefixes, sampling, (text, stream) -> texts.get(stream).append(text));
+        continueRead(given, sampling, (text, stream) -> texts.get(stream).append(text));
         return texts.stream().map(StringBuilder::toString).toList();
     }
 
@@ -209,9 +222,19 @@ public final class TextModel {
      */
     public void generate(List<String> prefixes, Sampling sampling, ObjIntConsumer<String> onToken) {
         Objects.requireNonNull(onToken, "onToken");
-        LanguageModel m = inference();
-        List<Stream> streams = streams(m, prefixes.stream().map(p -> prompt(p).text()).toList(), sampling);
-        Generator.run(m, streams, (stream, token) -> onToken.accept(vocab.shown(token), stream));
+        continueRead(read(prefixes), sampling, onToken);
+    }
+
+    /** Each prefix as the model reads it (what {@link #prompt} gives, without its notes). */
+    private List<String> read(List<String> prefixes) {
+        return prefixes.stream().map(p -> data.preprocessing().prefix(Objects.requireNonNull(p, "prefix"))).toList();
+    }
+
+    /** {@link #generate(List, Sampling, ObjIntConsumer)} of prefixes already read. */
+    private void continueRead(List<String> given, Sampling sampling, ObjIntConsumer<String> onToken) {
+        Feeder f = feeders.get();
+        Generator.run(f.model(), streams(f, given, sampling),
+                (stream, token) -> onToken.accept(vocab.shown(token), stream));
     }
 
     /**
@@ -220,12 +243,12 @@ public final class TextModel {
      * i-th split of the seed's generator, as {@link #generate(String, Sampling, int)}'s samples do.
      */
     public List<Stream> streams(Prompt prompt, Sampling sampling, int samples) {
-        return streams(inference(), Collections.nCopies(samples, prompt.text()), sampling);
+        return streams(feeders.get(), Collections.nCopies(samples, prompt.text()), sampling);
     }
 
-    private List<Stream> streams(LanguageModel m, List<String> prefixes, Sampling sampling) {
+    private List<Stream> streams(Feeder f, List<String> prefixes, Sampling sampling) {
         Objects.requireNonNull(sampling, "sampling");
-        return Generator.streams(m, m.generationWorkspace(1), vocab, prefixes,
+        return Generator.streams(f.model(), f.one(), vocab, prefixes,
                 Generator.samplers(sampling.decoding(), sampling.seed(), prefixes.size(), vocab.size()),
                 sampling.length());
     }
