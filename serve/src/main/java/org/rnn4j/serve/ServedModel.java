@@ -70,11 +70,11 @@ final class ServedModel implements AutoCloseable {
         if (!history.isEmpty()) {
             Epoch last = history.get(history.size() - 1);
             o.addProperty("epochs", last.epoch());
-            o.addProperty("perplexity", last.perplexity());
-            o.addProperty("bits_per_character", last.bitsPerCharacter());
-            if (!Double.isNaN(last.validationPerplexity())) {
-                o.addProperty("val_perplexity", last.validationPerplexity());
-                o.addProperty("val_bits_per_character", last.validationBitsPerCharacter());
+            JsonObject figures = CheckpointJson.epoch(last); // the names and the absent validation, as the history's
+            for (String key : List.of("perplexity", "bits_per_character", "val_perplexity", "val_bits_per_character")) {
+                if (figures.has(key)) {
+                    o.add(key, figures.get(key));
+                }
             }
         }
         JsonArray curve = new JsonArray();
