@@ -255,10 +255,7 @@ public final class RecurrentLayer {
             System.arraycopy(state.h[l], 0, hs, 0, BH);
             if (ws.weightsDropped()) { // the step's product reads W_hh masked, the same mask at every step
                 float[] mask = ws.whMask[l], dropped = ws.whDropped[l];
-                float keep = (float) (1 / (1 - weightDrop));
-                for (int i = 0; i < H * GH; i++) {
-                    mask[i] = dropoutRng.nextDouble() < weightDrop ? 0f : keep;
-                }
+                DropoutMask.draw(mask, H * GH, weightDrop, dropoutRng);
                 System.arraycopy(w, wh[l].offset(), dropped, 0, H * GH);
                 k.multiply(dropped, 0, mask, 0, H * GH);
                 k.pack(H, GH, dropped, 0, GH, false, ws.whPacked[l]);
@@ -271,10 +268,7 @@ public final class RecurrentLayer {
             if (l == 0) {
                 k.gatherRowsAddBias(w, wx[0].offset(), GH, ws.inputs, N, w, b[0].offset(), proj, projOff);
                 if (ws.inputsMasked()) { // a row of W_xh scaled by its token's factor in the sequence: s·W_xh[x] + b_h
-                    float keep = (float) (1 / (1 - variational));
-                    for (int i = 0; i < B * inputSize; i++) {
-                        ws.inputMask[i] = dropoutRng.nextDouble() < variational ? 0f : keep;
-                    }
+                    DropoutMask.draw(ws.inputMask, B * inputSize, variational, dropoutRng);
                     for (int row = 0; row < N; row++) {
                         float s = ws.inputFactor(row);
                         k.scale(s, proj, projOff + row * GH, GH);
@@ -328,21 +322,12 @@ public final class RecurrentLayer {
     private void drawMask(float[] mask, int l, int B, int T, Rng rng) {
         final int H = hidden, BH = B * H, N = T * B;
         if (dropout > 0 && l < layers - 1) {
-            float keep = (float) (1 / (1 - dropout));
-            for (int i = 0; i < N * H; i++) {
-                mask[i] = rng.nextDouble() < dropout ? 0f : keep;
-            }
+            DropoutMask.draw(mask, N * H, dropout, rng);
         } else {
             Arrays.fill(mask, 0, N * H, 1f);
         }
         if (variational > 0) {
-            float keep = (float) (1 / (1 - variational));
-            for (int i = 0; i < BH; i++) {
-                float locked = rng.nextDouble() < variational ? 0f : keep;
-                for (int t = 0; t < T; t++) {
-                    mask[t * BH + i] *= locked;
-                }
-            }
+            DropoutMask.lock(mask, BH, T, variational, rng);
         }
     }
 
