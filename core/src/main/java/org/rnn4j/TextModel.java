@@ -65,9 +65,10 @@ public final class TextModel {
     /** The kernels of generation and perplexity, or null for each calling thread's own. */
     private final Kernels kernels;
     /**
-     * Each thread's view of the network and its workspace for feeding prefixes, whose weights are packed at the
-     * thread's first use and kept: a server's request threads feed prefix after prefix. A model's weights never change
-     * once it is made (a training's listener hears a new one after each epoch).
+     * For {@link #streams}: each thread's view of the network and its workspace for feeding prefixes, whose weights are
+     * packed at the thread's first use and kept, as a server's request threads feed prefix after prefix (a model's
+     * weights never change once it is made). The other calls, which step their streams to the end themselves, make
+     * theirs anew: a training's listener hears a new model after each epoch, which a thread's cache would hold on to.
      */
     private final ThreadLocal<Feeder> feeders = ThreadLocal.withInitial(() -> {
         LanguageModel view = inference();
@@ -232,7 +233,8 @@ public final class TextModel {
 
     /** {@link #generate(List, Sampling, ObjIntConsumer)} of prefixes already read. */
     private void continueRead(List<String> given, Sampling sampling, ObjIntConsumer<String> onToken) {
-        Feeder f = feeders.get();
+        LanguageModel view = inference();
+        Feeder f = new Feeder(view, view.generationWorkspace(1));
         Generator.run(f.model(), streams(f, given, sampling),
                 (stream, token) -> onToken.accept(vocab.shown(token), stream));
     }
