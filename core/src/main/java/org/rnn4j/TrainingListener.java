@@ -40,9 +40,12 @@ public interface TrainingListener {
      *
      * @param epochsDone           the epochs done, counting a resumed run's earlier ones
      * @param stoppedEarly         true when {@link Training#earlyStop} ended it
+     * @param bestEpoch            the epoch of the best validation perplexity (a resumed run's earlier epochs among
+     *                             them); 0 without a validation share
      * @param bestValidationPerplexity the best epoch's, NaN without a validation share
+     * @param bestFile             the checkpoint that holds the best epoch's model, null when none does
      */
-    record End(int epochsDone, boolean stoppedEarly, double bestValidationPerplexity) {
+    record End(int epochsDone, boolean stoppedEarly, int bestEpoch, double bestValidationPerplexity, Path bestFile) {
     }
 
     default void started(Start start) {

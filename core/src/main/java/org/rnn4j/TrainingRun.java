@@ -1,6 +1,7 @@
 package org.rnn4j;
 
 import java.io.Reader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,6 +48,9 @@ final class TrainingRun {
     private final Kernels kernels;
     private final List<Epoch> history = new ArrayList<>();
     private double best = Double.POSITIVE_INFINITY;
+    private int bestEpoch;
+    /** Where the best epoch's model was written, null before it was. */
+    private Path bestFile;
     private int sinceBest;
     /** The best epoch's weights and state, copied when it happened; null before one or without validation. */
     private Snapshot bestModel;
@@ -182,7 +186,10 @@ final class TrainingRun {
             for (Epoch e : resumed.metrics()) {
                 history.add(e);
                 trainer.recordValidation(e.validationPerplexity());
-                track(e.validationPerplexity());
+                track(e);
+            }
+            if (Files.exists(bestPath(options.resume()))) { // the earlier run's best, unless this run does better
+                bestFile = bestPath(options.resume());
             }
             if (options.resume().equals(options.checkpoint())) {
                 lastSaved = trainer.epochsDone(); // the file resumed from is the last good checkpoint so far
@@ -202,16 +209,16 @@ final class TrainingRun {
                 trainer.recordValidation(val);
                 Epoch done = e.validated(val);
                 history.add(done);
-                boolean improved = track(val);
+                boolean improved = track(done);
                 TextModel now = live.model(history);
+                Path file = settings.checkpoint();
                 if (improved) {
                     bestModel = live.snapshot(history);
+                    bestFile = file != null ? bestPath(file) : null;
                 }
-                listener.epoch(done, now);
-                Path file = settings.checkpoint();
-                if (file != null) {
+                if (file != null) { // before the listener hears of the epoch, so that its time holds the saving
                     if (improved) {
-                        save(now, bestPath(file), done.epoch(), true);
+                        save(now, bestFile, done.epoch(), true);
                     }
                     if (done.epoch() % settings.checkpointEvery() == 0 || done.epoch() == config.epochs()
                             || stoppingEarly(earlyStop)) {
@@ -219,6 +226,7 @@ final class TrainingRun {
                         lastSaved = done.epoch();
                     }
                 }
+                listener.epoch(done, now);
             }, () -> options.stop().getAsBoolean() || stoppingEarly(earlyStop));
         } catch (DivergenceException e) {
             Path file = settings.checkpoint();
@@ -227,7 +235,7 @@ final class TrainingRun {
                     : "no checkpoint was kept (give {Training.checkpoint} to keep one)");
         }
         listener.ended(new TrainingListener.End(trainer.epochsDone(), stoppingEarly(earlyStop),
-                bestModel != null ? best : Double.NaN));
+                bestEpoch, bestEpoch > 0 ? best : Double.NaN, bestEpoch > 0 ? bestFile : null));
         if (bestModel == null) {
             return live.snapshot(history).model(live);
         }
@@ -239,13 +247,15 @@ final class TrainingRun {
         listener.saved(file, epoch, isBest);
     }
 
-    /** Records a validation perplexity; true when it is the best so far. */
-    private boolean track(double val) {
+    /** Records an epoch's validation perplexity; true when it is the best so far. */
+    private boolean track(Epoch e) {
+        double val = e.validationPerplexity();
         if (Double.isNaN(val)) {
             return false;
         }
         if (val < best) {
             best = val;
+            bestEpoch = e.epoch();
             sinceBest = 0;
             return true;
         }
@@ -266,21 +276,23 @@ final class TrainingRun {
     }
 
     /**
-     * A text's first words, up to 24 characters and the end of its first line (or document), cut after a space where
-     * there is one: a prefix that reads like the text.
+     * A text's first words, up to 24 characters and the end of their line (or document), cut after a space where there
+     * is one: a prefix that reads like the text. Whitespace and document separators before them are skipped (a licence
+     * that starts with 20 spaces starts with its title), as are characters the vocabulary lacks.
      */
     static String opening(TokenIds ids, Vocab vocab) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < ids.length() && sb.codePointCount(0, sb.length()) < 24; i++) {
             int id = ids.get(i);
-            boolean breaks = id == Vocab.UNK || vocab.token(id) == '\n' || vocab.token(id) == '\r'
-                    || vocab.token(id) == Corpus.SEPARATOR;
-            if (breaks && sb.length() > 0) {
+            int c = id == Vocab.UNK ? -1 : vocab.token(id);
+            boolean breaks = c == -1 || c == '\n' || c == '\r' || c == Corpus.SEPARATOR;
+            if (sb.length() == 0 && (breaks || Character.isWhitespace(c) || Character.isSpaceChar(c))) {
+                continue;
+            }
+            if (breaks) {
                 break;
             }
-            if (!breaks) { // blank lines before the first words are skipped
-                sb.appendCodePoint(vocab.token(id));
-            }
+            sb.appendCodePoint(c);
         }
         if (sb.codePointCount(0, sb.length()) == 24 && sb.lastIndexOf(" ") > 0) {
             sb.setLength(sb.lastIndexOf(" ") + 1);

@@ -17,7 +17,10 @@ class TrainingRunTest {
         assertEquals(1, Training.epochsFor(30_000_000), "a large one: at least 1");
     }
 
-    /** The opening: up to 24 characters cut after a space, up to the first line's end, blank lines before it skipped. */
+    /**
+     * The opening: up to 24 characters cut after a space, up to the first line's end; whitespace and document
+     * separators before it skipped.
+     */
     @Test
     void theOpeningIsTheFirstWords() {
         String text = "\n\nChapter one of a long tale, told\nmore";
@@ -26,5 +29,11 @@ class TrainingRunTest {
         String shortLine = "Hi\nthere";
         Vocab w = Vocab.build(shortLine.codePoints().toArray(), 1);
         assertEquals("Hi", TrainingRun.opening(TokenIds.of(w.encode(shortLine)), w));
+        String licence = "\u001c                    GNU GENERAL PUBLIC LICENSE\n       Version 3";
+        Vocab g = Vocab.build(licence.codePoints().toArray(), 1);
+        assertEquals("GNU GENERAL PUBLIC ", TrainingRun.opening(TokenIds.of(g.encode(licence)), g));
+        String blank = " \t\n ";
+        Vocab b = Vocab.build(blank.codePoints().toArray(), 1);
+        assertEquals("\n", TrainingRun.opening(TokenIds.of(b.encode(blank)), b), "no words: a new line");
     }
 }

@@ -19,14 +19,14 @@ import org.rnn4j.text.Preprocessing;
  */
 enum Preset {
     TIMEMACHINE(() -> seeds(Corpus.BUILT_IN, Preprocessing.LETTERS, 512).learningRate(1).clip(1).epochs(500),
-            new Printing(null, 10, 50, List.of("time traveller", "traveller"))),
+            new Printing(null, 10, 50, List.of("time traveller", "traveller"), false)),
     JAYCHOU(() -> seeds(Corpus.JAYCHOU, Preprocessing.SPACES, 256).learningRate(100).clip(0.01).epochs(250),
-            new Printing(null, 50, 50, List.of("分开", "不分开"))),
+            new Printing(null, 50, 50, List.of("分开", "不分开"), false)),
     JAYCHOU_CONCISE(() -> seeds(Corpus.JAYCHOU, Preprocessing.SPACES, 256).init(Init.UNIFORM)
             .optimizer(Optimizer.Kind.ADAM).learningRate(1e-3).clip(0.01).epochs(250),
-            new Printing(null, 50, 50, List.of("分开", "不分开"))),
+            new Printing(null, 50, 50, List.of("分开", "不分开"), false)),
     /** No prefixes: each report continues the text's first words, and samples one continuation at 0.8 too. */
-    TEXT(Training::defaults, new Printing(0.8, 1, 200, List.of()));
+    TEXT(Training::defaults, new Printing(0.8, 1, 200, List.of(), true));
 
     /**
      * What a run prints at its reports.
@@ -35,8 +35,11 @@ enum Preset {
      * @param printEvery        epochs between two reports
      * @param predictLength     tokens generated after each prefix
      * @param prefixes          the prefixes to continue; none: the text's first words
+     * @param sayRepeats        true: a greedy continuation that ends in one character over and over says so rather
+     *                          than print them; the seeds' presets print their continuations as the seeds do
      */
-    record Printing(Double sampleTemperature, int printEvery, int predictLength, List<String> prefixes) {
+    record Printing(Double sampleTemperature, int printEvery, int predictLength, List<String> prefixes,
+                    boolean sayRepeats) {
     }
 
     private final Supplier<Training> training;

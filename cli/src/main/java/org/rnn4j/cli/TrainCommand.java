@@ -192,7 +192,7 @@ final class TrainCommand implements Callable<Integer> {
                         : p.printing.sampleTemperature(),
                 Flags.positive("--print-every", printEvery != null ? printEvery : p.printing.printEvery()),
                 Flags.atLeast("--predict-length", predictLength != null ? predictLength : p.printing.predictLength(), 0),
-                prefixes != null ? prefixes : p.printing.prefixes());
+                prefixes != null ? prefixes : p.printing.prefixes(), p.printing.sayRepeats());
         Path metrics = metricsFile != null ? MetricsLog.check(Path.of(metricsFile)) : null;
         Path plot = plotBase != null ? OutputFiles.checkFolder(Path.of(plotBase), "--plot") : null;
         String origin = resume != null ? "checkpoint " + resume : preset != null || p != Preset.TEXT

@@ -28,6 +28,13 @@ import picocli.CommandLine.ParseResult;
  * file and the {@code --plot}, and the summary at the end.
  */
 final class TrainReport implements TrainingListener, AutoCloseable {
+    /** A greedy continuation's last characters repeated this often are said rather than printed. */
+    static final int REPEATS = 10;
+    /**
+     * A held-out text scored below this share of the training figure is unlike the rest: dropout raises the training
+     * figure above what the same weights score without it, but not by a quarter.
+     */
+    static final double UNLIKE = 0.75;
     /**
      * Where the run's settings come from, for the first line: the flags, else a preset, the defaults for one's own text
      * or a checkpoint ({@code settings}), and the shape from a start model's file when there is one.
@@ -53,6 +60,8 @@ final class TrainReport implements TrainingListener, AutoCloseable {
     private final List<Epoch> history = new ArrayList<>();
     private double tokens, seconds;
     private int epochsRun;
+    /** When the last epoch's report ended (or the run started): an epoch's wall time runs from there. */
+    private long since;
 
     /** @param printing what to print; no prefixes: the text's first words */
     TrainReport(PrintWriter out, PrintWriter err, Origins origins, Preset.Printing printing, Path metricsFile,
@@ -73,7 +82,8 @@ final class TrainReport implements TrainingListener, AutoCloseable {
         List<Prompt> prompts = given.stream().map(model::prompt).toList();
         List<String> prefixes = prompts.stream().map(p -> Corpus.shown(p.text())).toList();
         prompts.stream().flatMap(p -> p.warnings().stream()).distinct().forEach(w -> err.println("rnn4j: warning: " + w));
-        printing = new Preset.Printing(asked.sampleTemperature(), asked.printEvery(), asked.predictLength(), prefixes);
+        printing = new Preset.Printing(asked.sampleTemperature(), asked.printEvery(), asked.predictLength(), prefixes,
+                asked.sayRepeats());
         Training t = s.settings();
         out.println(Settings.ofRun(origins.parsed(), origins.settings(), origins.shape(), t, printing).line());
         out.printf(Locale.ROOT, "corpus %s: %,d tokens%s, vocabulary %d; %s H %d%s, B %d, T %d, %s lr %s, clip %s, "
@@ -100,6 +110,7 @@ final class TrainReport implements TrainingListener, AutoCloseable {
             log = new MetricsLog(metricsFile, history);
         }
         bar = progressBar(s.epochsDone(), t.epochs());
+        since = System.nanoTime();
     }
 
     @Override
@@ -120,25 +131,52 @@ final class TrainReport implements TrainingListener, AutoCloseable {
         }
         Training t = start.settings();
         if (e.epoch() % printing.printEvery() != 0 && e.epoch() != t.epochs()) {
+            since = System.nanoTime();
             return;
+        }
+        int length = printing.predictLength();
+        List<String> lines = new ArrayList<>();
+        model.generate(given, Sampling.greedy().length(length)).forEach(s -> lines.add(" - " + (printing.sayRepeats() ? repeats(s) : s)));
+        if (printing.sampleTemperature() != null) { // seeded by the run and the epoch, so a resumed run prints the same
+            Sampling sampled = Sampling.temperature(printing.sampleTemperature()).length(length)
+                    .seed(t.seed() * 1_000_003L + e.epoch());
+            model.generate(given, sampled).forEach(s -> lines.add(" ~ " + s));
         }
         if (bar != null) { // the report takes the bar's line (the bar is on standard error); it redraws below
             System.err.print("\r\033[K");
             System.err.flush();
         }
+        double wall = (System.nanoTime() - since) / 1e9; // training, validation, saving and these continuations
         out.printf(Locale.ROOT, "epoch %d, perplexity %.6f (%.3f bits/char)%s%s, time %.2f sec, %,.0f tokens/s%n",
                 e.epoch(), e.perplexity(), e.bitsPerCharacter(), Double.isNaN(val) ? "" : String.format(Locale.ROOT,
                         ", validation perplexity %.6f (%.3f bits/char)", val, e.validationBitsPerCharacter()),
                 t.schedule().kind() == Schedule.Kind.CONSTANT ? ""
                         : ", lr " + String.format(Locale.ROOT, "%.4g", e.learningRate()).replaceAll("\\.?0+$", ""),
-                e.seconds(), e.tokensPerSecond());
-        int length = printing.predictLength();
-        model.generate(given, Sampling.greedy().length(length)).forEach(s -> out.println(" - " + s));
-        if (printing.sampleTemperature() != null) { // seeded by the run and the epoch, so a resumed run prints the same
-            Sampling sampled = Sampling.temperature(printing.sampleTemperature()).length(length)
-                    .seed(t.seed() * 1_000_003L + e.epoch());
-            model.generate(given, sampled).forEach(s -> out.println(" ~ " + s));
+                wall, e.tokensPerSecond());
+        lines.forEach(out::println);
+        since = System.nanoTime();
+    }
+
+    /**
+     * A greedy continuation whose end repeats one character {@value #REPEATS} times or more, with that run said
+     * rather than printed ({@code GNU [then ' ' × 196]}): a young model's way of saying nothing.
+     */
+    static String repeats(String text) {
+        int end = text.length();
+        if (end == 0) {
+            return text;
         }
+        int last = text.codePointBefore(end), start = end, run = 0;
+        while (start > 0 && text.codePointBefore(start) == last) {
+            start -= Character.charCount(last);
+            run++;
+        }
+        if (run < REPEATS) {
+            return text;
+        }
+        String shown = last == '\n' ? "\\n" : last == '\r' ? "\\r" : last == '\t' ? "\\t"
+                : Corpus.shown(new String(Character.toChars(last)));
+        return text.substring(0, start) + "[then '" + shown + "' × " + run + "]";
     }
 
     @Override
@@ -157,14 +195,29 @@ final class TrainReport implements TrainingListener, AutoCloseable {
             Plot.write(plotBase, start.corpus() + ": " + TrainCommand.lower(start.settings().cell()) + " H "
                     + start.settings().hidden(), history);
         }
-        if (epochsRun > 0) {
-            Epoch last = history.get(history.size() - 1);
-            out.printf(Locale.ROOT, "perplexity %.3f (%.3f bits/char)%s, %,.0f tokens/s over %d epochs%n",
-                    last.perplexity(), last.bitsPerCharacter(), start.validationTokens() == 0 ? ""
-                            : String.format(Locale.ROOT, ", validation %.3f (%.3f bits/char; the unigram frequencies: "
-                            + "%.3f, %.3f bits/char)", last.validationPerplexity(), last.validationBitsPerCharacter(),
-                            start.unigramPerplexity(), Epoch.bits(start.unigramPerplexity())), tokens / seconds,
-                    epochsRun);
+        if (epochsRun == 0) {
+            return;
+        }
+        Epoch last = history.get(history.size() - 1);
+        if (start.validationTokens() == 0) {
+            out.printf(Locale.ROOT, "perplexity %.3f (%.3f bits/char), %,.0f tokens/s over %d epochs%n",
+                    last.perplexity(), last.bitsPerCharacter(), tokens / seconds, epochsRun);
+            return;
+        }
+        out.printf(Locale.ROOT, "best epoch %d: validation %.3f (%.3f bits/char)%s; last epoch %d: %.3f (%.3f "
+                        + "bits/char), training %.3f (%.3f bits/char); the unigram frequencies: %.3f (%.3f bits/char); "
+                        + "%,.0f tokens/s over %d epochs%n", end.bestEpoch(), end.bestValidationPerplexity(),
+                Epoch.bits(end.bestValidationPerplexity()), end.bestFile() != null ? ", kept in " + end.bestFile()
+                        : start.settings().checkpoint() == null ? " (--out FILE keeps it)" : "",
+                last.epoch(), last.validationPerplexity(), last.validationBitsPerCharacter(), last.perplexity(),
+                last.bitsPerCharacter(), start.unigramPerplexity(), Epoch.bits(start.unigramPerplexity()),
+                tokens / seconds, epochsRun);
+        if (last.validationBitsPerCharacter() < UNLIKE * last.bitsPerCharacter()) {
+            err.printf(Locale.ROOT, "rnn4j: note: the validation figure (%.3f bits/char) is far below the training "
+                    + "one (%.3f): the held-out last %s of the text reads unlike the rest (a list, a licence, repeated "
+                    + "lines?), so it says little of the model on new text; hold out another share (--val-fraction), "
+                    + "or put last a document like the others%n", last.validationBitsPerCharacter(),
+                    last.bitsPerCharacter(), Settings.show(Math.round(start.settings().validationFraction() * 1000) / 10.0) + " %");
         }
     }
 

@@ -55,8 +55,8 @@ class TrainFlagsTest {
     /** What the run did: its reports, continuations and summary, without their timing. */
     private static List<String> effect(TrainCommandTest.Run r) {
         return r.out().lines().filter(l -> l.startsWith("epoch ") || l.startsWith(" - ") || l.startsWith(" ~ ")
-                || l.startsWith("perplexity ") || l.startsWith("stopped early")).map(l -> l.replaceAll(
-                ", time .*|, [0-9,]+ tokens/s.*", "")).toList();
+                || l.startsWith("perplexity ") || l.startsWith("best epoch ") || l.startsWith("stopped early"))
+                .map(l -> l.replaceAll(", time .*|[,;] [0-9,]+ tokens/s.*", "")).toList();
     }
 
     @ParameterizedTest(name = "{1}")
