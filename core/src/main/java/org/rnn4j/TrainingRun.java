@@ -71,6 +71,10 @@ final class TrainingRun {
                 }
             }
             resumed = Checkpoint.load(options.resume(), kernels, listener::note);
+            if (!resumed.training().optimizer().stateTensors().isEmpty() && resumed.optimizer().tensors().isEmpty()) {
+                throw new InputException(options.resume() + ": holds a model's weights alone, without its optimiser's "
+                        + "state: a model to start from, not a run to resume; give it as {Training.startFrom}");
+            }
             List<String> corpus = options.given().contains("corpus") ? options.corpus() : List.of();
             settings = options.with(resumed.shape(), data(resumed.data(), corpus), resumed.training(), resumed.preset());
             if (options.given().contains("epochs")) { // the total the run goes on to

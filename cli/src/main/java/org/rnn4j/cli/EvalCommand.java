@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
         description = {"Perplexity of a trained model on a text, with the preprocessing it was trained with.",
                 "Characters outside the model's vocabulary count as <unk>; their number is reported."})
 final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A checkpoint written by 'rnn4j train --out'.")
+    @Option(names = "--model", paramLabel = "MODEL", required = true,
+            description = "A checkpoint written by 'rnn4j train --out', or a built-in model: 'english'.")
     String model;
 
     @Option(names = "--corpus", paramLabel = "FILE", required = true,
@@ -49,7 +50,7 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Flags.atLeast("--max-tokens", maxTokens, 0);
         Kernels kernels = threads.kernels();
-        TextModel loaded = TextModel.load(Path.of(model), Main.notes(spec.commandLine().getErr()));
+        TextModel loaded = TextModel.open(model, Main.notes(spec.commandLine().getErr()));
         Encoded text = Encoded.with(new Encoded.Source(corpus, member, loaded.preprocessing(), maxTokens,
                 replaceInvalid), loaded.vocabulary());
         TokenIds ids = text.ids();

@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
                 "The prefix is read with the model's preprocessing; the same --seed gives the same text;",
                 "--temperature 0 is the seeds' greedy prediction."})
 final class GenerateCommand implements Callable<Integer> {
-    @Option(names = {"-m", "--model"}, paramLabel = "FILE", required = true,
-            description = "A checkpoint written by 'rnn4j train --out'.")
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", required = true,
+            description = "A checkpoint written by 'rnn4j train --out', or a built-in model: 'english'.")
     String model;
 
     @Option(names = {"-p", "--prefix"}, paramLabel = "TEXT",
@@ -82,7 +82,7 @@ final class GenerateCommand implements Callable<Integer> {
             samplings.add(Sampling.temperature(t).topK(topK).topP(topP).seed(runSeed).length(length));
         }
         Path outputPath = output != null ? OutputFiles.checkFolder(Path.of(output), "--output") : null;
-        TextModel loaded = TextModel.load(Path.of(model), Main.notes(err)).onThreads(threads);
+        TextModel loaded = TextModel.open(model, Main.notes(err)).onThreads(threads);
         if (seed == null && samplings.stream().anyMatch(s -> s.temperature() > 0)) {
             err.printf(Locale.ROOT, "rnn4j: seed %d (--seed %d gives this text again)%n", runSeed, runSeed);
         }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "rnn4j", mixinStandardHelpOptions = true, version = "rnn4j 0.1.0",
         description = "Character-level recurrent neural-network language models.",
         subcommands = {TrainCommand.class, GenerateCommand.class, EvalCommand.class, BenchCommand.class,
-                ServeCommand.class})
+                ServeCommand.class, ExportCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -163,8 +163,9 @@ final class TrainCommand implements Callable<Integer> {
     String resume;
 
     @Option(names = "--init-from", paramLabel = "MODEL",
-            description = "Fine-tune: start from this model's weights (a fresh optimiser, the flags' settings); "
-                    + "characters of the corpus it never saw extend its vocabulary.")
+            description = "Fine-tune: start from this model's weights (a fresh optimiser, the flags' settings): a "
+                    + "checkpoint, or 'english', the built-in model of public-domain English; characters of the "
+                    + "corpus it never saw extend its vocabulary.")
     String initFrom;
 
     @Option(names = "--metrics", paramLabel = "FILE", description = "Write every epoch's figures to FILE (.csv or .jsonl).")
@@ -274,7 +275,7 @@ final class TrainCommand implements Callable<Integer> {
         if (engineName != null || device != null) {
             t.engine(Engine.named(engineName != null ? engineName : Engine.OWN.name(), device != null ? device : "cpu"));
         }
-        given(initFrom, v -> t.startFrom(TextModel.load(Path.of(v), Main.notes(err))));
+        given(initFrom, v -> t.startFrom(TextModel.open(v, Main.notes(err))));
         return t;
     }
 

@@ -61,6 +61,19 @@ public final class Checkpoint {
      * it over {@code file}: a crash at any point leaves the previous checkpoint whole.
      */
     public static void save(Path file, Contents c) {
+        write(file, c, false);
+    }
+
+    /**
+     * Writes the model alone, as {@link #save} does but without the optimiser's state and with every weight in half
+     * precision (F16, which the header says): a model to start from, a quarter of a checkpoint of Adam's run, that
+     * loads, generates and fine-tunes but cannot resume its run.
+     */
+    public static void saveWeights(Path file, Contents c) {
+        write(file, c, true);
+    }
+
+    private static void write(Path file, Contents c, boolean weightsOnly) {
         Map<String, float[]> tensors = new LinkedHashMap<>();
         Map<String, int[]> shapes = new LinkedHashMap<>();
         Parameters p = c.model().params;
@@ -70,13 +83,16 @@ public final class Checkpoint {
             tensors.put(v.name(), values);
             shapes.put(v.name(), shape(v));
         }
-        for (String name : c.training().optimizer().stateTensors()) {
+        for (String name : weightsOnly ? List.<String>of() : c.training().optimizer().stateTensors()) {
             float[] values = c.optimizer().tensors().get(name);
+            if (values == null) { // a model loaded from weights alone: nothing to write, as it was read
+                continue;
+            }
             tensors.put("optimizer." + name, values);
             shapes.put("optimizer." + name, new int[] {values.length});
         }
         try {
-            AtomicFile.write(file, Safetensors.encode(tensors, shapes, CheckpointJson.metadata(c)));
+            AtomicFile.write(file, Safetensors.encode(tensors, shapes, CheckpointJson.metadata(c), weightsOnly));
         } catch (IOException e) {
             throw new InputException(file + ": cannot write the checkpoint (" + e.getMessage()
                     + "); check that the folder is writable and has room — the previous checkpoint is intact", e);
@@ -101,7 +117,12 @@ public final class Checkpoint {
         } catch (IOException e) {
             throw new InputException(file + ": cannot read the model file (" + e.getMessage() + ")");
         }
-        Safetensors.Contents c = Safetensors.decode(bytes, file.toString());
+        return load(bytes, file.toString(), kernels, notes);
+    }
+
+    /** Reads a checkpoint's bytes, named {@code file} in messages, as {@link #load(Path, Kernels, Consumer)} does. */
+    public static Contents load(byte[] bytes, String file, Kernels kernels, Consumer<String> notes) {
+        Safetensors.Contents c = Safetensors.decode(bytes, file);
         if (!c.checksummed()) {
             notes.accept(file + " has no checksum of its tensor data (an older rnn4j wrote it), so damage to the "
                     + "weights cannot be told; it gets one when it is saved again");
@@ -128,7 +149,9 @@ public final class Checkpoint {
             System.arraycopy(values, 0, model.params.data, v.offset(), v.size());
         }
         Map<String, float[]> state = new LinkedHashMap<>();
-        for (String name : h.training().optimizer().stateTensors()) {
+        boolean weightsOnly = h.training().optimizer().stateTensors().stream()
+                .noneMatch(name -> c.tensors().containsKey("optimizer." + name));
+        for (String name : weightsOnly ? List.<String>of() : h.training().optimizer().stateTensors()) {
             state.put(name, c.tensor("optimizer." + name, new int[] {model.params.size()}, "the optimiser's state"));
         }
         return new Contents(model, shape, vocab, h.data(), h.training(), h.preset(), h.state(),

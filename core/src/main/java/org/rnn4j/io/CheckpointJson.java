@@ -87,7 +87,7 @@ public final class CheckpointJson {
     }
 
     /** Reads the metadata back; {@code file} names the checkpoint in messages. */
-    static Header header(Map<String, String> meta, Path file) {
+    static Header header(Map<String, String> meta, String file) {
         Reader r = new Reader(file);
         int[] codePoints;
         try {
@@ -226,7 +226,7 @@ public final class CheckpointJson {
     }
 
     /** Checked reads of one file's metadata: a field missing or of the wrong kind is named in the error. */
-    private record Reader(Path file) {
+    private record Reader(String file) {
         InputException damaged(String field, String expected) {
             return new InputException(file + ": the checkpoint's metadata is damaged: '" + field + "' is missing or is "
                     + "not " + expected + "; train again or use another checkpoint");

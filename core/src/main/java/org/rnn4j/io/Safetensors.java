@@ -17,7 +17,8 @@ import java.util.zip.CRC32C;
 import org.rnn4j.InputException;
 
 /**
- * The safetensors container, float32 only: {@code u64 n} (little-endian), n bytes of JSON
+ * The safetensors container, for float32 tensors (written as F32, or as F16 to halve a file, and read back as
+ * float32 either way): {@code u64 n} (little-endian), n bytes of JSON
  * ({@code {"__metadata__": {...}, "name": {"dtype": "F32", "shape": [...], "data_offsets": [b, e]}}},
  * padded with spaces to a multiple of 8), then the tensor bytes, offsets relative to their start.
  */
@@ -35,14 +36,26 @@ final class Safetensors {
     static final String CHECKSUM = "data_crc32c";
 
     static byte[] encode(Map<String, float[]> tensors, Map<String, int[]> shapes, Map<String, String> metadata) {
+        return encode(tensors, shapes, metadata, false);
+    }
+
+    /** As {@link #encode(Map, Map, Map)}, every tensor in half precision ({@code F16}) when {@code half}. */
+    static byte[] encode(Map<String, float[]> tensors, Map<String, int[]> shapes, Map<String, String> metadata,
+                         boolean half) {
+        int width = half ? 2 : 4;
         long size = 0;
         for (float[] values : tensors.values()) {
-            size += 4L * values.length;
+            size += (long) width * values.length;
         }
         ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
         for (float[] values : tensors.values()) {
-            data.asFloatBuffer().put(values);
-            data.position(data.position() + 4 * values.length);
+            for (float v : values) {
+                if (half) {
+                    data.putShort(Half.fromFloat(v));
+                } else {
+                    data.putFloat(v);
+                }
+            }
         }
         JsonObject header = new JsonObject();
         JsonObject meta = new JsonObject();
@@ -52,7 +65,7 @@ final class Safetensors {
         long offset = 0;
         for (Map.Entry<String, float[]> t : tensors.entrySet()) {
             JsonObject e = new JsonObject();
-            e.addProperty("dtype", "F32");
+            e.addProperty("dtype", half ? "F16" : "F32");
             com.google.gson.JsonArray shape = new com.google.gson.JsonArray();
             for (int d : shapes.get(t.getKey())) {
                 shape.add(d);
@@ -60,7 +73,7 @@ final class Safetensors {
             e.add("shape", shape);
             com.google.gson.JsonArray offsets = new com.google.gson.JsonArray();
             offsets.add(offset);
-            offset += 4L * t.getValue().length;
+            offset += (long) width * t.getValue().length;
             offsets.add(offset);
             e.add("data_offsets", offsets);
             header.add(t.getKey(), e);
@@ -83,8 +96,8 @@ final class Safetensors {
         return String.format("%08x", crc.getValue());
     }
 
-    /** A tensor's place in the data section. */
-    record Entry(int[] shape, long begin, long end) {
+    /** A tensor's place in the data section, and its bytes per value: 4 ({@code F32}) or 2 ({@code F16}). */
+    record Entry(int[] shape, long begin, long end, int width) {
     }
 
     /**
@@ -96,9 +109,16 @@ final class Safetensors {
         /** The values of tensor {@code name}, which must have {@code shape}. */
         float[] tensor(String name, int[] shape, String what) {
             Entry e = entry(name, shape, what);
-            float[] values = new float[(int) ((e.end() - e.begin()) / 4)];
-            ByteBuffer.wrap(bytes, dataStart + (int) e.begin(), values.length * 4).order(ByteOrder.LITTLE_ENDIAN)
-                    .asFloatBuffer().get(values);
+            float[] values = new float[(int) ((e.end() - e.begin()) / e.width())];
+            ByteBuffer b = ByteBuffer.wrap(bytes, dataStart + (int) e.begin(), values.length * e.width())
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            if (e.width() == 4) {
+                b.asFloatBuffer().get(values);
+            } else {
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = Half.toFloat(b.getShort());
+                }
+            }
             return values;
         }
 
@@ -150,10 +170,12 @@ final class Safetensors {
                     o.entrySet().forEach(m -> metadata.put(m.getKey(), m.getValue().getAsString()));
                     continue;
                 }
-                if (!"F32".equals(o.get("dtype").getAsString())) {
-                    throw new InputException(file + ": tensor '" + e.getKey() + "' is " + o.get("dtype").getAsString()
-                            + "; rnn4j checkpoints hold F32 only");
+                String dtype = o.get("dtype").getAsString();
+                if (!dtype.equals("F32") && !dtype.equals("F16")) {
+                    throw new InputException(file + ": tensor '" + e.getKey() + "' is " + dtype
+                            + "; rnn4j checkpoints hold F32 (or F16, read as F32) only");
                 }
+                int width = dtype.equals("F32") ? 4 : 2;
                 int[] shape = new int[o.getAsJsonArray("shape").size()];
                 long count = 1;
                 for (int i = 0; i < shape.length; i++) {
@@ -162,7 +184,7 @@ final class Safetensors {
                 }
                 long begin = o.getAsJsonArray("data_offsets").get(0).getAsLong();
                 long end = o.getAsJsonArray("data_offsets").get(1).getAsLong();
-                if (shape.length == 0 || count < 0 || end - begin != 4 * count || begin < 0) {
+                if (shape.length == 0 || count < 0 || end - begin != width * count || begin < 0) {
                     throw new InputException(file + ": tensor '" + e.getKey() + "' has offsets [" + begin + ", " + end
                             + "] that do not fit its shape " + Arrays.toString(shape) + "; the file is damaged");
                 }
@@ -170,7 +192,7 @@ final class Safetensors {
                     throw new InputException(file + ": tensor '" + e.getKey() + "' ends at byte " + end + " of data but the file has "
                             + dataLength + ": the file is truncated");
                 }
-                tensors.put(e.getKey(), new Entry(shape, begin, end));
+                tensors.put(e.getKey(), new Entry(shape, begin, end, width));
             }
         } catch (IllegalStateException | NullPointerException | UnsupportedOperationException | ClassCastException
                  | IndexOutOfBoundsException | NumberFormatException e) {

@@ -141,6 +141,40 @@ class CheckpointTest {
         assertEquals("a.txt", d.get("member").getAsString());
     }
 
+    /**
+     * The weights alone in 16 bits: the header says F16, the file holds 2 bytes a weight and no optimiser state, and
+     * every weight reads back as its nearest half, the rest of the checkpoint as it was; saved again in full it stays so.
+     */
+    @Test
+    void weightsAloneIn16BitsComeBackAsTheirNearestHalves() throws IOException {
+        LanguageModel model = model();
+        Path full = save(model, adam(model)), half = dir.resolve("h.safetensors");
+        Checkpoint.Contents c = Checkpoint.load(full, Kernels.reference());
+        Checkpoint.saveWeights(half, c);
+        byte[] bytes = Files.readAllBytes(half);
+        long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        JsonObject header = JsonParser.parseString(new String(bytes, 8, (int) n, StandardCharsets.UTF_8)).getAsJsonObject();
+        assertEquals(List.of("__metadata__", "W_xh", "W_hh", "b_h", "l2.W_xh", "l2.W_hh", "l2.b_h", "W_hq", "b_q"),
+                List.copyOf(header.keySet()));
+        header.keySet().stream().filter(k -> !k.equals("__metadata__"))
+                .forEach(k -> assertEquals("F16", header.getAsJsonObject(k).get("dtype").getAsString(), k));
+        assertEquals(8 + n + 2L * model.params.size(), bytes.length);
+        Checkpoint.Contents back = Checkpoint.load(half, Kernels.reference());
+        float[] expected = model.params.data.clone();
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = Half.toFloat(Half.fromFloat(expected[i]));
+        }
+        assertArrayEquals(expected, back.model().params.data);
+        assertTrue(back.optimizer().tensors().isEmpty(), "no optimiser state");
+        assertArrayEquals(c.vocab().tokens(), back.vocab().tokens());
+        assertEquals(c.metrics(), back.metrics());
+        assertEquals(c.training(), back.training());
+        Path again = dir.resolve("again.safetensors");
+        Checkpoint.save(again, back);
+        assertArrayEquals(expected, Checkpoint.load(again, Kernels.reference()).model().params.data);
+        assertTrue(Checkpoint.load(again, Kernels.reference()).optimizer().tensors().isEmpty());
+    }
+
     /** Several sources and members come back in their order. */
     @Test
     void severalSourcesComeBack() {

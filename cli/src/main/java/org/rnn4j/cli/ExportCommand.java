@@ -1,0 +1,41 @@
+package org.rnn4j.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.rnn4j.TextModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code rnn4j export}: a model written in another form than its training checkpoint. */
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Write a model in another form than its checkpoint.",
+                "f16: its weights alone, each in 16 bits (safetensors F16), with its vocabulary, settings and figures",
+                "but not the optimiser's state: a quarter of an Adam checkpoint's size, a model to generate from or",
+                "to fine-tune from (--init-from), not to resume."})
+final class ExportCommand implements Callable<Integer> {
+    /** The forms a model can be exported in. */
+    enum Format { F16 }
+
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", required = true,
+            description = "A checkpoint written by 'rnn4j train --out', or a built-in model: 'english'.")
+    String model;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "f16", description = "f16 (the default).")
+    String format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
+            description = "Where to write it (a temporary file renamed into place: never half a file).")
+    String output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        TrainCommand.parseEnum(Format.class, "--format", format);
+        TextModel.open(model, Main.notes(spec.commandLine().getErr())).saveWeights(Path.of(output));
+        return 0;
+    }
+}
