@@ -25,12 +25,14 @@ import org.rnn4j.train.TrainConfig;
  * {@link #defaults()} are those of {@code rnn4j train --corpus} for one's own text:
  * <ul>
  *   <li>the text as it is ({@link Preprocessing#RAW}), all of it, tokens seen once kept;</li>
- *   <li>a 2-layer {@link CellType#GRU} of 256 units, no dropout, PyTorch's uniform initialisation;</li>
+ *   <li>a 2-layer {@link CellType#GRU} of 256 units, PyTorch's uniform initialisation;</li>
  *   <li>Adam at rate 0.002, gradients clipped to norm 5, a constant rate;</li>
  *   <li>32 × 50 consecutive minibatches from a random offset each epoch;</li>
  *   <li>about 10 million tokens of training: 1 to 50 epochs by the text's size;</li>
- *   <li>the last 5 % of the text held out; training stops after 3 epochs without a better validation perplexity, and
- *       the model of the best epoch is the one returned;</li>
+ *   <li>by the text's size ({@link #sized}): the last 50,000 characters' worth held out (2 % to 10 % of the text);
+ *       below 100,000 characters variational dropout 0.2 and weight dropout 0.3, below a million 0.1 and 0.2, none
+ *       above; training stops after 3 epochs without a better validation perplexity (5 for a small text), and the
+ *       model of the best epoch is the one returned;</li>
  *   <li>seed 0, which drives the initialisation, the minibatch order and the dropout masks;</li>
  *   <li>every core for the matrix products, rnn4j's own kernels; no checkpoint written on the way.</li>
  * </ul>
@@ -83,13 +85,19 @@ public final class Training {
     private BooleanSupplier stop = () -> false;
     /** The options set since {@link #defaults()} or {@link #named}: those a resumed run or a start model may refuse. */
     private final Set<String> given = new LinkedHashSet<>();
+    /** The options the text's size decides ({@link #sizedTo}) while none of their setters is called. */
+    private final Set<String> sized = new LinkedHashSet<>();
+    /** After {@link #sizedTo}: the text's size, and what it made of the options it decided. */
+    private String sizing;
 
     private Training() {
     }
 
     /** The defaults listed above. */
     public static Training defaults() {
-        return new Training();
+        Training t = new Training();
+        t.sized.addAll(Sizing.OPTIONS);
+        return t;
     }
 
     /** An independent copy of these settings. */
@@ -131,6 +139,8 @@ public final class Training {
         t.listener = listener;
         t.stop = stop;
         t.given.addAll(given);
+        t.sized.addAll(sized);
+        t.sizing = sizing;
         return t;
     }
 
@@ -173,7 +183,7 @@ public final class Training {
     }
 
     /**
-     * Variational ("locked") dropout while training, in [0, 1) (default 0): the input tokens and every layer's output
+     * Variational ("locked") dropout while training, in [0, 1) (default: by the text's size): the input tokens and every layer's output
      * units, the top layer's included, each zeroed with this probability for a whole sequence of a minibatch, the same
      * token or unit at every step, the kept ones scaled by 1/(1 − p) (Gal and Ghahramani; AWD-LSTM's LockedDropout and,
      * on the one-hot inputs, its embedding dropout). Unlike {@link #dropout}, a one-layer model has it too. rnn4j's own
@@ -188,7 +198,7 @@ public final class Training {
     }
 
     /**
-     * Weight dropout on each recurrent matrix while training, in [0, 1) (default 0): every weight of W_hh zeroed with
+     * Weight dropout on each recurrent matrix while training, in [0, 1) (default: by the text's size): every weight of W_hh zeroed with
      * this probability for a whole minibatch, at every step, the kept ones scaled by 1/(1 − p) (DropConnect; AWD-LSTM's
      * WeightDrop). rnn4j's own kernels only.
      */
@@ -275,7 +285,7 @@ public final class Training {
         return set("randomOffset");
     }
 
-    /** The share of the text, at its end, held out for validation, in [0, 0.5] (default 0.05). */
+    /** The share of the text, at its end, held out for validation, in [0, 0.5] (default: by the text's size). */
     public Training validationFraction(double fraction) {
         if (!(fraction >= 0 && fraction <= 0.5)) {
             throw new InputException("{Training.validationFraction} must be in [0.0, 0.5], got " + fraction);
@@ -284,7 +294,7 @@ public final class Training {
         return set("validationFraction");
     }
 
-    /** Stop after this many epochs without a better validation perplexity; 0: never (default 3). */
+    /** Stop after this many epochs without a better validation perplexity; 0: never (default: by the text's size). */
     public Training earlyStop(int epochs) {
         if (epochs < 0) {
             throw new InputException("{Training.earlyStop} must be at least 0, got " + epochs);
@@ -602,6 +612,54 @@ public final class Training {
         return r;
     }
 
+    /**
+     * These settings with the options still open that the text's size decides ({@link #sized}), chosen for a text of
+     * {@code tokens} tokens; these settings themselves when none is open.
+     */
+    Training sizedTo(long tokens) {
+        if (sized.isEmpty()) {
+            return this;
+        }
+        Sizing choice = Sizing.of(tokens);
+        Training t = copy();
+        if (sized.contains("validationFraction")) {
+            t.validationFraction = choice.validationFraction();
+        }
+        if (sized.contains("variationalDropout")) {
+            t.variationalDropout = choice.variationalDropout();
+        }
+        if (sized.contains("weightDropout")) {
+            t.weightDropout = choice.weightDropout();
+        }
+        if (sized.contains("earlyStop")) {
+            t.earlyStop = choice.earlyStop();
+        }
+        t.sizing = choice.why();
+        return t;
+    }
+
+    /** These settings with no option left to the text's size: a resumed run's, which its checkpoint fixes. */
+    Training fixed() {
+        Training t = copy();
+        t.sized.clear();
+        t.sizing = null;
+        return t;
+    }
+
+    /**
+     * The options the text's size decides for a run ({@link #defaults()}: the validation share, the variational and
+     * weight dropout, the early stop's patience), by their setters' names, less those set since: a small text gets
+     * dropout and a larger held-out share, a large one none (see README, "Your own text").
+     */
+    public List<String> sized() {
+        return List.copyOf(sized);
+    }
+
+    /** As a run took these settings: the text's size and what it made of the {@link #sized} options; else null. */
+    public String sizing() {
+        return sizing;
+    }
+
     /** The epochs of a run with {@link #epochs} unset: about {@link #TOKEN_BUDGET} tokens' worth, 1 to 50. */
     public static int epochsFor(long trainingTokens) {
         return (int) Math.max(1, Math.min(MOST_EPOCHS, Math.round((double) TOKEN_BUDGET / trainingTokens)));
@@ -609,6 +667,7 @@ public final class Training {
 
     private Training set(String option) {
         given.add(option);
+        sized.remove(option);
         return this;
     }
 

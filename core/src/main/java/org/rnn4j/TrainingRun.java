@@ -40,7 +40,8 @@ final class TrainingRun {
     /** A start model's shape: set, they would contradict it. */
     private static final List<String> SHAPE = List.of("cell", "hidden", "layers", "init");
 
-    private final Training settings;
+    /** The run's settings: a resumed run's from its checkpoint, a start model's shape, those sized to the text. */
+    private Training settings;
     private final TrainingListener listener;
     private final Training options;
     private final Checkpoint.Contents resumed;
@@ -76,7 +77,8 @@ final class TrainingRun {
                         + "state: a model to start from, not a run to resume; give it as {Training.startFrom}");
             }
             List<String> corpus = options.given().contains("corpus") ? options.corpus() : List.of();
-            settings = options.with(resumed.shape(), data(resumed.data(), corpus), resumed.training(), resumed.preset());
+            settings = options.with(resumed.shape(), data(resumed.data(), corpus), resumed.training(), resumed.preset())
+                    .fixed();
             if (options.given().contains("epochs")) { // the total the run goes on to
                 settings.epochs(options.epochs());
             }
@@ -97,10 +99,11 @@ final class TrainingRun {
                 if (!options.given().contains("dropout")) {
                     s.dropout(base.shape().dropout());
                 }
-                if (!options.given().contains("variationalDropout")) {
+                // the dropouts the text's size decides are the new text's; a preset's or a library's are the model's
+                if (!options.given().contains("variationalDropout") && !options.sized().contains("variationalDropout")) {
                     s.variationalDropout(base.shape().variationalDropout());
                 }
-                if (!options.given().contains("weightDropout")) {
+                if (!options.given().contains("weightDropout") && !options.sized().contains("weightDropout")) {
                     s.weightDropout(base.shape().weightDropout());
                 }
                 if (!options.given().contains("preprocessing")) {
@@ -159,6 +162,9 @@ final class TrainingRun {
             throw new InputException(text.name() + ": is empty after " + lower(data.preprocessing())
                     + " preprocessing; give a text with some content, or another {Training.preprocessing}");
         }
+        settings = settings.sizedTo(all.length());
+        data = new DataConfig(data.corpora(), data.members(), data.preprocessing(), data.maxTokens(), data.minFreq(),
+                settings.validationFraction(), data.replaceInvalid());
         int valTokens = (int) Math.round(all.length() * data.valFraction());
         TokenIds ids = all.slice(0, all.length() - valTokens);
         TokenIds valIds = valTokens > 0 ? all.slice(all.length() - valTokens, all.length()) : null;

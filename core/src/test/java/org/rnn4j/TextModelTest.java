@@ -166,7 +166,7 @@ class TextModelTest {
         assertEquals("text: is empty after raw preprocessing; give a text with some content, or another "
                 + "Training.preprocessing", e.getMessage());
         e = assertThrows(InputException.class, () -> TextModel.train("too short", small()));
-        assertEquals("text: 9 tokens is too short for one minibatch of Training.batch 4 × Training.steps 20: it needs "
+        assertEquals("text: 8 tokens for training is too short for one minibatch of Training.batch 4 × Training.steps 20: it needs "
                 + "at least 84 tokens; give a longer text, or smaller Training.batch/Training.steps", e.getMessage());
         Path damaged = dir.resolve("damaged.safetensors");
         TextModel.train(TEXT, small()).save(damaged);

@@ -1,7 +1,9 @@
 package org.rnn4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.rnn4j.data.TokenIds;
 import org.rnn4j.text.Vocab;
@@ -35,5 +37,62 @@ class TrainingRunTest {
         String blank = " \t\n ";
         Vocab b = Vocab.build(blank.codePoints().toArray(), 1);
         assertEquals("\n", TrainingRun.opening(TokenIds.of(b.encode(blank)), b), "no words: a new line");
+    }
+
+    /**
+     * One's own text sized: the held-out share is 50,000 characters' worth within [2 %, 10 %]; a small text gets
+     * dropout and more patience, a middling one less dropout, a large one none.
+     */
+    @Test
+    void theTextsSizeDecidesWhatIsLeftOpen() {
+        assertEquals(new Sizing(0.1, 0.2, 0.3, 5, "30,000 characters, a small text: dropout keeps the model from "
+                + "learning it by heart"), Sizing.of(30_000));
+        assertEquals(List.of(0.1, 0.1, 0.2, 3.0), figures(Sizing.of(300_000)));
+        assertEquals(List.of(0.05, 0.1, 0.2, 3.0), figures(Sizing.of(999_999)));
+        assertEquals(List.of(0.025, 0.0, 0.0, 3.0), figures(Sizing.of(2_000_000)));
+        assertEquals(List.of(0.02, 0.0, 0.0, 3.0), figures(Sizing.of(20_000_000)), "at least 2 %");
+        assertEquals(List.of(0.1, 0.2, 0.3, 5.0), figures(Sizing.of(99_999)));
+    }
+
+    /**
+     * The defaults leave the sized options open and a run fills them from its text; one set by hand stays as set, and
+     * a run with none open says nothing of sizing.
+     */
+    @Test
+    void aRunSizesWhatItsSettingsLeaveOpen() {
+        String text = "Sizing by the text, one small text. ".repeat(100);
+        assertEquals(Sizing.OPTIONS, Training.defaults().sized());
+        Training t = start(text, Training.defaults().hidden(8).layers(1).batch(4).steps(10).epochs(1));
+        assertEquals(List.of(0.1, 0.2, 0.3, 5.0), List.of(t.validationFraction(), t.variationalDropout(),
+                t.weightDropout(), (double) t.earlyStop()));
+        assertTrue(t.sizing().startsWith("3,600 characters, a small text"), t.sizing());
+        Training set = start(text, Training.defaults().hidden(8).layers(1).batch(4).steps(10).epochs(1)
+                .weightDropout(0).validationFraction(0.2));
+        assertEquals(List.of(0.2, 0.2, 0.0), List.of(set.validationFraction(), set.variationalDropout(),
+                set.weightDropout()));
+        assertEquals(List.of("variationalDropout", "earlyStop"), set.sized());
+        Training none = start(text, Training.defaults().hidden(8).layers(1).batch(4).steps(10).epochs(1)
+                .weightDropout(0).variationalDropout(0).validationFraction(0.2).earlyStop(0));
+        assertEquals(null, none.sizing());
+    }
+
+    private static List<Double> figures(Sizing s) {
+        return List.of(s.validationFraction(), s.variationalDropout(), s.weightDropout(), (double) s.earlyStop());
+    }
+
+    /** The settings a run on {@code text} takes, as its listener hears them. */
+    private static Training start(String text, Training options) {
+        Training[] taken = new Training[1];
+        TextModel.train(text, options.listener(new TrainingListener() {
+            @Override
+            public void started(Start s) {
+                taken[0] = s.settings();
+            }
+
+            @Override
+            public void epoch(org.rnn4j.train.Epoch epoch, TextModel model) {
+            }
+        }));
+        return taken[0];
     }
 }

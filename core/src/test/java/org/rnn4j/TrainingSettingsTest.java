@@ -79,7 +79,7 @@ class TrainingSettingsTest {
                 case_("layers", t -> t, t -> t.layers(2)),
                 case_("dropout", t -> t.layers(2), t -> t.layers(2).dropout(0.5)),
                 case_("variationalDropout", t -> t, t -> t.variationalDropout(0.3)),
-                case_("weightDropout", t -> t, t -> t.weightDropout(0.3)),
+                case_("weightDropout", t -> t, t -> t.weightDropout(0.5)),
                 case_("init", t -> t, t -> t.init(Init.NORMAL)),
                 case_("optimizer", t -> t, t -> t.optimizer(Optimizer.Kind.SGD)),
                 case_("learningRate", t -> t, t -> t.learningRate(0.01)),

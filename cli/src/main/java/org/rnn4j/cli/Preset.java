@@ -54,7 +54,8 @@ enum Preset {
     private static Training seeds(String corpus, Preprocessing preprocessing, int hidden) {
         return Training.defaults().corpus(corpus).preprocessing(preprocessing).maxTokens(10_000).cell(CellType.RNN)
                 .hidden(hidden).layers(1).init(Init.NORMAL).optimizer(Optimizer.Kind.SGD).batch(32).steps(35)
-                .sampling(Sampler.Kind.CONSECUTIVE).randomOffset(false).validationFraction(0).earlyStop(0);
+                .sampling(Sampler.Kind.CONSECUTIVE).randomOffset(false).validationFraction(0).earlyStop(0)
+                .variationalDropout(0).weightDropout(0);
     }
 
     /** A fresh copy of the preset's settings, named after it, each a default that flags override. */

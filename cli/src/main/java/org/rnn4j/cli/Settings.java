@@ -71,18 +71,20 @@ final class Settings {
     /** A train run's settings and where each came from; {@code model}: the origin of the shape, when a model gave it. */
     static Settings ofRun(ParseResult parsed, String origin, String model, Training t, Preset.Printing print) {
         String shapeOrigin = model != null ? model : origin;
+        String sized = t.sizing() != null ? "the text's size (" + t.sizing() + ")" : origin;
         Settings s = new Settings(parsed, origin)
                 .add("--corpus", t.corpus()).add("--member", t.members())
                 .add("--preprocess", t.preprocessing(), shapeOrigin).add("--max-tokens", t.maxTokens())
-                .add("--val-fraction", t.validationFraction())
+                .add("--val-fraction", t.validationFraction(), t.sized().contains("validationFraction") ? sized : origin)
                 .add("--cell", t.cell(), shapeOrigin).add("--hidden", t.hidden(), shapeOrigin)
                 .add("--layers", t.layers(), shapeOrigin).add("--dropout", t.dropout(), shapeOrigin)
                 .add("--init", t.init(), shapeOrigin);
-        if (t.variationalDropout() > 0) {
-            s.add("--variational-dropout", t.variationalDropout(), shapeOrigin);
+        if (t.variationalDropout() > 0 || t.sized().contains("variationalDropout")) {
+            s.add("--variational-dropout", t.variationalDropout(), t.sized().contains("variationalDropout") ? sized
+                    : shapeOrigin);
         }
-        if (t.weightDropout() > 0) {
-            s.add("--weight-dropout", t.weightDropout(), shapeOrigin);
+        if (t.weightDropout() > 0 || t.sized().contains("weightDropout")) {
+            s.add("--weight-dropout", t.weightDropout(), t.sized().contains("weightDropout") ? sized : shapeOrigin);
         }
         s.add("--optimizer", t.optimizer()).add("--lr", t.learningRate()).add("--clip", t.clip());
         if (t.weightDecay() > 0) {
@@ -101,7 +103,7 @@ final class Settings {
             s.add("--seed", t.seed());
         }
         if (t.earlyStop() > 0) {
-            s.add("--early-stop", t.earlyStop());
+            s.add("--early-stop", t.earlyStop(), t.sized().contains("earlyStop") ? sized : origin);
         }
         if (print.sampleTemperature() != null) {
             s.add("--sample-temperature", print.sampleTemperature());

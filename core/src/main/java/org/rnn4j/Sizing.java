@@ -1,0 +1,44 @@
+package org.rnn4j;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the size of one's own text decides when {@link Training#defaults()} leaves it open: the share held out, the
+ * dropout that keeps a recurrent model from memorising a small text (variational on the inputs and outputs, weight
+ * dropout on W_hh), and the patience of early stopping. A small text is learnt by heart within a few epochs and then
+ * scores worse on new text each epoch; dropout slows that, and costs a large text more than it gives back, as it slows
+ * learning that has no memorising to hold back (measured in README, "Your own text").
+ *
+ * @param validationFraction the share held out: 50,000 characters' worth, within 2 % and 10 %
+ * @param variationalDropout variational dropout of the inputs and outputs of the recurrent stack
+ * @param weightDropout      weight dropout of each W_hh
+ * @param earlyStop          epochs without a better validation figure before stopping: a small text's held-out part
+ *                           is small, its figure noisy, so it waits longer
+ * @param why                the text's size and what it made of it, for the settings line
+ */
+record Sizing(double validationFraction, double variationalDropout, double weightDropout, int earlyStop, String why) {
+    /** The {@link Training} options a text's size decides, by their setters' names. */
+    static final List<String> OPTIONS = List.of("validationFraction", "variationalDropout", "weightDropout", "earlyStop");
+    /** Below this many characters a text is small. */
+    static final long SMALL = 100_000;
+    /** Below this many, and from {@link #SMALL} on, a text is middling; from here on, large. */
+    static final long LARGE = 1_000_000;
+    /** The characters held out, as a share of the text within [2 %, 10 %]. */
+    static final long HELD_OUT = 50_000;
+
+    /** The choice for a text of {@code tokens} tokens, before any is held out. */
+    static Sizing of(long tokens) {
+        double share = Math.min(0.1, Math.max(0.02, (double) HELD_OUT / Math.max(1, tokens)));
+        share = Math.round(share * 1000) / 1000.0;
+        String size = String.format(Locale.ROOT, "%,d characters", tokens);
+        if (tokens < SMALL) {
+            return new Sizing(share, 0.2, 0.3, 5, size + ", a small text: dropout keeps the model from learning it "
+                    + "by heart");
+        }
+        if (tokens < LARGE) {
+            return new Sizing(share, 0.1, 0.2, 3, size + ", a middling text: some dropout");
+        }
+        return new Sizing(share, 0, 0, 3, size + ", a large text: no dropout, which would slow it more than help it");
+    }
+}
