@@ -80,6 +80,7 @@ public final class Training {
     private Path resume;
     private Path checkpoint;
     private int checkpointEvery = 10;
+    private double timeLimit; // seconds; 0: none
     private String name = "text";
     private TrainingListener listener = (epoch, model) -> { };
     private BooleanSupplier stop = () -> false;
@@ -135,6 +136,7 @@ public final class Training {
         t.resume = resume;
         t.checkpoint = checkpoint;
         t.checkpointEvery = checkpointEvery;
+        t.timeLimit = timeLimit;
         t.name = name;
         t.listener = listener;
         t.stop = stop;
@@ -413,7 +415,21 @@ public final class Training {
         return listener((epoch, model) -> listener.accept(epoch));
     }
 
-    /** Asked after each epoch: true ends the run there (a cancel button, a time limit). */
+    /**
+     * Train for at most this many seconds (0, the default: no limit): no epoch starts that would end past it, judged by
+     * the last epoch's wall time; the run ends as an early stop does, with the best epoch's model. Counted from when
+     * the text is read; for a resumed run, from its resumption.
+     */
+    public Training timeLimit(double seconds) {
+        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+            throw new InputException("{Training.timeLimit} must be 0 (none) or a positive number of seconds, got "
+                    + seconds);
+        }
+        this.timeLimit = seconds;
+        return set("timeLimit");
+    }
+
+    /** Asked after each epoch: true ends the run there (a cancel button). */
     public Training stopWhen(BooleanSupplier stop) {
         this.stop = Objects.requireNonNull(stop, "stop");
         return this;
@@ -545,6 +561,10 @@ public final class Training {
     /** Where the run writes its checkpoint, or null. */
     public Path checkpoint() {
         return checkpoint;
+    }
+
+    public double timeLimit() {
+        return timeLimit;
     }
 
     public int checkpointEvery() {

@@ -36,7 +36,7 @@ import org.rnn4j.train.Trainer;
 final class TrainingRun {
     /** What a resumed run may set besides its checkpoint's settings. */
     private static final Set<String> RESUMABLE = Set.of("resume", "epochs", "corpus", "checkpoint", "earlyStop",
-            "threads", "engine");
+            "threads", "engine", "timeLimit");
     /** A start model's shape: set, they would contradict it. */
     private static final List<String> SHAPE = List.of("cell", "hidden", "layers", "init");
 
@@ -67,8 +67,8 @@ final class TrainingRun {
                 if (!RESUMABLE.contains(option)) {
                     throw new InputException("{Training." + option + "}: a resumed run keeps the settings it started "
                             + "with; drop {Training." + option + "} (only {Training.epochs}, {Training.corpus}, "
-                            + "{Training.checkpoint}, {Training.earlyStop}, {Training.threads} and {Training.engine} "
-                            + "may change)");
+                            + "{Training.checkpoint}, {Training.earlyStop}, {Training.threads}, {Training.engine} "
+                            + "and {Training.timeLimit} may change)");
                 }
             }
             resumed = Checkpoint.load(options.resume(), kernels, listener::note);
@@ -213,6 +213,8 @@ final class TrainingRun {
                 valIds != null ? Evaluation.unigramPerplexity(ids, valIds, vocab.size()) : Double.NaN,
                 live.model(history)));
         int earlyStop = settings.earlyStop();
+        long began = System.nanoTime(), limit = (long) (options.timeLimit() * 1e9);
+        long[] lastEnd = {began}, lastEpoch = {0};
         try {
             trainer.run(e -> {
                 double val = valIds != null ? Evaluation.perplexity(model, valIds, config.steps()) : Double.NaN;
@@ -237,7 +239,11 @@ final class TrainingRun {
                     }
                 }
                 listener.epoch(done, now);
-            }, () -> options.stop().getAsBoolean() || stoppingEarly(earlyStop));
+                long end = System.nanoTime();
+                lastEpoch[0] = end - lastEnd[0];
+                lastEnd[0] = end;
+            }, () -> options.stop().getAsBoolean() || stoppingEarly(earlyStop)
+                    || limit > 0 && lastEnd[0] + lastEpoch[0] - began > limit);
         } catch (DivergenceException e) {
             Path file = settings.checkpoint();
             throw e.withOutcome(lastSaved > 0 ? "the last good checkpoint, " + file + " after epoch " + lastSaved

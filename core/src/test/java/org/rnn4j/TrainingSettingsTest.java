@@ -97,6 +97,7 @@ class TrainingSettingsTest {
                 case_("maxTokens", t -> t, t -> t.maxTokens(2_000)),
                 case_("minFrequency", t -> t, t -> t.minFrequency(20)),
                 case_("seed", t -> t, t -> t.seed(2)),
+                case_("timeLimit", t -> t.epochs(3), t -> t.epochs(3).timeLimit(1e-6)),
                 case_("named", t -> t, t -> t.named("mine")));
     }
 

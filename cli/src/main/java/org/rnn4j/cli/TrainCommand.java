@@ -144,12 +144,17 @@ final class TrainCommand implements Callable<Integer> {
     String device;
 
     @Option(names = "--val-fraction", paramLabel = "F",
-            description = "Hold out the last F of the tokens, in [0, 0.5], to report validation perplexity (default: 0).")
+            description = "Hold out the last F of the tokens, in [0, 0.5], to report validation perplexity (default: "
+                    + "0 for the seeds' presets; for one's own text, 50,000 characters' worth, 2 % to 10 %).")
     Double valFraction;
 
     @Option(names = "--early-stop", paramLabel = "N",
             description = "With a validation split, stop after N epochs without a better validation perplexity.")
     Integer earlyStop;
+
+    @Option(names = "--time-limit", paramLabel = "SECONDS",
+            description = "Train for at most SECONDS: no epoch starts that would end past them (judged by the last).")
+    Double timeLimit;
 
     @Option(names = "--out", paramLabel = "FILE",
             description = "Write a checkpoint (safetensors) here; the best model by validation goes beside it as FILE.best.")
@@ -268,6 +273,7 @@ final class TrainCommand implements Callable<Integer> {
             t.schedule(schedule.schedule(t.validationFraction()));
         }
         given(earlyStop, v -> t.earlyStop(Flags.positive("--early-stop", v)));
+        given(timeLimit, v -> t.timeLimit(Flags.positive("--time-limit", v)));
         given(threads.threads, t::threads);
         if (device != null && !List.of("cpu", "gpu").contains(device)) {
             throw new InputException("--device " + device + ": the devices are cpu and gpu");

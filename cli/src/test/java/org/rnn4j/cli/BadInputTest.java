@@ -81,7 +81,7 @@ class BadInputTest {
                 "'rnn4j --help' lists the commands and options."), command.err().lines().toList());
         TrainCommandTest.Run missing = run("generate");
         assertEquals(2, missing.code());
-        assertEquals(List.of("rnn4j: Missing required option: '--model=FILE'",
+        assertEquals(List.of("rnn4j: Missing required option: '--model=MODEL'",
                 "'rnn4j generate --help' lists the options."), missing.err().lines().toList());
         assertEquals("", flag.out() + command.out() + missing.out());
     }

@@ -198,8 +198,8 @@ class TrainCommandTest {
                 && r.err().contains("at least 1152 tokens"), r.err());
         r = run("train", "--corpus", tiny.toString());
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("tiny.txt: 15 tokens for training is too short for one minibatch of --batch 32 × "
-                + "--steps 50: it needs at least 1632 tokens"), "the defaults for one's own text hold out 5 %: " + r.err());
+        assertTrue(r.err().contains("tiny.txt: 14 tokens for training is too short for one minibatch of --batch 32 × "
+                + "--steps 50: it needs at least 1632 tokens"), "a small text of one's own holds out 10 %: " + r.err());
     }
 
     @Test
