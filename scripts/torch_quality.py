@@ -2,9 +2,10 @@
 clip 5, 32 x 50 consecutive minibatches, the state carried and detached) trained for a given wall-clock time, then
 its held-out bits per character and 300 characters sampled at temperature 0.8.
 Setup: apt-get install -y python3-torch libopenblas0-openmp   (run it with /usr/bin/python3)
-Usage: /usr/bin/python3 torch_quality.py TEXT SECONDS [threads] [hidden]
-The split is rnn4j's for one's own text: every code point a token, the last round(5 %) held out; the held-out loss
-is rnn4j's too: each token after the first predicted from all before it, from a zero state."""
+Usage: /usr/bin/python3 torch_quality.py TEXT SECONDS [threads] [hidden] [HELD_OUT_TEXT]
+Without HELD_OUT_TEXT the split is rnn4j's old one for one's own text: every code point a token, the last round(5 %)
+held out; with it, all of TEXT is trained on and HELD_OUT_TEXT scored (a character TEXT lacks reads as <unk>, as in
+rnn4j). The held-out loss is rnn4j's: each token after the first predicted from all before it, from a zero state."""
 import math, random, sys, time
 import torch
 from torch import nn
@@ -12,16 +13,21 @@ from torch import nn
 path, seconds = sys.argv[1], float(sys.argv[2])
 threads = int(sys.argv[3]) if len(sys.argv) > 3 else 2
 H = int(sys.argv[4]) if len(sys.argv) > 4 else 256
+held_path = sys.argv[5] if len(sys.argv) > 5 else None
 torch.set_num_threads(threads)
 torch.manual_seed(0); random.seed(0)
 
 text = open(path, encoding='utf-8', newline='').read()
-chars = sorted(set(text))
+chars = ['<unk>'] + sorted(set(text))
 stoi = {c: i for i, c in enumerate(chars)}
 V = len(chars)
 ids = torch.tensor([stoi[c] for c in text])
-held_out = int(math.floor(len(ids) * 0.05 + 0.5))  # Java's Math.round
-train, held = ids[:len(ids) - held_out], ids[len(ids) - held_out:]
+if held_path is None:
+    held_out = int(math.floor(len(ids) * 0.05 + 0.5))  # Java's Math.round
+    train, held = ids[:len(ids) - held_out], ids[len(ids) - held_out:]
+else:
+    train = ids
+    held = torch.tensor([stoi.get(c, 0) for c in open(held_path, encoding='utf-8', newline='').read()])
 B, T = 32, 50
 
 
@@ -70,7 +76,7 @@ print(f'pytorch lstm 2 x {H}: {steps:,} minibatches ({epochs} epochs begun) in {
 
 with torch.no_grad():
     torch.manual_seed(1)
-    x, state, out = ids[:1].view(1, 1), None, [text[0]]
+    x, state, out = train[:1].view(1, 1), None, [text[0]]
     for _ in range(300):
         logits, state = model(x, state)
         p = torch.softmax(logits.view(-1) / 0.8, 0)

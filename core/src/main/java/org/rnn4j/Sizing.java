@@ -11,15 +11,21 @@ import java.util.Locale;
  * learning that has no memorising to hold back (measured in README, "Your own text").
  *
  * @param validationFraction the share held out: 50,000 characters' worth, within 2 % and 10 %
+ * @param hidden             units per layer: fewer for a small text, which has less to learn and more to learn by heart
+ * @param batch              sequences per minibatch: fewer for a small text, for more steps per epoch
+ * @param mostEpochs         the most epochs of about {@link Training#TOKEN_BUDGET} tokens' worth: a small text, held
+ *                           back by dropout, takes more than {@link Training#MOST_EPOCHS} to reach its best
  * @param variationalDropout variational dropout of the inputs and outputs of the recurrent stack
  * @param weightDropout      weight dropout of each W_hh
  * @param earlyStop          epochs without a better validation figure before stopping: a small text's held-out part
  *                           is small, its figure noisy, so it waits longer
  * @param why                the text's size and what it made of it, for the settings line
  */
-record Sizing(double validationFraction, double variationalDropout, double weightDropout, int earlyStop, String why) {
+record Sizing(double validationFraction, int hidden, int batch, int mostEpochs, double variationalDropout,
+              double weightDropout, int earlyStop, String why) {
     /** The {@link Training} options a text's size decides, by their setters' names. */
-    static final List<String> OPTIONS = List.of("validationFraction", "variationalDropout", "weightDropout", "earlyStop");
+    static final List<String> OPTIONS = List.of("validationFraction", "hidden", "batch", "epochs", "variationalDropout",
+            "weightDropout", "earlyStop");
     /** Below this many characters a text is small. */
     static final long SMALL = 100_000;
     /** Below this many, and from {@link #SMALL} on, a text is middling; from here on, large. */
@@ -27,18 +33,25 @@ record Sizing(double validationFraction, double variationalDropout, double weigh
     /** The characters held out, as a share of the text within [2 %, 10 %]. */
     static final long HELD_OUT = 50_000;
 
+    /** The epochs of about {@link Training#TOKEN_BUDGET} tokens' worth over {@code trainingTokens}, 1 to the most. */
+    int epochs(long trainingTokens) {
+        return (int) Math.max(1, Math.min(mostEpochs, Math.round((double) Training.TOKEN_BUDGET / trainingTokens)));
+    }
+
     /** The choice for a text of {@code tokens} tokens, before any is held out. */
     static Sizing of(long tokens) {
         double share = Math.min(0.1, Math.max(0.02, (double) HELD_OUT / Math.max(1, tokens)));
         share = Math.round(share * 1000) / 1000.0;
         String size = String.format(Locale.ROOT, "%,d characters", tokens);
         if (tokens < SMALL) {
-            return new Sizing(share, 0.2, 0.3, 5, size + ", a small text: dropout keeps the model from learning it "
-                    + "by heart");
+            return new Sizing(share, 128, 16, 200, 0.2, 0.3, 8, size + ", a small text: a smaller model, and dropout "
+                    + "that keeps it from learning the text by heart");
         }
         if (tokens < LARGE) {
-            return new Sizing(share, 0.1, 0.2, 3, size + ", a middling text: some dropout");
+            return new Sizing(share, 256, 32, Training.MOST_EPOCHS, 0.1, 0.2, 3, size + ", a middling text: some "
+                    + "dropout");
         }
-        return new Sizing(share, 0, 0, 3, size + ", a large text: no dropout, which would slow it more than help it");
+        return new Sizing(share, 256, 32, Training.MOST_EPOCHS, 0, 0, 3, size + ", a large text: no dropout, which "
+                + "would slow it more than help it");
     }
 }

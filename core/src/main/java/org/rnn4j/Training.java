@@ -25,14 +25,14 @@ import org.rnn4j.train.TrainConfig;
  * {@link #defaults()} are those of {@code rnn4j train --corpus} for one's own text:
  * <ul>
  *   <li>the text as it is ({@link Preprocessing#RAW}), all of it, tokens seen once kept;</li>
- *   <li>a 2-layer {@link CellType#GRU} of 256 units, PyTorch's uniform initialisation;</li>
+ *   <li>a 2-layer {@link CellType#GRU}, PyTorch's uniform initialisation;</li>
  *   <li>Adam at rate 0.002, gradients clipped to norm 5, a constant rate;</li>
- *   <li>32 × 50 consecutive minibatches from a random offset each epoch;</li>
- *   <li>about 10 million tokens of training: 1 to 50 epochs by the text's size;</li>
+ *   <li>minibatches of sequences of 50 consecutive tokens from a random offset each epoch;</li>
  *   <li>by the text's size ({@link #sized}): the last 50,000 characters' worth held out (2 % to 10 % of the text);
- *       below 100,000 characters variational dropout 0.2 and weight dropout 0.3, below a million 0.1 and 0.2, none
- *       above; training stops after 3 epochs without a better validation perplexity (5 for a small text), and the
- *       model of the best epoch is the one returned;</li>
+ *       below 100,000 characters 128 units, 16 sequences a minibatch, variational dropout 0.2 and weight dropout 0.3,
+ *       up to 200 epochs, early stop after 8 without a better validation perplexity; from there on 256 units, 32
+ *       sequences, up to 50 epochs, early stop after 3, and below a million characters dropout 0.1 and 0.2, none
+ *       above; about 10 million tokens of training in all; the model of the best epoch is the one returned;</li>
  *   <li>seed 0, which drives the initialisation, the minibatch order and the dropout masks;</li>
  *   <li>every core for the matrix products, rnn4j's own kernels; no checkpoint written on the way.</li>
  * </ul>
@@ -163,7 +163,7 @@ public final class Training {
         return set("cell");
     }
 
-    /** Hidden units per layer, at least 1 (default 256). */
+    /** Hidden units per layer, at least 1 (default: by the text's size, 128 or 256). */
     public Training hidden(int hidden) {
         this.hidden = positive("hidden", hidden);
         return set("hidden");
@@ -255,15 +255,15 @@ public final class Training {
     }
 
     /**
-     * Passes over the text, at least 1 (default: about {@link #TOKEN_BUDGET} tokens' worth, 1 to 50); for a resumed
-     * run, the total it goes on to.
+     * Passes over the text, at least 1 (default: about {@link #TOKEN_BUDGET} tokens' worth, 1 to 50, or to 200 for a
+     * small text); for a resumed run, the total it goes on to.
      */
     public Training epochs(int epochs) {
         this.epochs = positive("epochs", epochs);
         return set("epochs");
     }
 
-    /** Sequences per minibatch, at least 1 (default 32). */
+    /** Sequences per minibatch, at least 1 (default: by the text's size, 16 or 32). */
     public Training batch(int batch) {
         this.batch = positive("batch", batch);
         return set("batch");
@@ -654,6 +654,15 @@ public final class Training {
         if (sized.contains("earlyStop")) {
             t.earlyStop = choice.earlyStop();
         }
+        if (sized.contains("hidden")) {
+            t.hidden = choice.hidden();
+        }
+        if (sized.contains("batch")) {
+            t.batch = choice.batch();
+        }
+        if (sized.contains("epochs")) {
+            t.epochs = choice.epochs(tokens - Math.round(tokens * t.validationFraction));
+        }
         t.sizing = choice.why();
         return t;
     }
@@ -667,9 +676,10 @@ public final class Training {
     }
 
     /**
-     * The options the text's size decides for a run ({@link #defaults()}: the validation share, the variational and
-     * weight dropout, the early stop's patience), by their setters' names, less those set since: a small text gets
-     * dropout and a larger held-out share, a large one none (see README, "Your own text").
+     * The options the text's size decides for a run ({@link #defaults()}: the validation share, the hidden units, the
+     * batch, the epochs, the variational and weight dropout, the early stop's patience), by their setters' names, less
+     * those set since: a small text gets a smaller model, smaller batches, dropout and a larger held-out share, a large
+     * one no dropout (see README, "Your own text").
      */
     public List<String> sized() {
         return List.copyOf(sized);

@@ -40,18 +40,23 @@ class TrainingRunTest {
     }
 
     /**
-     * One's own text sized: the held-out share is 50,000 characters' worth within [2 %, 10 %]; a small text gets
-     * dropout and more patience, a middling one less dropout, a large one none.
+     * One's own text sized: the held-out share is 50,000 characters' worth within [2 %, 10 %]; a small text gets a
+     * smaller model, smaller batches, dropout, more epochs and more patience, a middling one less dropout, a large one
+     * none; the epochs are about 10 million tokens' worth within each one's cap.
      */
     @Test
     void theTextsSizeDecidesWhatIsLeftOpen() {
-        assertEquals(new Sizing(0.1, 0.2, 0.3, 5, "30,000 characters, a small text: dropout keeps the model from "
-                + "learning it by heart"), Sizing.of(30_000));
-        assertEquals(List.of(0.1, 0.1, 0.2, 3.0), figures(Sizing.of(300_000)));
-        assertEquals(List.of(0.05, 0.1, 0.2, 3.0), figures(Sizing.of(999_999)));
-        assertEquals(List.of(0.025, 0.0, 0.0, 3.0), figures(Sizing.of(2_000_000)));
-        assertEquals(List.of(0.02, 0.0, 0.0, 3.0), figures(Sizing.of(20_000_000)), "at least 2 %");
-        assertEquals(List.of(0.1, 0.2, 0.3, 5.0), figures(Sizing.of(99_999)));
+        assertEquals(new Sizing(0.1, 128, 16, 200, 0.2, 0.3, 8, "30,000 characters, a small text: a smaller model, "
+                + "and dropout that keeps it from learning the text by heart"), Sizing.of(30_000));
+        assertEquals(List.of(0.1, 256.0, 32.0, 0.1, 0.2, 3.0), figures(Sizing.of(300_000)));
+        assertEquals(List.of(0.05, 256.0, 32.0, 0.1, 0.2, 3.0), figures(Sizing.of(999_999)));
+        assertEquals(List.of(0.025, 256.0, 32.0, 0.0, 0.0, 3.0), figures(Sizing.of(2_000_000)));
+        assertEquals(List.of(0.02, 256.0, 32.0, 0.0, 0.0, 3.0), figures(Sizing.of(20_000_000)), "at least 2 %");
+        assertEquals(List.of(0.1, 128.0, 16.0, 0.2, 0.3, 8.0), figures(Sizing.of(99_999)));
+        assertEquals(200, Sizing.of(30_000).epochs(27_000), "a small text: up to 200");
+        assertEquals(37, Sizing.of(30_000).epochs(270_000));
+        assertEquals(50, Sizing.of(300_000).epochs(180_000), "a middling one: up to 50");
+        assertEquals(1, Sizing.of(20_000_000).epochs(19_600_000), "a large one: at least 1");
     }
 
     /**
@@ -62,14 +67,15 @@ class TrainingRunTest {
     void aRunSizesWhatItsSettingsLeaveOpen() {
         String text = "Sizing by the text, one small text. ".repeat(100);
         assertEquals(Sizing.OPTIONS, Training.defaults().sized());
-        Training t = start(text, Training.defaults().hidden(8).layers(1).batch(4).steps(10).epochs(1));
-        assertEquals(List.of(0.1, 0.2, 0.3, 5.0), List.of(t.validationFraction(), t.variationalDropout(),
+        Training t = start(text, Training.defaults().layers(1).steps(10));
+        assertEquals(List.of(0.1, 128.0, 16.0, 200.0, 0.2, 0.3, 8.0), List.of(t.validationFraction(),
+                (double) t.hidden(), (double) t.batch(), (double) t.epochs(), t.variationalDropout(),
                 t.weightDropout(), (double) t.earlyStop()));
         assertTrue(t.sizing().startsWith("3,600 characters, a small text"), t.sizing());
         Training set = start(text, Training.defaults().hidden(8).layers(1).batch(4).steps(10).epochs(1)
                 .weightDropout(0).validationFraction(0.2));
-        assertEquals(List.of(0.2, 0.2, 0.0), List.of(set.validationFraction(), set.variationalDropout(),
-                set.weightDropout()));
+        assertEquals(List.of(0.2, 8.0, 4.0, 1.0, 0.2, 0.0), List.of(set.validationFraction(), (double) set.hidden(),
+                (double) set.batch(), (double) set.epochs(), set.variationalDropout(), set.weightDropout()));
         assertEquals(List.of("variationalDropout", "earlyStop"), set.sized());
         Training none = start(text, Training.defaults().hidden(8).layers(1).batch(4).steps(10).epochs(1)
                 .weightDropout(0).variationalDropout(0).validationFraction(0.2).earlyStop(0));
@@ -77,7 +83,8 @@ class TrainingRunTest {
     }
 
     private static List<Double> figures(Sizing s) {
-        return List.of(s.validationFraction(), s.variationalDropout(), s.weightDropout(), (double) s.earlyStop());
+        return List.of(s.validationFraction(), (double) s.hidden(), (double) s.batch(), s.variationalDropout(),
+                s.weightDropout(), (double) s.earlyStop());
     }
 
     /** The settings a run on {@code text} takes, as its listener hears them. */

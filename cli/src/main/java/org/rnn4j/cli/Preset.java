@@ -73,33 +73,39 @@ enum Preset {
         return TEXT;
     }
 
+    /** A flag and its value, or the flag and "by-size" when the text's size decides it. */
+    private static String sized(Training t, String option, String flag) {
+        return t.sized().contains(option) ? flag.substring(0, flag.indexOf(' ')) + " by-size" : flag;
+    }
+
     /** The presets' values as flags, for {@code train --help}, wrapped to fit 80 columns. */
     static String[] describe() {
         List<String> lines = new ArrayList<>(List.of("", "Presets, as the flags they stand for (each flag given overrides "
-                + "its value); with --corpus and no --preset, a run takes 'text':"));
+                + "its value); with --corpus and no --preset, a run takes 'text', whose values by-size follow the "
+                + "text's size (README, \"Your own text\"):"));
         for (Preset p : values()) {
             Training t = p.training();
             List<String> flags = new ArrayList<>();
             t.corpus().forEach(c -> flags.add("--corpus " + c));
             flags.addAll(List.of("--preprocess " + TrainCommand.lower(t.preprocessing()), "--max-tokens " + t.maxTokens(),
-                    "--cell " + TrainCommand.lower(t.cell()), "--hidden " + t.hidden(),
+                    "--cell " + TrainCommand.lower(t.cell()), sized(t, "hidden", "--hidden " + t.hidden()),
                     "--layers " + t.layers(), "--dropout " + Settings.show(t.dropout()),
                     "--init " + TrainCommand.lower(t.init()), "--optimizer " + TrainCommand.lower(t.optimizer()),
                     "--lr " + Settings.show(t.learningRate()), "--clip " + Settings.show(t.clip()),
                     "--weight-decay " + Settings.show(t.weightDecay()),
-                    "--epochs " + (t.epochs() > 0 ? t.epochs() : String.format("N (%,d tokens' worth, 1 to %d)",
-                            Training.TOKEN_BUDGET, Training.MOST_EPOCHS)),
-                    "--batch " + t.batch(), "--steps " + t.steps(), "--sampling " + TrainCommand.lower(t.sampling()),
+                    sized(t, "epochs", "--epochs " + t.epochs()), sized(t, "batch", "--batch " + t.batch()),
+                    "--steps " + t.steps(), "--sampling " + TrainCommand.lower(t.sampling()),
                     t.randomOffset() ? "--random-offset" : "--no-random-offset",
-                    "--val-fraction " + Settings.show(t.validationFraction())));
-            if (t.earlyStop() > 0) {
-                flags.add("--early-stop " + t.earlyStop());
+                    sized(t, "validationFraction", "--val-fraction " + Settings.show(t.validationFraction()))));
+            if (t.earlyStop() > 0 || t.sized().contains("earlyStop")) {
+                flags.add(sized(t, "earlyStop", "--early-stop " + t.earlyStop()));
             }
-            if (t.variationalDropout() > 0) {
-                flags.add("--variational-dropout " + Settings.show(t.variationalDropout()));
+            if (t.variationalDropout() > 0 || t.sized().contains("variationalDropout")) {
+                flags.add(sized(t, "variationalDropout", "--variational-dropout "
+                        + Settings.show(t.variationalDropout())));
             }
-            if (t.weightDropout() > 0) {
-                flags.add("--weight-dropout " + Settings.show(t.weightDropout()));
+            if (t.weightDropout() > 0 || t.sized().contains("weightDropout")) {
+                flags.add(sized(t, "weightDropout", "--weight-dropout " + Settings.show(t.weightDropout())));
             }
             Printing print = p.printing;
             if (print.sampleTemperature() != null) {

@@ -145,7 +145,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--val-fraction", paramLabel = "F",
             description = "Hold out the last F of the tokens, in [0, 0.5], to report validation perplexity (default: "
-                    + "0 for the seeds' presets; for one's own text, 50,000 characters' worth, 2 % to 10 %).")
+                    + "0 for the seeds' presets; for one's own text, 50,000 characters' worth, 2 %% to 10 %%).")
     Double valFraction;
 
     @Option(names = "--early-stop", paramLabel = "N",

@@ -70,9 +70,10 @@ class OwnTextTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("settings: from flags: --corpus " + readme + " --hidden 64 --layers 1 --epochs 8 --batch 8 --length 20; "
                 + "from the defaults for one's own text: --preprocess raw --max-tokens 0 --cell gru"), r.out());
-        assertTrue(r.out().contains("; from the text's size (46,"), r.out());
-        assertTrue(r.out().contains(" characters, a small text: dropout keeps the model from learning it by heart): "
-                + "--val-fraction 0.1 --variational-dropout 0.2 --weight-dropout 0.3 --early-stop 5"), r.out());
+        assertTrue(r.out().contains("; from the text's size ("), r.out());
+        assertTrue(r.out().contains(" characters, a small text: a smaller model, and dropout that keeps it from "
+                + "learning the text by heart): --val-fraction 0.1 --variational-dropout 0.2 --weight-dropout 0.3 "
+                + "--early-stop 8"), r.out());
         assertKeptAsItIs(r.out(), Files.readString(readme));
         Matcher m = FINAL.matcher(r.out());
         assertTrue(m.find(), r.out());

@@ -161,8 +161,9 @@ class TrainCommandTest {
         assertTrue(r.out().contains("--lr 100 --clip 0.01 --weight-decay 0"), r.out());
         assertTrue(r.out().contains("--prefix 分开 --prefix 不分开"), r.out());
         assertTrue(r.out().contains("--prefix 'time traveller' --prefix traveller"), r.out());
-        assertTrue(r.out().contains("with --corpus and no --preset, a run takes 'text':"), r.out());
-        assertTrue(r.out().contains("  text             --preprocess raw --max-tokens 0 --cell gru --hidden 256"), r.out());
+        assertTrue(r.out().contains("with --corpus and no --preset, a run takes 'text', whose"), r.out());
+        assertTrue(r.out().contains("  text             --preprocess raw --max-tokens 0 --cell gru --hidden by-size"),
+                r.out());
         assertTrue(r.out().lines().allMatch(l -> l.codePointCount(0, l.length()) <= 80), r.out());
     }
 
@@ -198,8 +199,8 @@ class TrainCommandTest {
                 && r.err().contains("at least 1152 tokens"), r.err());
         r = run("train", "--corpus", tiny.toString());
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("tiny.txt: 14 tokens for training is too short for one minibatch of --batch 32 × "
-                + "--steps 50: it needs at least 1632 tokens"), "a small text of one's own holds out 10 %: " + r.err());
+        assertTrue(r.err().contains("tiny.txt: 14 tokens for training is too short for one minibatch of --batch 16 × "
+                + "--steps 50: it needs at least 816 tokens"), "a small text of one's own holds out 10 %: " + r.err());
     }
 
     @Test

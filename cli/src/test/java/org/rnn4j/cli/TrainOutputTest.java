@@ -103,6 +103,28 @@ class TrainOutputTest {
         assertTrue(!train(text, "--epochs", "3").err().contains("far below"), "a held-out part like the rest");
     }
 
+    /**
+     * The built-in model by its name: fine-tuned from ({@code --init-from english}: its shape, its vocabulary grown by
+     * the text's new characters), generated from and scored, as a checkpoint is.
+     */
+    @Test
+    void theBuiltInEnglishModelIsAModelLikeAnyOther() throws Exception {
+        Path text = dir.resolve("t.txt");
+        Files.writeString(text, "Prices rose by 5 € a week, and nobody said a word about it. ".repeat(40));
+        Run r = run("train", "--corpus", text.toString(), "--init-from", "english", "--epochs", "1", "--batch", "8",
+                "--threads", "1", "--length", "20");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("from model english: --preprocess raw --cell gru --hidden 256 --layers 2"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("fine-tuning english \\(vocabulary \\d+, \\+ 1 new: €\\)")),
+                r.out());
+        Run g = run("generate", "--model", "english", "--prefix", "The ", "--temperature", "0", "--length", "30");
+        assertEquals(0, g.code(), g.err());
+        assertTrue(g.out().startsWith("The "), g.out());
+        Run e = run("eval", "--model", "english", "--corpus", text.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains(": 2,400 tokens (raw preprocessing), 40 unknown to the model"), e.out());
+    }
+
     private static Run train(Path text, String... flags) {
         List<String> args = new java.util.ArrayList<>(List.of("train", "--corpus", text.toString(), "--hidden", "16",
                 "--layers", "1", "--batch", "4", "--steps", "20", "--threads", "1", "--val-fraction", "0.1",
