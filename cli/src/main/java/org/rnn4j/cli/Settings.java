@@ -76,7 +76,8 @@ final class Settings {
                 .add("--corpus", t.corpus()).add("--member", t.members())
                 .add("--preprocess", t.preprocessing(), shapeOrigin).add("--max-tokens", t.maxTokens())
                 .add("--val-fraction", t.validationFraction(), t.sized().contains("validationFraction") ? sized : origin)
-                .add("--cell", t.cell(), shapeOrigin).add("--hidden", t.hidden(), shapeOrigin)
+                .add("--cell", t.cell(), shapeOrigin)
+                .add("--hidden", t.hidden(), t.sized().contains("hidden") ? sized : shapeOrigin)
                 .add("--layers", t.layers(), shapeOrigin).add("--dropout", t.dropout(), shapeOrigin)
                 .add("--init", t.init(), shapeOrigin);
         if (t.variationalDropout() > 0 || t.sized().contains("variationalDropout")) {
@@ -97,7 +98,8 @@ final class Settings {
             case COSINE -> s.add("--lr-cosine", true).add("--warmup", sc.warmup());
             default -> { }
         }
-        s.add("--epochs", t.epochs()).add("--batch", t.batch()).add("--steps", t.steps())
+        s.add("--epochs", t.epochs(), t.sized().contains("epochs") ? sized : origin)
+                .add("--batch", t.batch(), t.sized().contains("batch") ? sized : origin).add("--steps", t.steps())
                 .add("--sampling", t.sampling()).add("--random-offset", t.randomOffset());
         if (t.seed() != 0) {
             s.add("--seed", t.seed());
