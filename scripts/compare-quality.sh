@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Quality side by side on one text: rnn4j's defaults for one's own text (run to their end), then a PyTorch 2-layer
-# LSTM (scripts/torch_quality.py) trained for the same wall-clock time on the same cores; the held-out bits per
-# character of each (the same last 5 % of the text) and 300 characters of each sampled at temperature 0.8.
+# LSTM (scripts/torch_quality.py) trained for the same wall-clock time on the same cores; both train on the text's
+# first 90 % and are scored on its last 10 % (one stream, from a zero state: `rnn4j eval` and PyTorch alike), and
+# 300 characters of each are sampled at temperature 0.8. scripts/quality-table.sh adds the defaults before sizing and
+# fine-tuning from english.
 # Needs PyTorch: apt-get install -y python3-torch libopenblas0-openmp
 # Usage: scripts/compare-quality.sh TEXT [threads]
 set -euo pipefail
@@ -9,17 +11,20 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 text="$1"
 threads="${2:-2}"
 out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
-start=$(date +%s.%N)
-"$root/rnn4j" train --corpus "$text" --threads "$threads" --print-every 1000 --length 0 \
-  --out "$out/m.safetensors" --metrics "$out/m.csv" > "$out/train.log"
-seconds=$(python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$start" "$(date +%s.%N)")
-python3 - "$out/m.csv" "$seconds" <<'PY'
-import csv, sys
-rows = [r for r in csv.DictReader(open(sys.argv[1])) if r['val_bits_per_character']]
-best = min(rows, key=lambda r: float(r['val_bits_per_character']))
-print(f"rnn4j defaults: {len(rows)} epochs in {float(sys.argv[2]):.1f} s (JVM start included), held-out "
-      f"{float(best['val_bits_per_character']):.3f} bits/char at its best epoch, {best['epoch']}")
+python3 - "$text" "$out" <<'PY'
+import sys
+text = open(sys.argv[1], encoding='utf-8', newline='').read()
+cut = len(text) * 9 // 10
+open(sys.argv[2] + '/train.txt', 'w', encoding='utf-8', newline='').write(text[:cut])
+open(sys.argv[2] + '/test.txt', 'w', encoding='utf-8', newline='').write(text[cut:])
 PY
+start=$(date +%s.%N)
+"$root/rnn4j" train --corpus "$out/train.txt" --threads "$threads" --print-every 1000 --length 0 \
+  --out "$out/m.safetensors" > "$out/train.log"
+seconds=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$start" "$(date +%s.%N)")
+bits=$("$root/rnn4j" eval --model "$out/m.best.safetensors" --corpus "$out/test.txt" --threads "$threads" \
+  | sed -n 's/^perplexity .*(\([0-9.]*\) bits per character)$/\1/p')
+echo "rnn4j defaults: $(sed -n 's/^best epoch \([0-9]*\):.*over \([0-9]*\) epochs$/best epoch \1 of \2/p' "$out/train.log") in $seconds s (JVM start included), held-out $bits bits/char"
 "$root/rnn4j" generate --model "$out/m.best.safetensors" --temperature 0.8 --seed 1 --length 300 2>/dev/null
 echo
-/usr/bin/python3 "$root/scripts/torch_quality.py" "$text" "$seconds" "$threads"
+/usr/bin/python3 "$root/scripts/torch_quality.py" "$out/train.txt" "$seconds" "$threads" 256 "$out/test.txt"

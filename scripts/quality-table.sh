@@ -55,7 +55,8 @@ ta=$(run a --hidden 256 --batch 32 --epochs "$epochs_a" --val-fraction 0.05 --va
   --weight-dropout 0 --early-stop 3)
 tb=$(run b)
 tc=$(run c --init-from english --time-limit "$tb")
-td=$(/usr/bin/python3 "$root/scripts/torch_quality.py" "$out/train.txt" "$tb" "$threads" 256 "$out/test.txt" | head -1)
+/usr/bin/python3 "$root/scripts/torch_quality.py" "$out/train.txt" "$tb" "$threads" 256 "$out/test.txt" > "$out/d.log"
+td=$(head -1 "$out/d.log")
 printf '%s: %s characters, %s held out\n' "$(basename "$text")" "$(wc -m < "$text")" "$(wc -m < "$out/test.txt")"
 printf '(a) old defaults: %s bits/char in %s s; words %s\n' "$(score a)" "$ta" "$(words a)"
 printf '(b) new defaults: %s bits/char in %s s; words %s\n' "$(score b)" "$tb" "$(words b)"

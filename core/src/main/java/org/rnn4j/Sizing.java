@@ -38,6 +38,18 @@ record Sizing(double validationFraction, int hidden, int batch, int mostEpochs, 
         return (int) Math.max(1, Math.min(mostEpochs, Math.round((double) Training.TOKEN_BUDGET / trainingTokens)));
     }
 
+    /**
+     * The choice for fine-tuning a trained model on a text of {@code tokens} tokens: as {@link #of(long)} but without
+     * dropout, as what the model knows already holds it back from learning the text by heart, and dropout only slows
+     * it down (README, "Start from English").
+     */
+    static Sizing fineTuning(long tokens) {
+        Sizing s = of(tokens);
+        return new Sizing(s.validationFraction, s.hidden, s.batch, s.mostEpochs, 0, 0, s.earlyStop,
+                String.format(Locale.ROOT, "%,d characters, fine-tuning: no dropout, the model's knowledge holds it "
+                        + "back", tokens));
+    }
+
     /** The choice for a text of {@code tokens} tokens, before any is held out. */
     static Sizing of(long tokens) {
         double share = Math.min(0.1, Math.max(0.02, (double) HELD_OUT / Math.max(1, tokens)));
