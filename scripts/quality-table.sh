@@ -7,7 +7,8 @@
 #   (c) fine-tuned from the built-in `english` model for (b)'s wall time (--time-limit);
 #   (d) a PyTorch 2-layer LSTM of 256 (scripts/torch_quality.py) for (b)'s wall time on the same threads;
 # and, for (a)–(c), the share of real words (in /usr/share/dict/words, from Debian's wamerican, or in the training
-# part) among the space-separated words of 2,000 characters sampled at temperature 0.8 after the text's first words.
+# part) among the space-separated words of 2,000 characters sampled at temperature 0.8 after the first 24 characters
+# of the text's first line that is not blank.
 # Needs: apt-get install -y python3-torch libopenblas0-openmp wamerican. Usage: scripts/quality-table.sh TEXT [threads]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,7 +36,8 @@ score() { # NAME: held-out bits per character of its best epoch
     | sed -n 's/^perplexity .*(\([0-9.]*\) bits per character)$/\1/p'
 }
 words() { # NAME: the share of real words in 2,000 sampled characters
-  local prefix; prefix=$(sed -n "s/.*--prefix \(.*\)$/\1/p" "$out/b.log" | head -1 | sed "s/^'//; s/'$//")
+  local prefix; prefix=$(python3 -c "import sys; t = open(sys.argv[1], encoding='utf-8').read(); \
+print(next(l for l in t.splitlines() if l.strip()).strip()[:24])" "$out/train.txt")
   "$root/rnn4j" generate --model "$out/$1.best.safetensors" --prefix "$prefix" --temperature 0.8 --seed 1 \
     --length 2000 2>/dev/null > "$out/$1.sample.txt"
   python3 - "$out/$1.sample.txt" "$out/train.txt" <<'PY'
