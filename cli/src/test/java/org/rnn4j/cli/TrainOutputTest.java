@@ -44,13 +44,14 @@ class TrainOutputTest {
 
     /**
      * An epoch's time is its whole wall time: training (the metrics file's seconds), validation, saving and the
-     * report's continuations, here 600 characters of each of two prefixes.
+     * report's continuations, here 20,000 characters greedy and 20,000 sampled, far more work than the epoch's training
+     * of 8,100 characters; the time printed to 2 places must pass the training's by more than its rounding.
      */
     @Test
     void anEpochsTimeHoldsItsValidationSamplingAndSaving() throws Exception {
         Path text = dir.resolve("t.txt"), csv = dir.resolve("m.csv");
         Files.writeString(text, "the quick brown fox jumps over the lazy dog. ".repeat(200));
-        Run r = train(text, "--epochs", "2", "--length", "600", "--out", dir.resolve("m.safetensors").toString(),
+        Run r = train(text, "--epochs", "2", "--length", "20000", "--out", dir.resolve("m.safetensors").toString(),
                 "--metrics", csv.toString());
         List<String> rows = Files.readAllLines(csv).subList(1, 3);
         Matcher m = Pattern.compile("epoch (\\d+), .*, time ([0-9.]+) sec, ([0-9,]+) tokens/s").matcher(r.out());
@@ -58,7 +59,7 @@ class TrainOutputTest {
             assertTrue(m.find(), r.out());
             String[] f = row.split(",");
             double training = Double.parseDouble(f[3]), wall = Double.parseDouble(m.group(2));
-            assertTrue(wall > training + 0.01, "epoch " + m.group(1) + ": " + wall + " s against " + training
+            assertTrue(wall > training + 0.005, "epoch " + m.group(1) + ": " + wall + " s against " + training
                     + " s of training alone");
             assertEquals(String.format(Locale.ROOT, "%,.0f", Double.parseDouble(f[4])), m.group(3),
                     "the tokens/s are the training's");
