@@ -58,8 +58,8 @@ class TrainingRunTest {
         assertEquals(50, Sizing.of(300_000).epochs(180_000), "a middling one: up to 50");
         assertEquals(1, Sizing.of(20_000_000).epochs(19_600_000), "a large one: at least 1");
         assertEquals(new Sizing(0.1, 128, 16, 200, 0, 0, 8, "30,000 characters, fine-tuning: no dropout, the model's "
-                + "knowledge holds it back"), Sizing.fineTuning(30_000), "fine-tuning: no dropout at any size");
-        assertEquals(List.of(0.1, 256.0, 32.0, 0.0, 0.0, 3.0), figures(Sizing.fineTuning(300_000)));
+                + "knowledge holds it back"), Sizing.fineTuning(30_000), "fine-tuning a small text: no dropout");
+        assertEquals(Sizing.of(300_000), Sizing.fineTuning(300_000), "a middling one: its dropout");
     }
 
     /**
