@@ -49,12 +49,13 @@ final class Safetensors {
         }
         ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
         for (float[] values : tensors.values()) {
-            for (float v : values) {
-                if (half) {
+            if (half) {
+                for (float v : values) {
                     data.putShort(Half.fromFloat(v));
-                } else {
-                    data.putFloat(v);
                 }
+            } else {
+                data.asFloatBuffer().put(values);
+                data.position(data.position() + 4 * values.length);
             }
         }
         JsonObject header = new JsonObject();
