@@ -35,7 +35,7 @@ record Sizing(double validationFraction, int hidden, int batch, int mostEpochs, 
 
     /** The epochs of about {@link Training#TOKEN_BUDGET} tokens' worth over {@code trainingTokens}, 1 to the most. */
     int epochs(long trainingTokens) {
-        return (int) Math.max(1, Math.min(mostEpochs, Math.round((double) Training.TOKEN_BUDGET / trainingTokens)));
+        return Training.epochsFor(trainingTokens, mostEpochs);
     }
 
     /**

@@ -694,7 +694,12 @@ public final class Training {
 
     /** The epochs of a run with {@link #epochs} unset: about {@link #TOKEN_BUDGET} tokens' worth, 1 to 50. */
     public static int epochsFor(long trainingTokens) {
-        return (int) Math.max(1, Math.min(MOST_EPOCHS, Math.round((double) TOKEN_BUDGET / trainingTokens)));
+        return epochsFor(trainingTokens, MOST_EPOCHS);
+    }
+
+    /** About {@link #TOKEN_BUDGET} tokens' worth of epochs over {@code trainingTokens}, 1 to {@code most}. */
+    static int epochsFor(long trainingTokens, int most) {
+        return (int) Math.max(1, Math.min(most, Math.round((double) TOKEN_BUDGET / trainingTokens)));
     }
 
     private Training set(String option) {

@@ -163,8 +163,7 @@ final class TrainingRun {
                     + " preprocessing; give a text with some content, or another {Training.preprocessing}");
         }
         settings = settings.sizedTo(all.length());
-        data = new DataConfig(data.corpora(), data.members(), data.preprocessing(), data.maxTokens(), data.minFreq(),
-                settings.validationFraction(), data.replaceInvalid());
+        data = data(data.corpora()); // with the held-out share the text's size may have set
         int valTokens = (int) Math.round(all.length() * data.valFraction());
         TokenIds ids = all.slice(0, all.length() - valTokens);
         TokenIds valIds = valTokens > 0 ? all.slice(all.length() - valTokens, all.length()) : null;

@@ -68,6 +68,11 @@ final class Settings {
         return sb.toString();
     }
 
+    /** Where {@code option} came from: the text's size ({@code sized}) when it decided it, else {@code otherwise}. */
+    private static String from(Training t, String option, String sized, String otherwise) {
+        return t.sized().contains(option) ? sized : otherwise;
+    }
+
     /** A train run's settings and where each came from; {@code model}: the origin of the shape, when a model gave it. */
     static Settings ofRun(ParseResult parsed, String origin, String model, Training t, Preset.Printing print) {
         String shapeOrigin = model != null ? model : origin;
@@ -75,17 +80,16 @@ final class Settings {
         Settings s = new Settings(parsed, origin)
                 .add("--corpus", t.corpus()).add("--member", t.members())
                 .add("--preprocess", t.preprocessing(), shapeOrigin).add("--max-tokens", t.maxTokens())
-                .add("--val-fraction", t.validationFraction(), t.sized().contains("validationFraction") ? sized : origin)
+                .add("--val-fraction", t.validationFraction(), from(t, "validationFraction", sized, origin))
                 .add("--cell", t.cell(), shapeOrigin)
-                .add("--hidden", t.hidden(), t.sized().contains("hidden") ? sized : shapeOrigin)
+                .add("--hidden", t.hidden(), from(t, "hidden", sized, shapeOrigin))
                 .add("--layers", t.layers(), shapeOrigin).add("--dropout", t.dropout(), shapeOrigin)
                 .add("--init", t.init(), shapeOrigin);
         if (t.variationalDropout() > 0 || t.sized().contains("variationalDropout")) {
-            s.add("--variational-dropout", t.variationalDropout(), t.sized().contains("variationalDropout") ? sized
-                    : shapeOrigin);
+            s.add("--variational-dropout", t.variationalDropout(), from(t, "variationalDropout", sized, shapeOrigin));
         }
         if (t.weightDropout() > 0 || t.sized().contains("weightDropout")) {
-            s.add("--weight-dropout", t.weightDropout(), t.sized().contains("weightDropout") ? sized : shapeOrigin);
+            s.add("--weight-dropout", t.weightDropout(), from(t, "weightDropout", sized, shapeOrigin));
         }
         s.add("--optimizer", t.optimizer()).add("--lr", t.learningRate()).add("--clip", t.clip());
         if (t.weightDecay() > 0) {
@@ -98,14 +102,14 @@ final class Settings {
             case COSINE -> s.add("--lr-cosine", true).add("--warmup", sc.warmup());
             default -> { }
         }
-        s.add("--epochs", t.epochs(), t.sized().contains("epochs") ? sized : origin)
-                .add("--batch", t.batch(), t.sized().contains("batch") ? sized : origin).add("--steps", t.steps())
+        s.add("--epochs", t.epochs(), from(t, "epochs", sized, origin))
+                .add("--batch", t.batch(), from(t, "batch", sized, origin)).add("--steps", t.steps())
                 .add("--sampling", t.sampling()).add("--random-offset", t.randomOffset());
         if (t.seed() != 0) {
             s.add("--seed", t.seed());
         }
         if (t.earlyStop() > 0) {
-            s.add("--early-stop", t.earlyStop(), t.sized().contains("earlyStop") ? sized : origin);
+            s.add("--early-stop", t.earlyStop(), from(t, "earlyStop", sized, origin));
         }
         if (print.sampleTemperature() != null) {
             s.add("--sample-temperature", print.sampleTemperature());
