@@ -15,10 +15,7 @@ import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
 
 class EvaluationTest {
-    /**
-     * Perplexity as its definition reads: one token at a time from a zero state, exp of the mean of −log p(next) over
-     * the n − 1 predictions, the softmax written out here in double. 47 tokens in windows of 10 leave a tail of 6.
-     */
+    /** Perplexity against its definition ({@link #oneTokenAtATime}): 47 tokens in windows of 10 leave a tail of 6. */
     @Test
     void perplexityIsTheExpOfTheMeanNegativeLogLikelihood() {
         int V = 7;
@@ -28,22 +25,7 @@ class EvaluationTest {
         for (int i = 0; i < text.length; i++) {
             text[i] = rng.nextInt(V);
         }
-        LanguageModel.Workspace ws = model.generationWorkspace(1);
-        State state = model.newState(1);
-        double nll = 0;
-        for (int t = 0; t + 1 < text.length; t++) {
-            model.forward(ws, new int[] {text[t]}, state, null);
-            float[] o = ws.outputs();
-            double max = Double.NEGATIVE_INFINITY, z = 0;
-            for (float v : o) {
-                max = Math.max(max, v);
-            }
-            for (float v : o) {
-                z += Math.exp(v - max);
-            }
-            nll -= o[text[t + 1]] - max - Math.log(z);
-        }
-        double expected = Math.exp(nll / (text.length - 1));
+        double expected = oneTokenAtATime(model, text);
         for (int steps : new int[] {10, 46, 100}) {
             assertEquals(expected, Evaluation.perplexity(model, TokenIds.of(text), steps), 1e-5 * expected, "steps " + steps);
         }
@@ -93,21 +75,34 @@ class EvaluationTest {
         for (int i = 1; i < text.length; i++) {
             text[i] = 3 + rng.nextInt(2);
         }
+        double expected = oneTokenAtATime(model, text);
+        assertEquals(expected, Evaluation.perplexity(model, TokenIds.of(text), 35), 1e-6 * expected);
+        int[] opening = java.util.Arrays.copyOf(text, 200);
+        double expectedOpening = oneTokenAtATime(model, opening);
+        assertEquals(expectedOpening, Evaluation.perplexity(model, TokenIds.of(opening), 35), 1e-6 * expectedOpening,
+                "a text shorter than a window");
+    }
+
+    /**
+     * Perplexity as its definition reads: one token at a time from a zero state, exp of the mean of −log p(next) over
+     * the n − 1 predictions, the softmax written out here in double.
+     */
+    private static double oneTokenAtATime(LanguageModel model, int[] text) {
         LanguageModel.Workspace ws = model.generationWorkspace(1);
         State state = model.newState(1);
         double nll = 0;
         for (int t = 0; t + 1 < text.length; t++) {
             model.forward(ws, new int[] {text[t]}, state, null);
             float[] o = ws.outputs();
-            double z = 0;
+            double max = Double.NEGATIVE_INFINITY, z = 0;
             for (float v : o) {
-                z += Math.exp(v);
+                max = Math.max(max, v);
             }
-            nll -= o[text[t + 1]] - Math.log(z);
+            for (float v : o) {
+                z += Math.exp(v - max);
+            }
+            nll -= o[text[t + 1]] - max - Math.log(z);
         }
-        double expected = Math.exp(nll / (text.length - 1));
-        assertEquals(expected, Evaluation.perplexity(model, TokenIds.of(text), 35), 1e-6 * expected);
-        assertEquals(expected, Evaluation.perplexity(model, TokenIds.of(java.util.Arrays.copyOf(text, 1000)), 35),
-                1e-6 * expected, "a text shorter than a window");
+        return Math.exp(nll / (text.length - 1));
     }
 }
