@@ -70,12 +70,13 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--variational-dropout", paramLabel = "P",
             description = "Variational (locked) dropout of the input tokens and every layer's outputs while training, "
-                    + "one mask per sequence for all its steps, in [0, 1) (default: 0).")
+                    + "one mask per sequence for all its steps, in [0, 1) (default: 0; for one's own text, by its "
+                    + "size).")
     Double variationalDropout;
 
     @Option(names = "--weight-dropout", paramLabel = "P",
             description = "Weight dropout of each recurrent matrix W_hh while training, one mask per minibatch for all "
-                    + "its steps, in [0, 1) (default: 0).")
+                    + "its steps, in [0, 1) (default: 0; for one's own text, by its size).")
     Double weightDropout;
 
     @Option(names = "--init", paramLabel = "KIND",

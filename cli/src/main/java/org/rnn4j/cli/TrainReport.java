@@ -136,7 +136,8 @@ final class TrainReport implements TrainingListener, AutoCloseable {
         }
         int length = printing.predictLength();
         List<String> lines = new ArrayList<>();
-        model.generate(given, Sampling.greedy().length(length)).forEach(s -> lines.add(" - " + (printing.sayRepeats() ? repeats(s) : s)));
+        model.generate(given, Sampling.greedy().length(length))
+                .forEach(s -> lines.add(" - " + (printing.sayRepeats() ? repeats(s) : s)));
         if (printing.sampleTemperature() != null) { // seeded by the run and the epoch, so a resumed run prints the same
             Sampling sampled = Sampling.temperature(printing.sampleTemperature()).length(length)
                     .seed(t.seed() * 1_000_003L + e.epoch());
@@ -159,7 +160,7 @@ final class TrainReport implements TrainingListener, AutoCloseable {
 
     /**
      * A greedy continuation whose end repeats one character {@value #REPEATS} times or more, with that run said
-     * rather than printed ({@code GNU [then ' ' × 196]}): a young model's way of saying nothing.
+     * rather than printed ({@code GNU[then ' ' × 196]}): a young model's way of saying nothing.
      */
     static String repeats(String text) {
         int end = text.length();
