@@ -2,7 +2,8 @@
 computed as `rnn4j eval` computes it (one stream from a zero state, every token after the first predicted).
 
 Setup: apt-get install -y python3-torch libopenblas0-openmp     (run it with /usr/bin/python3)
-Usage: /usr/bin/python3 scripts/torch_eval.py MODEL.safetensors TEXT_FILE
+Usage: /usr/bin/python3 scripts/torch_eval.py MODEL.safetensors TEXT_FILE [float64]
+       (float64: the same sums in double precision, a yardstick for float32's own rounding)
        (for the built-in corpus, core/src/main/resources/org/rnn4j/text/timemachine.txt)
 
 How the tensors map (rnn4j stores x·W, PyTorch W·x, so every matrix is transposed):
@@ -29,7 +30,8 @@ def read_safetensors(path):
     tensors = {}
     for name, t in header.items():
         begin, end = t['data_offsets']
-        tensors[name] = torch.frombuffer(bytearray(data[begin:end]), dtype=torch.float32).reshape(t['shape'])
+        dtype = {'F32': torch.float32, 'F16': torch.float16}[t['dtype']]  # F16: a weights-only export
+        tensors[name] = torch.frombuffer(bytearray(data[begin:end]), dtype=dtype).float().reshape(t['shape'])
     return tensors, meta
 
 
@@ -41,7 +43,7 @@ def preprocess(text, mode):
     return text
 
 
-def main(model_path, text_path):
+def main(model_path, text_path, precision='float32'):
     tensors, meta = read_safetensors(model_path)
     model = json.loads(meta['model'])
     data = json.loads(meta['data'])
@@ -52,6 +54,8 @@ def main(model_path, text_path):
     layer = {'rnn': nn.RNN, 'gru': nn.GRU, 'lstm': nn.LSTM}[cell]
     rnn = layer(V, H, num_layers=L) if cell != 'rnn' else nn.RNN(V, H, num_layers=L, nonlinearity='tanh')
     out = nn.Linear(H, V)
+    if precision == 'float64':
+        rnn, out = rnn.double(), out.double()
     with torch.no_grad():
         for l in range(L):
             p = '' if l == 0 else 'l%d.' % (l + 1)
@@ -72,7 +76,7 @@ def main(model_path, text_path):
             x = ids[start:start + steps]
             y = ids[start + 1:start + 1 + steps]
             x = x[:len(y)]
-            h, state = rnn(nn.functional.one_hot(x, V).float().unsqueeze(1), state)
+            h, state = rnn(nn.functional.one_hot(x, V).to(out.weight.dtype).unsqueeze(1), state)
             nll += nn.functional.cross_entropy(out(h.squeeze(1)), y, reduction='sum').item()
     print('%s: %d tokens (%s preprocessing), %d unknown to the model' % (text_path, len(ids), data['preprocess'],
                                                                           unknown))
@@ -80,4 +84,4 @@ def main(model_path, text_path):
 
 
 if __name__ == '__main__':
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:])

@@ -1,10 +1,11 @@
 package org.rnn4j.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The recurrent cells' element-wise work with the Vector API: tanh (and σ through it) and the LSTM and GRU steps,
+ * The recurrent cells' element-wise work with the Vector API: tanh, σ and the LSTM and GRU steps,
  * forward and backward, on a range of rows; their reference twins are {@link Kernels#tanh} and {@link PlainCells}
  * (which the equations are in {@link Kernels#lstmCell}, {@link Kernels#lstmCellBackward}, {@link Kernels#gruCell} and
  * {@link Kernels#gruCellBackward}), whose backward loops also run the tails of the backward passes here.
@@ -50,25 +51,76 @@ final class VectorCells {
         return p.div(q);
     }
 
+    // e^x to about one ulp on [-87, 88] (Cephes' expf): x = n ln 2 + r with |r| ≤ ½ ln 2 (ln 2 in two parts, so
+    // that n ln 2 is exact), e^r by a degree-7 polynomial, and 2^n written straight into the exponent bits.
+    private static final float EXP_LO = -87f, EXP_HI = 88f, LOG2E = 1.44269504088896341f,
+            LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f, P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f,
+            P2 = 8.3334519073e-3f, P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+    // Adding 1.5 · 2^23 rounds a float of magnitude below 2^22 to an integer n, held in the low bits: the sum's bits
+    // are those of 1.5 · 2^23 plus n, so n + 127 (the biased exponent of 2^n) is the bits less BIAS_SHIFT.
+    private static final float ROUNDER = 12582912f;
+    private static final int BIAS_SHIFT = Float.floatToRawIntBits(ROUNDER) - 127;
+
+    private static float exp(float x) {
+        float v = Math.max(EXP_LO, Math.min(EXP_HI, x));
+        float t = Math.fma(v, LOG2E, ROUNDER), n = t - ROUNDER;
+        float r = Math.fma(n, -LN2_LO, Math.fma(n, -LN2_HI, v));
+        float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(P0, r, P1), r, P2), r, P3), r, P4), r, P5);
+        float er = Math.fma(p, r * r, r + 1f);
+        return er * Float.intBitsToFloat((Float.floatToRawIntBits(t) - BIAS_SHIFT) << 23);
+    }
+
+    private static final FloatVector V_EXP_LO = FloatVector.broadcast(S, EXP_LO),
+            V_EXP_HI = FloatVector.broadcast(S, EXP_HI), V_LOG2E = FloatVector.broadcast(S, LOG2E),
+            V_ROUNDER = FloatVector.broadcast(S, ROUNDER), V_NEG_LN2_HI = FloatVector.broadcast(S, -LN2_HI),
+            V_NEG_LN2_LO = FloatVector.broadcast(S, -LN2_LO), VP0 = FloatVector.broadcast(S, P0),
+            VP1 = FloatVector.broadcast(S, P1), VP2 = FloatVector.broadcast(S, P2), VP3 = FloatVector.broadcast(S, P3),
+            VP4 = FloatVector.broadcast(S, P4), VP5 = FloatVector.broadcast(S, P5);
+
+    private static FloatVector exp(FloatVector x) {
+        FloatVector v = x.max(V_EXP_LO).min(V_EXP_HI);
+        FloatVector t = v.fma(V_LOG2E, V_ROUNDER), n = t.sub(V_ROUNDER);
+        FloatVector r = n.fma(V_NEG_LN2_LO, n.fma(V_NEG_LN2_HI, v));
+        FloatVector p = VP0.fma(r, VP1).fma(r, VP2).fma(r, VP3).fma(r, VP4).fma(r, VP5);
+        FloatVector er = p.fma(r.mul(r), r.add(ONE));
+        return er.mul(t.reinterpretAsInts().sub(BIAS_SHIFT).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+    }
+
     /**
-     * {@code x = s · tanh(s · (x + y)) + (1 − s)} over {@code len} elements ({@code y} null: x alone):
-     * tanh with s = 1, and σ with s = ½, as σ(u) = ½ tanh(u / 2) + ½. One expansion of the vector
-     * tanh serves every gate: with one per gate in the same method, C2 hit its node-count limit,
+     * {@code x = tanh(x + y)} over {@code len} elements ({@code y} null: tanh(x)). One call site per function in each
+     * caller: with one expansion of the vector polynomial per gate in the same method, C2 hit its node-count limit,
      * stopped inlining, and fell back to the allocating Java versions of the vector operations.
      */
-    static void activate(float[] x, int xOff, float[] y, int yOff, int len, float s) {
-        final float shift = 1f - s;
+    static void tanh(float[] x, int xOff, float[] y, int yOff, int len) {
         int i = 0;
         for (; i + L <= len; i += L) {
             FloatVector u = FloatVector.fromArray(S, x, xOff + i);
             if (y != null) {
                 u = u.add(FloatVector.fromArray(S, y, yOff + i));
             }
-            tanh(u.mul(s)).mul(s).add(shift).intoArray(x, xOff + i);
+            tanh(u).intoArray(x, xOff + i);
         }
         for (; i < len; i++) {
-            float u = y == null ? x[xOff + i] : x[xOff + i] + y[yOff + i];
-            x[xOff + i] = Math.fma(s, tanh(s * u), shift);
+            x[xOff + i] = tanh(y == null ? x[xOff + i] : x[xOff + i] + y[yOff + i]);
+        }
+    }
+
+    /**
+     * {@code x = σ(x + y)} as 1 / (1 + e^−(x + y)), like {@link PlainCells}' and PyTorch's: a gate that saturates
+     * is exactly 1 (where ½ tanh(u / 2) + ½ stopped at 1 − 1.2e-7, and a GRU unit holding its state through z ≈ 1
+     * leaked by that much each step: 2.9e-5 of the Time Machine's one-stream perplexity).
+     */
+    static void sigmoid(float[] x, int xOff, float[] y, int yOff, int len) {
+        int i = 0;
+        for (; i + L <= len; i += L) {
+            FloatVector u = FloatVector.fromArray(S, x, xOff + i);
+            if (y != null) {
+                u = u.add(FloatVector.fromArray(S, y, yOff + i));
+            }
+            ONE.div(ONE.add(exp(u.neg()))).intoArray(x, xOff + i);
+        }
+        for (; i < len; i++) {
+            x[xOff + i] = 1f / (1f + exp(-(y == null ? x[xOff + i] : x[xOff + i] + y[yOff + i])));
         }
     }
 
@@ -78,7 +130,11 @@ final class VectorCells {
         for (int r = r0; r < r1; r++) {
             int g = gOff + r * 4 * H, s = r * H, j = 0;
             for (int block = 0; block < 4; block++) { // σ for i, f and o, tanh for g
-                activate(gates, g + block * H, null, 0, H, block == 2 ? 1f : 0.5f);
+                if (block == 2) {
+                    tanh(gates, g + block * H, null, 0, H);
+                } else {
+                    sigmoid(gates, g + block * H, null, 0, H);
+                }
             }
             for (; j + L <= H; j += L) {
                 FloatVector i = FloatVector.fromArray(S, gates, g + j);
@@ -131,7 +187,7 @@ final class VectorCells {
         final int H = hidden;
         for (int row = r0; row < r1; row++) {
             int x = gxOff + row * 3 * H, q = ghOff + row * 3 * H, s = row * H, j = 0;
-            activate(gx, x, gh, q, 2 * H, 0.5f); // r, z
+            sigmoid(gx, x, gh, q, 2 * H); // r, z
             for (; j + L <= H; j += L) {
                 FloatVector r = FloatVector.fromArray(S, gx, x + j);
                 FloatVector z = FloatVector.fromArray(S, gx, x + H + j);

@@ -219,7 +219,7 @@ final class VectorKernels extends Kernels {
 
     @Override
     public void tanh(float[] x, int off, int len) {
-        VectorCells.activate(x, off, null, 0, len, 1f);
+        VectorCells.tanh(x, off, null, 0, len);
     }
 
     // The element-wise kernels spell out their vector body (a vector handed to a helper that the JIT

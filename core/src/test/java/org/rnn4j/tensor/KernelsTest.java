@@ -444,6 +444,34 @@ class KernelsTest {
         }
     }
 
+    /**
+     * The gates' σ is the reference's 1 / (1 + e^−u) to two ulp from u = −87 to 100 (tails included), so a
+     * gate that saturates is exactly 1: a GRU unit whose z is saturated keeps its state exactly, over any stream.
+     */
+    @Test
+    void gatesAreTheReferenceSigmoidAndSaturateExactly() {
+        int H = 401 + 3; // u = −100 … 100 in steps of ½, and a tail shorter than a vector
+        float[] gates = new float[4 * H];
+        for (int j = 0; j < gates.length; j++) {
+            gates[j] = -100f + 0.5f * (j % H);
+        }
+        float[] r = gates.clone(), f = gates.clone(), cPrev = random(H);
+        ref.lstmCell(1, H, r, 0, cPrev, 0, new float[H], 0, new float[H], 0);
+        fast.lstmCell(1, H, f, 0, cPrev, 0, new float[H], 0, new float[H], 0);
+        for (int block : new int[] {0, 1, 3}) { // i, f and o; block 2 is the tanh of g
+            for (int j = block * H; j < (block + 1) * H; j++) {
+                // below u = −87 σ is a subnormal float, and the exponential stops at e^88
+                assertTrue(Math.abs(r[j] - f[j]) <= Math.max(2 * Math.ulp(r[j]), Float.MIN_NORMAL),
+                        "σ(" + gates[j] + "): expected " + r[j] + " but was " + f[j]);
+            }
+        }
+        assertEquals(1f, f[H + H - 3], "σ(100)");
+        float[] gx = new float[3 * H], gh = new float[3 * H], hPrev = random(H), h = new float[H];
+        java.util.Arrays.fill(gx, H, 2 * H, 30f); // z saturated: h = hPrev
+        fast.gruCell(1, H, gx, 0, gh, 0, hPrev, 0, h, 0);
+        assertArrayEquals(hPrev, h);
+    }
+
     /** The cells' element-wise steps, forward and backward, at widths around the vector length. */
     @Test
     void cellKernelsMatchReference() {
