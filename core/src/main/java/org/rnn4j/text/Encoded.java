@@ -17,13 +17,19 @@ public record Encoded(String name, Vocab vocab, TokenIds ids, long unknown) {
     /** The sources of a corpus and how to read them; see {@link Corpus#read(List, List, Preprocessing, int, boolean,
      * java.util.function.IntConsumer)}. */
     public record Source(List<String> sources, List<String> members, Preprocessing mode, int maxTokens,
-                         boolean replaceInvalid) {
+                         boolean replaceInvalid, Tokenization tokens) {
         public Source {
             sources = List.copyOf(sources);
             members = List.copyOf(members);
         }
 
-        /** One source, and one zip member or null. */
+        /** Sources read as characters. */
+        public Source(List<String> sources, List<String> members, Preprocessing mode, int maxTokens,
+                      boolean replaceInvalid) {
+            this(sources, members, mode, maxTokens, replaceInvalid, Tokenization.CHARS);
+        }
+
+        /** One source, and one zip member or null, read as characters. */
         public Source(String source, String member, Preprocessing mode, int maxTokens, boolean replaceInvalid) {
             this(List.of(source != null ? source : Corpus.BUILT_IN), member != null ? List.of(member) : List.of(), mode,
                     maxTokens, replaceInvalid);
@@ -45,8 +51,50 @@ public record Encoded(String name, Vocab vocab, TokenIds ids, long unknown) {
      * own vocabulary, as {@link #build(Source, int)}.
      */
     public static Encoded build(Source s, int minFreq, Vocab base) {
-        return build(sink -> Corpus.read(s.sources(), s.members(), s.mode(), s.maxTokens(), s.replaceInvalid(), sink),
-                minFreq, base);
+        java.util.function.Function<java.util.function.IntConsumer, String> reading =
+                sink -> Corpus.read(s.sources(), s.members(), s.mode(), s.maxTokens(), s.replaceInvalid(), sink);
+        boolean subwords = base != null ? base.kind() != Subwords.Kind.CHAR : s.tokens().kind() != Subwords.Kind.CHAR;
+        return subwords ? buildSubwords(reading, s.tokens(), minFreq, base) : build(reading, minFreq, base);
+    }
+
+    /**
+     * Words or subwords: the text is held (two bytes a character), its {@link PreTokens} pieces counted, the tokens
+     * learnt from them (or {@code base}'s kept, extended by new characters), then each distinct piece encoded once.
+     * {@code maxTokens} counts characters here, as it reads them.
+     */
+    private static Encoded buildSubwords(java.util.function.Function<java.util.function.IntConsumer, String> reading,
+                                         Tokenization tokens, int minFreq, Vocab base) {
+        TokenCounts seen = new TokenCounts();
+        StringBuilder text = new StringBuilder();
+        String name = reading.apply(cp -> {
+            seen.add(cp);
+            text.appendCodePoint(cp);
+        });
+        Vocab alphabet = Vocab.fromCounts(seen.tokens(), seen.counts(), 1);
+        java.util.Map<String, long[]> pieces = new java.util.LinkedHashMap<>();
+        PreTokens.split(text, piece -> pieces.computeIfAbsent(piece, p -> new long[1])[0]++);
+        Vocab vocab = base != null ? base.extendedWith(alphabet) : Vocab.learn(tokens, alphabet, pieces, minFreq);
+        return encodeSubwords(name, text, vocab, pieces);
+    }
+
+    private static Encoded encodeSubwords(String name, CharSequence text, Vocab vocab,
+                                          java.util.Map<String, long[]> pieces) {
+        java.util.Map<String, int[]> ids = new java.util.HashMap<>(pieces.size() * 2);
+        long unknown = 0;
+        for (java.util.Map.Entry<String, long[]> e : pieces.entrySet()) {
+            int[] piece = vocab.encodePiece(e.getKey());
+            ids.put(e.getKey(), piece);
+            for (int id : piece) {
+                unknown += id == Vocab.UNK ? e.getValue()[0] : 0;
+            }
+        }
+        TokenIds.Builder out = new TokenIds.Builder();
+        PreTokens.split(text, piece -> {
+            for (int id : ids.get(piece)) {
+                out.add(id);
+            }
+        });
+        return new Encoded(name, vocab, out.build(), unknown);
     }
 
     /**
@@ -55,10 +103,18 @@ public record Encoded(String name, Vocab vocab, TokenIds ids, long unknown) {
      */
     public static Encoded build(String name, List<? extends java.io.Reader> documents, Preprocessing mode,
                                 int maxTokens, int minFreq, Vocab base) {
-        return build(sink -> {
+        return build(name, documents, mode, maxTokens, minFreq, base, Tokenization.CHARS);
+    }
+
+    /** As {@link #build(String, List, Preprocessing, int, int, Vocab)}, the tokens being {@code tokens} (or base's). */
+    public static Encoded build(String name, List<? extends java.io.Reader> documents, Preprocessing mode,
+                                int maxTokens, int minFreq, Vocab base, Tokenization tokens) {
+        java.util.function.Function<java.util.function.IntConsumer, String> reading = sink -> {
             Corpus.read(documents, mode, maxTokens, sink);
             return name;
-        }, minFreq, base);
+        };
+        boolean subwords = base != null ? base.kind() != Subwords.Kind.CHAR : tokens.kind() != Subwords.Kind.CHAR;
+        return subwords ? buildSubwords(reading, tokens, minFreq, base) : build(reading, minFreq, base);
     }
 
     private static Encoded build(java.util.function.Function<java.util.function.IntConsumer, String> reading,
@@ -97,6 +153,13 @@ public record Encoded(String name, Vocab vocab, TokenIds ids, long unknown) {
     }
 
     private static Encoded with(java.util.function.Function<java.util.function.IntConsumer, String> reading, Vocab vocab) {
+        if (vocab.kind() != Subwords.Kind.CHAR) {
+            StringBuilder text = new StringBuilder();
+            String name = reading.apply(text::appendCodePoint);
+            java.util.Map<String, long[]> pieces = new java.util.HashMap<>();
+            PreTokens.split(text, piece -> pieces.computeIfAbsent(piece, p -> new long[1])[0]++);
+            return encodeSubwords(name, text, vocab, pieces);
+        }
         TokenIds.Builder ids = new TokenIds.Builder();
         long[] unknown = {0};
         String name = reading.apply(cp -> {
