@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.ObjIntConsumer;
 import java.util.function.Supplier;
+import org.rnn4j.data.TokenIds;
 import org.rnn4j.generate.Generator;
 import org.rnn4j.generate.Stream;
 import org.rnn4j.io.Checkpoint;
@@ -280,8 +281,8 @@ public final class TextModel {
     private void continueRead(List<String> given, Sampling sampling, ObjIntConsumer<String> onToken) {
         LanguageModel view = inference();
         Feeder f = new Feeder(view, view.generationWorkspace(1));
-        Generator.run(f.model(), streams(f, given, sampling),
-                (stream, token) -> onToken.accept(vocab.shown(token), stream));
+        List<Stream> streams = streams(f, given, sampling);
+        Generator.run(f.model(), streams, (stream, token) -> onToken.accept(streams.get(stream).text(), stream));
     }
 
     /**
@@ -310,6 +311,20 @@ public final class TextModel {
      * after the first; characters the model never saw count as {@code <unk>}.
      */
     public double perplexity(String text) {
+        return Evaluation.perplexity(inference(), read(text), config.steps());
+    }
+
+    /**
+     * {@link #perplexity}'s cross-entropy in bits per character: log₂ of the perplexity, divided by the characters per
+     * token for words and subwords.
+     */
+    public double bitsPerCharacter(String text) {
+        TokenIds ids = read(text);
+        return Epoch.bits(Evaluation.perplexity(inference(), ids, config.steps()),
+                Evaluation.charactersPerToken(ids, vocab));
+    }
+
+    private TokenIds read(String text) {
         Encoded e = Encoded.with("text", List.of(new StringReader(Objects.requireNonNull(text, "text"))),
                 data.preprocessing(), vocab);
         if (e.ids().length() < 2) {
@@ -317,12 +332,7 @@ public final class TextModel {
                     + data.preprocessing().name().toLowerCase(Locale.ROOT)
                     + " preprocessing; perplexity needs at least 2");
         }
-        return Evaluation.perplexity(inference(), e.ids(), config.steps());
-    }
-
-    /** {@link #perplexity}'s cross-entropy in bits per character: log₂ of the perplexity. */
-    public double bitsPerCharacter(String text) {
-        return Epoch.bits(perplexity(text));
+        return e.ids();
     }
 
     /**

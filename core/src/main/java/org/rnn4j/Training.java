@@ -15,6 +15,8 @@ import org.rnn4j.nn.Init;
 import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.text.Preprocessing;
+import org.rnn4j.text.Subwords;
+import org.rnn4j.text.Tokenization;
 import org.rnn4j.train.Epoch;
 import org.rnn4j.train.Schedule;
 import org.rnn4j.train.TrainConfig;
@@ -71,6 +73,8 @@ public final class Training {
     private Preprocessing preprocessing = Preprocessing.RAW;
     private int maxTokens;
     private int minFrequency = 1;
+    private Subwords.Kind tokens = Subwords.Kind.CHAR;
+    private int vocabSize = Tokenization.DEFAULT_VOCAB_SIZE;
     private List<String> corpus = List.of();
     private List<String> members = List.of();
     private boolean replaceInvalid;
@@ -127,6 +131,8 @@ public final class Training {
         t.preprocessing = preprocessing;
         t.maxTokens = maxTokens;
         t.minFrequency = minFrequency;
+        t.tokens = tokens;
+        t.vocabSize = vocabSize;
         t.corpus = corpus;
         t.members = members;
         t.replaceInvalid = replaceInvalid;
@@ -328,6 +334,22 @@ public final class Training {
     }
 
     /**
+     * What the tokens are: characters (default, the seeds'), whole words (with the spaces and signs between them;
+     * a word seen fewer than {@link #minFrequency} times, and twice, reads as its characters) or byte-pair subwords.
+     * A model fine-tuned or resumed keeps its own.
+     */
+    public Training tokens(Subwords.Kind tokens) {
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        return set("tokens");
+    }
+
+    /** The most tokens, characters included, of a vocabulary of words or subwords (default 2,048). */
+    public Training vocabSize(int vocabSize) {
+        this.vocabSize = positive("vocabSize", vocabSize);
+        return set("vocabSize");
+    }
+
+    /**
      * The text {@link TextModel#train(Training)} reads: files, folders (their text files, by path), zip archives,
      * {@code -} (standard input) or the built-in corpora {@code timemachine} and {@code jaychou}; several sources are
      * documents joined by the separator token U+001C (default: none; a resumed run reads its checkpoint's).
@@ -525,6 +547,19 @@ public final class Training {
         return minFrequency;
     }
 
+    public Subwords.Kind tokens() {
+        return tokens;
+    }
+
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    /** {@link #tokens()} and {@link #vocabSize()} together. */
+    Tokenization tokenization() {
+        return tokens == Subwords.Kind.CHAR ? Tokenization.CHARS : new Tokenization(tokens, vocabSize);
+    }
+
     public List<String> corpus() {
         return corpus;
     }
@@ -615,6 +650,8 @@ public final class Training {
         r.preprocessing = d.preprocessing();
         r.maxTokens = d.maxTokens();
         r.minFrequency = d.minFreq();
+        r.tokens = d.tokens().kind();
+        r.vocabSize = d.tokens().kind() == Subwords.Kind.CHAR ? vocabSize : d.tokens().vocabSize();
         r.validationFraction = d.valFraction();
         r.members = d.members();
         r.replaceInvalid = d.replaceInvalid();

@@ -27,12 +27,14 @@ public interface TrainingListener {
      * @param opening            the text's first words (a prefix that reads like it), up to 24 characters
      * @param unigramPerplexity  the held-out text's perplexity under the training text's token frequencies alone, a
      *                           baseline any model should beat (NaN without a validation share)
+     * @param charactersPerToken the held-out text's characters per predicted token (1 for characters, 1 without a
+     *                           validation share): perplexities per token ÷ this, in bits, are bits per character
      * @param model              the model as it starts (a resumed run's history with it); its weights change with
      *                           each epoch
      */
     record Start(Training settings, String corpus, long trainingTokens, long validationTokens, Vocab vocabulary,
                  int inherited, int epochsDone, String engine, String opening, double unigramPerplexity,
-                 TextModel model) {
+                 double charactersPerToken, TextModel model) {
     }
 
     /**

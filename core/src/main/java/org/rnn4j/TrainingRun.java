@@ -20,6 +20,7 @@ import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
 import org.rnn4j.text.Corpus;
 import org.rnn4j.text.Encoded;
+import org.rnn4j.text.Subwords;
 import org.rnn4j.text.Vocab;
 import org.rnn4j.train.DivergenceException;
 import org.rnn4j.train.Epoch;
@@ -109,6 +110,12 @@ final class TrainingRun {
                 if (!options.given().contains("preprocessing")) {
                     s.preprocessing(base.preprocessing());
                 }
+                Subwords.Kind kind = base.vocabulary().kind();
+                if (options.given().contains("tokens") && options.tokens() != kind) {
+                    throw new InputException("{Training.tokens} " + options.tokens().id() + ": the model from "
+                            + "{Training.startFrom} reads " + kind.id() + " tokens, and keeps them; drop {Training.tokens}");
+                }
+                s.tokens(kind);
             }
             settings = s;
         }
@@ -132,7 +139,7 @@ final class TrainingRun {
         Training s = run.settings;
         DataConfig data = run.data(List.of(name));
         return run.train(Encoded.build(name, documents, s.preprocessing(), s.maxTokens(), s.minFrequency(),
-                run.baseVocab()), data);
+                run.baseVocab(), data.tokens()), data);
     }
 
     /** The start model's vocabulary, which the text's new tokens extend; null: the text's own. */
@@ -143,17 +150,17 @@ final class TrainingRun {
     private DataConfig data(List<String> sources) {
         Training s = settings;
         return new DataConfig(sources, s.members(), s.preprocessing(), s.maxTokens(), s.minFrequency(),
-                s.validationFraction(), s.replaceInvalid());
+                s.validationFraction(), s.replaceInvalid(), s.tokenization());
     }
 
     private static DataConfig data(DataConfig saved, List<String> corpus) {
         return corpus.isEmpty() ? saved : new DataConfig(corpus, saved.members(), saved.preprocessing(),
-                saved.maxTokens(), saved.minFreq(), saved.valFraction(), saved.replaceInvalid());
+                saved.maxTokens(), saved.minFreq(), saved.valFraction(), saved.replaceInvalid(), saved.tokens());
     }
 
     private TextModel train(Encoded text, DataConfig data) {
         Vocab vocab = text.vocab();
-        if (resumed != null && !Arrays.equals(vocab.tokens(), resumed.vocab().tokens())) {
+        if (resumed != null && !vocab.texts().equals(resumed.vocab().texts())) {
             throw new InputException(text.name() + ": this text gives another vocabulary than the one "
                     + options.resume() + " was trained on; resume with the same {Training.corpus}");
         }
@@ -162,7 +169,7 @@ final class TrainingRun {
             throw new InputException(text.name() + ": is empty after " + lower(data.preprocessing())
                     + " preprocessing; give a text with some content, or another {Training.preprocessing}");
         }
-        settings = settings.sizedTo(all.length());
+        settings = settings.sizedTo(Math.round(all.length() * Evaluation.charactersPerToken(all, vocab))); // characters
         data = data(data.corpora()); // with the held-out share the text's size may have set
         int valTokens = (int) Math.round(all.length() * data.valFraction());
         TokenIds ids = all.slice(0, all.length() - valTokens);
@@ -204,13 +211,15 @@ final class TrainingRun {
                 lastSaved = trainer.epochsDone(); // the file resumed from is the last good checkpoint so far
             }
         }
+        double trainingPerToken = Evaluation.charactersPerToken(ids, vocab),
+                validationPerToken = valIds != null ? Evaluation.charactersPerToken(valIds, vocab) : 1;
         Training effective = settings.with(shape, data, config, settings.name());
         Live live = new Live(model, vocab, shape, data, config, effective.name(), trainer);
         listener.started(new TrainingListener.Start(effective, text.name(), ids.length(),
                 valIds != null ? valIds.length() : 0, vocab, base != null ? base.vocabulary().size() : 0,
                 trainer.epochsDone(), engine == Engine.OWN ? kernels.name() : engine.describe(), opening(ids, vocab),
                 valIds != null ? Evaluation.unigramPerplexity(ids, valIds, vocab.size()) : Double.NaN,
-                live.model(history)));
+                validationPerToken, live.model(history)));
         int earlyStop = settings.earlyStop();
         long began = System.nanoTime(), limit = (long) (options.timeLimit() * 1e9);
         long[] lastEnd = {began}, lastEpoch = {0};
@@ -218,7 +227,7 @@ final class TrainingRun {
             trainer.run(e -> {
                 double val = valIds != null ? Evaluation.perplexity(model, valIds, config.steps()) : Double.NaN;
                 trainer.recordValidation(val);
-                Epoch done = e.validated(val);
+                Epoch done = e.validated(val).perCharacter(trainingPerToken, validationPerToken);
                 history.add(done);
                 boolean improved = track(done);
                 TextModel now = live.model(history);
@@ -297,17 +306,20 @@ final class TrainingRun {
      */
     static String opening(TokenIds ids, Vocab vocab) {
         StringBuilder sb = new StringBuilder();
+        reading:
         for (int i = 0; i < ids.length() && sb.codePointCount(0, sb.length()) < 24; i++) {
             int id = ids.get(i);
-            int c = id == Vocab.UNK ? -1 : vocab.token(id);
-            boolean breaks = c == -1 || c == '\n' || c == '\r' || c == Corpus.SEPARATOR;
-            if (sb.length() == 0 && (breaks || Character.isWhitespace(c) || Character.isSpaceChar(c))) {
-                continue;
+            int[] cps = id == Vocab.UNK ? new int[] {-1} : vocab.text(id).codePoints().toArray();
+            for (int c : cps) {
+                boolean breaks = c == -1 || c == '\n' || c == '\r' || c == Corpus.SEPARATOR;
+                if (sb.length() == 0 && (breaks || Character.isWhitespace(c) || Character.isSpaceChar(c))) {
+                    continue;
+                }
+                if (breaks || sb.codePointCount(0, sb.length()) == 24) {
+                    break reading;
+                }
+                sb.appendCodePoint(c);
             }
-            if (breaks) {
-                break;
-            }
-            sb.appendCodePoint(c);
         }
         if (sb.codePointCount(0, sb.length()) == 24 && sb.lastIndexOf(" ") > 0) {
             sb.setLength(sb.lastIndexOf(" ") + 1);

@@ -63,7 +63,8 @@ final class EvalCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s: %,d tokens (%s preprocessing), %,d unknown to the model (%.2f%%, counted as <unk>)%n",
                 text.name(), ids.length(), TrainCommand.lower(loaded.preprocessing()), unknown,
                 100.0 * unknown / ids.length());
-        out.printf(Locale.ROOT, "perplexity %.6f (%.4f bits per character)%n", ppl, Epoch.bits(ppl));
+        out.printf(Locale.ROOT, "perplexity %.6f (%.4f bits per character)%n", ppl,
+                Epoch.bits(ppl, Evaluation.charactersPerToken(ids, loaded.vocabulary())));
         return 0;
     }
 }

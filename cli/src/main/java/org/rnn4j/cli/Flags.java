@@ -24,6 +24,7 @@ final class Flags {
             Map.entry("Training.validationFraction", "--val-fraction"), Map.entry("Training.earlyStop", "--early-stop"),
             Map.entry("Training.preprocessing", "--preprocess"), Map.entry("Training.maxTokens", "--max-tokens"),
             Map.entry("Training.minFrequency", "--min-freq"), Map.entry("Training.corpus", "--corpus"),
+            Map.entry("Training.tokens", "--tokens"), Map.entry("Training.vocabSize", "--vocab-size"),
             Map.entry("Training.members", "--member"), Map.entry("Training.replaceInvalid", "--replace-invalid"),
             Map.entry("Training.seed", "--seed"), Map.entry("Training.threads", "--threads"),
             Map.entry("Training.engine", "--engine"), Map.entry("Engine.device", "--device"),

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rnn4j.Training;
+import org.rnn4j.text.Subwords;
 import org.rnn4j.train.Schedule;
 import picocli.CommandLine.ParseResult;
 
@@ -77,10 +78,13 @@ final class Settings {
     static Settings ofRun(ParseResult parsed, String origin, String model, Training t, Preset.Printing print) {
         String shapeOrigin = model != null ? model : origin;
         String sized = t.sizing() != null ? "the text's size (" + t.sizing() + ")" : origin;
-        Settings s = new Settings(parsed, origin)
-                .add("--corpus", t.corpus()).add("--member", t.members())
-                .add("--preprocess", t.preprocessing(), shapeOrigin).add("--max-tokens", t.maxTokens())
-                .add("--val-fraction", t.validationFraction(), from(t, "validationFraction", sized, origin))
+        Settings s = new Settings(parsed, origin);
+        s.add("--corpus", t.corpus()).add("--member", t.members())
+                .add("--preprocess", t.preprocessing(), shapeOrigin).add("--max-tokens", t.maxTokens());
+        if (t.tokens() != Subwords.Kind.CHAR) {
+            s.add("--tokens", t.tokens(), shapeOrigin).add("--vocab-size", t.vocabSize(), shapeOrigin);
+        }
+        s.add("--val-fraction", t.validationFraction(), from(t, "validationFraction", sized, origin))
                 .add("--cell", t.cell(), shapeOrigin)
                 .add("--hidden", t.hidden(), from(t, "hidden", sized, shapeOrigin))
                 .add("--layers", t.layers(), shapeOrigin).add("--dropout", t.dropout(), shapeOrigin)

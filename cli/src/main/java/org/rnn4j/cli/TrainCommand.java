@@ -15,6 +15,7 @@ import org.rnn4j.nn.Engine;
 import org.rnn4j.nn.Init;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.text.Preprocessing;
+import org.rnn4j.text.Subwords;
 import org.rnn4j.train.DivergenceException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,8 +54,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--replace-invalid", description = "Read bytes that are not UTF-8 as U+FFFD instead of stopping.")
     boolean replaceInvalid;
 
-    @Option(names = "--min-freq", paramLabel = "N", description = "Tokens seen fewer times map to <unk> (default: 1).")
+    @Option(names = "--min-freq", paramLabel = "N", description = "Characters seen fewer times map to <unk>; with "
+            + "--tokens word, words seen fewer times (and than twice) read as their characters (default: 1).")
     Integer minFreq;
+
+    @Option(names = "--tokens", paramLabel = "KIND", description = "char (default: the seeds' tokens), word (words, "
+            + "and the spaces and signs between them) or bpe (byte-pair subwords learnt from the text).")
+    String tokens;
+
+    @Option(names = "--vocab-size", paramLabel = "N", description = "With --tokens word or bpe: the most tokens, "
+            + "characters included (default: 2048).")
+    Integer vocabSize;
 
     @Option(names = "--cell", paramLabel = "CELL", description = "rnn, gru or lstm.")
     String cell;
@@ -251,6 +261,8 @@ final class TrainCommand implements Callable<Integer> {
             t.replaceInvalid(true);
         }
         given(minFreq, t::minFrequency);
+        given(tokens, v -> t.tokens(parseEnum(Subwords.Kind.class, "--tokens", v)));
+        given(vocabSize, t::vocabSize);
         given(cell, v -> t.cell(parseEnum(CellType.class, "--cell", v)));
         given(hidden, t::hidden);
         given(layers, t::layers);

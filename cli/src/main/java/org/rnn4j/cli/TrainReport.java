@@ -208,10 +208,10 @@ final class TrainReport implements TrainingListener, AutoCloseable {
         out.printf(Locale.ROOT, "best epoch %d: validation %.3f (%.3f bits/char)%s; last epoch %d: %.3f (%.3f "
                         + "bits/char), training %.3f (%.3f bits/char); the unigram frequencies: %.3f (%.3f bits/char); "
                         + "%,.0f tokens/s over %d epochs%n", end.bestEpoch(), end.bestValidationPerplexity(),
-                Epoch.bits(end.bestValidationPerplexity()), end.bestFile() != null ? ", kept in " + end.bestFile()
+                Epoch.bits(end.bestValidationPerplexity(), start.charactersPerToken()), end.bestFile() != null ? ", kept in " + end.bestFile()
                         : start.settings().checkpoint() == null ? " (--out FILE keeps it)" : "",
                 last.epoch(), last.validationPerplexity(), last.validationBitsPerCharacter(), last.perplexity(),
-                last.bitsPerCharacter(), start.unigramPerplexity(), Epoch.bits(start.unigramPerplexity()),
+                last.bitsPerCharacter(), start.unigramPerplexity(), Epoch.bits(start.unigramPerplexity(), start.charactersPerToken()),
                 tokens / seconds, epochsRun);
         if (last.validationBitsPerCharacter() < UNLIKE * last.bitsPerCharacter()) {
             err.printf(Locale.ROOT, "rnn4j: note: the validation figure (%.3f bits/char) is far below the training "

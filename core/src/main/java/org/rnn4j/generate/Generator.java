@@ -64,8 +64,9 @@ public final class Generator {
         for (int b = 0; b < prefixes.size(); b++) {
             Stream previous = b > 0 && prefixes.get(b).equals(prefixes.get(b - 1)) ? streams.get(b - 1) : null;
             State state = previous != null ? previous.state.copy() : model.newState(1);
-            int first = previous != null ? previous.token : prime(model, one, vocab.encode(prefixes.get(b)), state);
-            streams.add(new Stream(state, first, samplers.get(b), length));
+            String[] read = Reading.split(vocab, prefixes.get(b));
+            int first = previous != null ? previous.token : prime(model, one, vocab.encode(read[0]), state);
+            streams.add(new Stream(state, first, samplers.get(b), length, vocab, read[1]));
         }
         return streams;
     }
@@ -125,7 +126,8 @@ public final class Generator {
      */
     public static String text(LanguageModel model, Vocab vocab, String prefix, int length, TokenSampler sampler) {
         StringBuilder sb = new StringBuilder(Corpus.shown(prefix));
-        continuation(model, vocab, prefix, length, sampler, id -> sb.append(vocab.shown(id)));
+        List<Stream> one = streams(model, model.generationWorkspace(1), vocab, List.of(prefix), List.of(sampler), length);
+        run(model, one, (stream, token) -> sb.append(one.get(stream).text()));
         return sb.toString();
     }
 }

@@ -58,12 +58,8 @@ public final class Stepper {
         model.forward(ws, in, batch, null);
         float[] logits = ws.outputs();
         TokenSampler.drawEach(model, n, b -> {
-            Stream s = streams.get(b);
-            s.token = s.sampler.next(logits, b * model.vocab);
+            streams.get(b).draw(logits, b * model.vocab);
         });
-        for (int b = 0; b < n; b++) {
-            streams.get(b).remaining--;
-        }
     }
 
     /** Copies the rows of the streams that stepped last back into their own states. */

@@ -20,6 +20,9 @@ import org.rnn4j.nn.Init;
 import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.text.Preprocessing;
+import org.rnn4j.text.PreTokens;
+import org.rnn4j.text.Subwords;
+import org.rnn4j.text.Tokenization;
 import org.rnn4j.text.Vocab;
 import org.rnn4j.train.Epoch;
 import org.rnn4j.train.Schedule;
@@ -47,7 +50,16 @@ public final class CheckpointJson {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", Checkpoint.FORMAT);
         meta.put("format_version", Integer.toString(Checkpoint.VERSION));
-        meta.put("vocab", GSON.toJson(c.vocab().tokens()));
+        if (c.vocab().kind() == Subwords.Kind.CHAR) {
+            meta.put("vocab", GSON.toJson(c.vocab().tokens()));
+        } else { // the texts of the tokens, and how a text becomes them
+            meta.put("vocab", GSON.toJson(c.vocab().texts()));
+            JsonObject tokenizer = new JsonObject();
+            tokenizer.addProperty("kind", c.vocab().kind().id());
+            tokenizer.addProperty("pre_tokens", PreTokens.PATTERN);
+            tokenizer.add("merges", GSON.toJsonTree(c.vocab().merges()));
+            meta.put("tokenizer", tokenizer.toString());
+        }
         meta.put("model", model(c.shape(), c.vocab().size()).toString());
         meta.put("data", data(c.data()).toString());
         meta.put("training", training(c.training()).toString());
@@ -82,24 +94,19 @@ public final class CheckpointJson {
         }
         o.addProperty("seconds", m.seconds());
         o.addProperty("tokens_per_second", m.tokensPerSecond());
+        if (m.charactersPerToken() != 1 || m.validationCharactersPerToken() != 1) { // words or subwords
+            o.addProperty("characters_per_token", m.charactersPerToken());
+            o.addProperty("val_characters_per_token", m.validationCharactersPerToken());
+        }
         return o;
     }
 
     /** Reads the metadata back; {@code file} names the checkpoint in messages. */
     static Header header(Map<String, String> meta, String file) {
         Reader r = new Reader(file);
-        int[] codePoints;
-        try {
-            codePoints = GSON.fromJson(r.field(meta, "vocab"), int[].class);
-        } catch (JsonParseException e) {
-            throw r.damaged("vocab", "a list of code points");
-        }
-        if (codePoints == null) {
-            throw r.damaged("vocab", "a list of code points");
-        }
         Vocab vocab;
         try {
-            vocab = Vocab.of(codePoints);
+            vocab = vocab(meta, r);
         } catch (IllegalArgumentException e) {
             throw new InputException(file + ": the checkpoint's vocabulary is damaged (" + e.getMessage()
                     + "); train again or use another checkpoint");
@@ -118,7 +125,9 @@ public final class CheckpointJson {
                 d.has("member") && !d.get("member").isJsonNull() ? r.strings(d, "data.member") : List.of(),
                 r.constant(Preprocessing.class, d, "data.preprocess"), r.integer(d, "data.max_tokens"),
                 r.integer(d, "data.min_freq"), r.number(d, "data.val_fraction"),
-                d.has("replace_invalid") && r.bool(d, "data.replace_invalid"));
+                d.has("replace_invalid") && r.bool(d, "data.replace_invalid"),
+                d.has("tokens") ? new Tokenization(Subwords.Kind.of(r.string(d, "data.tokens")),
+                        r.integer(d, "data.vocab_size")) : Tokenization.CHARS);
         JsonObject t = r.object(meta, "training");
         TrainConfig training = new TrainConfig(r.integer(t, "training.batch"), r.integer(t, "training.steps"),
                 r.integer(t, "training.epochs"), r.constant(Optimizer.Kind.class, t, "training.optimizer"),
@@ -142,7 +151,9 @@ public final class CheckpointJson {
             metrics.add(new Epoch(r.integer(o, "metrics.epoch"), r.number(o, "metrics.perplexity"),
                     o.has("val_perplexity") ? r.number(o, "metrics.val_perplexity") : Double.NaN,
                     o.has("lr") ? r.number(o, "metrics.lr") : Double.NaN, r.number(o, "metrics.seconds"),
-                    r.number(o, "metrics.tokens_per_second")));
+                    r.number(o, "metrics.tokens_per_second"),
+                    o.has("characters_per_token") ? r.number(o, "metrics.characters_per_token") : 1,
+                    o.has("val_characters_per_token") ? r.number(o, "metrics.val_characters_per_token") : 1));
         }
         return new Header(vocab, shape, data, training, r.field(meta, "preset"), state,
                 r.wholeNumber(st, "state.optimizer_steps"), metrics);
@@ -176,6 +187,40 @@ public final class CheckpointJson {
         return o;
     }
 
+    /** A character vocabulary's code points, or the texts and merges of words and subwords. */
+    private static Vocab vocab(Map<String, String> meta, Reader r) {
+        if (!meta.containsKey("tokenizer")) {
+            int[] codePoints;
+            try {
+                codePoints = GSON.fromJson(r.field(meta, "vocab"), int[].class);
+            } catch (JsonParseException e) {
+                throw r.damaged("vocab", "a list of code points");
+            }
+            if (codePoints == null) {
+                throw r.damaged("vocab", "a list of code points");
+            }
+            return Vocab.of(codePoints);
+        }
+        JsonObject t = r.object(meta, "tokenizer");
+        String kind = r.string(t, "tokenizer.kind");
+        if (!t.has("pre_tokens") || !PreTokens.PATTERN.equals(r.string(t, "tokenizer.pre_tokens"))) {
+            throw new InputException(r.file + ": its tokens were cut from the text by another rule than this rnn4j's ("
+                    + "tokenizer.pre_tokens); use the rnn4j that wrote it");
+        }
+        String[] texts;
+        int[][] merges;
+        try {
+            texts = GSON.fromJson(r.field(meta, "vocab"), String[].class);
+            merges = GSON.fromJson(t.get("merges"), int[][].class);
+        } catch (JsonParseException e) {
+            throw r.damaged("vocab", "a list of token texts, with tokenizer.merges a list of [left, right, into]");
+        }
+        if (texts == null || merges == null || java.util.Arrays.stream(merges).anyMatch(m -> m == null || m.length != 3)) {
+            throw r.damaged("vocab", "a list of token texts, with tokenizer.merges a list of [left, right, into]");
+        }
+        return Vocab.of(Subwords.Kind.of(kind), List.of(texts), merges);
+    }
+
     private static JsonObject data(DataConfig d) {
         JsonObject o = new JsonObject();
         o.add("corpus", oneOrMany(d.corpora()));
@@ -185,6 +230,10 @@ public final class CheckpointJson {
         o.addProperty("min_freq", d.minFreq());
         o.addProperty("val_fraction", d.valFraction());
         o.addProperty("replace_invalid", d.replaceInvalid());
+        if (d.tokens().kind() != Subwords.Kind.CHAR) {
+            o.addProperty("tokens", d.tokens().kind().id());
+            o.addProperty("vocab_size", d.tokens().vocabSize());
+        }
         return o;
     }
 
@@ -269,6 +318,14 @@ public final class CheckpointJson {
                 throw damaged(path, expected);
             }
             return e.getAsJsonPrimitive();
+        }
+
+        String string(JsonObject o, String path) {
+            JsonPrimitive p = primitive(o, path, "a string");
+            if (!p.isString()) {
+                throw damaged(path, "a string");
+            }
+            return p.getAsString();
         }
 
         double number(JsonObject o, String path) {

@@ -3,6 +3,7 @@ package org.rnn4j.io;
 import java.util.List;
 import org.rnn4j.text.Encoded;
 import org.rnn4j.text.Preprocessing;
+import org.rnn4j.text.Tokenization;
 
 /**
  * Where the text comes from and how it becomes tokens: what a checkpoint needs to rebuild the same
@@ -15,16 +16,23 @@ import org.rnn4j.text.Preprocessing;
  * @param minFreq       rarer tokens map to {@code <unk>}
  * @param valFraction   the share of the tokens, at the end, held out for validation
  * @param replaceInvalid read bytes that are not UTF-8 as U+FFFD instead of stopping
+ * @param tokens        characters, words or subwords, and the most tokens of the last two
  */
 public record DataConfig(List<String> corpora, List<String> members, Preprocessing preprocessing, int maxTokens, int minFreq,
-                         double valFraction, boolean replaceInvalid) {
+                         double valFraction, boolean replaceInvalid, Tokenization tokens) {
     public DataConfig {
         corpora = List.copyOf(corpora);
         members = List.copyOf(members);
     }
 
+    /** A text read as characters. */
+    public DataConfig(List<String> corpora, List<String> members, Preprocessing preprocessing, int maxTokens,
+                      int minFreq, double valFraction, boolean replaceInvalid) {
+        this(corpora, members, preprocessing, maxTokens, minFreq, valFraction, replaceInvalid, Tokenization.CHARS);
+    }
+
     /** How to read the corpus. */
     public Encoded.Source source() {
-        return new Encoded.Source(corpora, members, preprocessing, maxTokens, replaceInvalid);
+        return new Encoded.Source(corpora, members, preprocessing, maxTokens, replaceInvalid, tokens);
     }
 }

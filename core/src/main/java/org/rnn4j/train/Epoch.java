@@ -10,26 +10,46 @@ package org.rnn4j.train;
  * @param learningRate         the rate the epoch trained at (NaN in files written before it was kept)
  * @param seconds              the epoch's training time
  * @param tokensPerSecond      training throughput
+ * @param charactersPerToken   the training text's characters per token: 1 for characters, more for words or subwords
+ * @param validationCharactersPerToken the held-out text's
  */
 public record Epoch(int epoch, double perplexity, double validationPerplexity, double learningRate, double seconds,
-                    double tokensPerSecond) {
+                    double tokensPerSecond, double charactersPerToken, double validationCharactersPerToken) {
+    /** An epoch of a model whose tokens are characters. */
+    public Epoch(int epoch, double perplexity, double validationPerplexity, double learningRate, double seconds,
+                 double tokensPerSecond) {
+        this(epoch, perplexity, validationPerplexity, learningRate, seconds, tokensPerSecond, 1, 1);
+    }
+
     /**
      * Bits per character of the epoch's training predictions: their total cross-entropy in nats ÷ the characters
-     * predicted ÷ ln 2, which is log₂ of the perplexity while each token is one character (a code point). Unlike
-     * perplexity, it compares models whatever their tokens, and is what char-rnn and nanoGPT users compare.
+     * predicted ÷ ln 2: log₂ of the perplexity while each token is one character (a code point), that divided by
+     * the characters per token otherwise. Unlike perplexity, it compares models whatever their tokens, and is what
+     * char-rnn and nanoGPT users compare.
      */
     public double bitsPerCharacter() {
-        return bits(perplexity);
+        return bits(perplexity, charactersPerToken);
     }
 
     /** {@link #bitsPerCharacter()} of the held-out text, NaN without one. */
     public double validationBitsPerCharacter() {
-        return bits(validationPerplexity);
+        return bits(validationPerplexity, validationCharactersPerToken);
     }
 
     /** Bits per character of a perplexity per character: log₂ of it. */
     public static double bits(double perplexity) {
-        return Math.log(perplexity) / Math.log(2);
+        return bits(perplexity, 1);
+    }
+
+    /** Bits per character of a perplexity per token, each token {@code charactersPerToken} characters on average. */
+    public static double bits(double perplexity, double charactersPerToken) {
+        return Math.log(perplexity) / Math.log(2) / charactersPerToken;
+    }
+
+    /** This epoch with the characters per token of its training and held-out texts. */
+    public Epoch perCharacter(double training, double validation) {
+        return new Epoch(epoch, perplexity, validationPerplexity, learningRate, seconds, tokensPerSecond, training,
+                validation);
     }
 
     /** The predictions the epoch made. */
@@ -39,6 +59,7 @@ public record Epoch(int epoch, double perplexity, double validationPerplexity, d
 
     /** This epoch with its validation perplexity. */
     public Epoch validated(double perplexity) {
-        return new Epoch(epoch, this.perplexity, perplexity, learningRate, seconds, tokensPerSecond);
+        return new Epoch(epoch, this.perplexity, perplexity, learningRate, seconds, tokensPerSecond, charactersPerToken,
+                validationCharactersPerToken);
     }
 }

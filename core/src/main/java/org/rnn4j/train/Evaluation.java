@@ -21,6 +21,21 @@ public final class Evaluation {
     }
 
     /**
+     * The characters each token after the first stands for, on average (what one-stream evaluation predicts): 1 for
+     * characters; for words and subwords, what turns a perplexity per token into bits per character.
+     */
+    public static double charactersPerToken(TokenIds ids, org.rnn4j.text.Vocab vocab) {
+        if (vocab.kind() == org.rnn4j.text.Subwords.Kind.CHAR || ids.length() < 2) {
+            return 1;
+        }
+        long characters = 0;
+        for (int i = 1; i < ids.length(); i++) {
+            characters += vocab.length(ids.get(i));
+        }
+        return (double) characters / (ids.length() - 1);
+    }
+
+    /**
      * exp(mean cross-entropy) over the {@code ids.length − 1} predictions, read in windows of {@code steps} tokens
      * or {@value #WINDOW}, whichever is more; needs at least 2 ids.
      */

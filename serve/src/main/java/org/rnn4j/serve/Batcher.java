@@ -21,8 +21,8 @@ import org.rnn4j.tensor.Kernels;
 final class Batcher implements AutoCloseable {
     /** One request's streams, as the request's thread sees them. */
     static final class Job {
-        /** Tokens as they come, {sample, token}; {@link #END} when every stream has ended. */
-        final BlockingQueue<int[]> events = new LinkedBlockingQueue<>();
+        /** Tokens as they come; {@link #END} when every stream has ended. */
+        final BlockingQueue<Drawn> events = new LinkedBlockingQueue<>();
         private final AtomicInteger open;
         private volatile boolean cancelled;
 
@@ -46,7 +46,11 @@ final class Batcher implements AutoCloseable {
         }
     }
 
-    static final int[] END = new int[0];
+    /** A token drawn by sample {@code sample}, and the text it adds ({@link Stream#text}). */
+    record Drawn(int sample, int token, String text) {
+    }
+
+    static final Drawn END = new Drawn(-1, -1, "");
 
     /** One sample of a job: a continuation whose prefix is fed, and the job it belongs to. */
     record Entry(Job job, int sample, Stream stream) {
@@ -125,7 +129,7 @@ final class Batcher implements AutoCloseable {
                 stepper.step(streams);
                 onStep.accept(streams.size());
                 for (Entry e : entries) {
-                    e.job.events.add(new int[] {e.sample, e.stream.token()});
+                    e.job.events.add(new Drawn(e.sample, e.stream.token(), e.stream.text()));
                 }
                 entries.removeIf(e -> {
                     if (e.stream.done()) {

@@ -49,11 +49,6 @@ final class ServedModel implements AutoCloseable {
         return seeds.nextLong();
     }
 
-    /** A token's text as {@code rnn4j generate} prints it (a document separator as ␜). */
-    String shown(int token) {
-        return text.shown(token);
-    }
-
     JsonObject card() {
         JsonObject o = new JsonObject();
         o.addProperty("name", name);

@@ -268,8 +268,8 @@ public final class Server implements AutoCloseable {
     }
 
     /** The next event of a job, or null when the request's time is up (the job then cancelled). */
-    private int[] next(Batcher.Job job, long deadline) throws InterruptedException {
-        int[] e = job.events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    private Batcher.Drawn next(Batcher.Job job, long deadline) throws InterruptedException {
+        Batcher.Drawn e = job.events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         if (e == null) {
             job.cancel();
         }
@@ -286,11 +286,11 @@ public final class Server implements AutoCloseable {
         int tokens = 0;
         if (job != null) {
             long deadline = deadline(start);
-            for (int[] e; (e = next(job, deadline)) != Batcher.END; tokens++) {
+            for (Batcher.Drawn e; (e = next(job, deadline)) != Batcher.END; tokens++) {
                 if (e == null) {
                     throw timedOut();
                 }
-                texts[e[0]].append(m.shown(e[1]));
+                texts[e.sample()].append(e.text());
             }
         }
         metrics.tokens.labelValues(m.name).inc(tokens);
@@ -345,13 +345,13 @@ public final class Server implements AutoCloseable {
             if (job != null) {
                 long deadline = deadline(start);
                 JsonObject token = new JsonObject();
-                for (int[] e; (e = next(job, deadline)) != Batcher.END; tokens++) {
+                for (Batcher.Drawn e; (e = next(job, deadline)) != Batcher.END; tokens++) {
                     if (e == null) {
                         event(out, "error", timedOut().toJson());
                         return;
                     }
-                    token.addProperty("sample", e[0]);
-                    token.addProperty("text", m.shown(e[1]));
+                    token.addProperty("sample", e.sample());
+                    token.addProperty("text", e.text());
                     event(out, "token", token);
                 }
             }
