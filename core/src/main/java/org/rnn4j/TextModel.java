@@ -17,6 +17,7 @@ import org.rnn4j.data.TokenIds;
 import org.rnn4j.generate.Generator;
 import org.rnn4j.generate.Stream;
 import org.rnn4j.io.Checkpoint;
+import org.rnn4j.io.TokenizerJson;
 import org.rnn4j.io.DataConfig;
 import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.nn.ModelConfig;
@@ -203,6 +204,14 @@ public final class TextModel {
     public void saveWeights(Path file) {
         Checkpoint.saveWeights(Objects.requireNonNull(file, "file"), new Checkpoint.Contents(model, shape, vocab, data,
                 config, preset, state, Optimizer.State.NONE, metrics));
+    }
+
+    /**
+     * Writes this model's tokens as a Hugging Face {@code tokenizer.json} ({@link TokenizerJson}): the {@code tokenizers}
+     * library then reads a (preprocessed) text to the ids this model does.
+     */
+    public void saveTokenizer(Path file) {
+        TokenizerJson.write(Objects.requireNonNull(file, "file"), vocab);
     }
 
     /**

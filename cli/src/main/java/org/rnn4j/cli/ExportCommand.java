@@ -13,16 +13,18 @@ import picocli.CommandLine.Spec;
         description = {"Write a model in another form than its checkpoint.",
                 "f16: its weights alone, each in 16 bits (safetensors F16), with its vocabulary, settings and figures",
                 "but not the optimiser's state: a quarter of an Adam checkpoint's size, a model to generate from or",
-                "to fine-tune from (--init-from), not to resume."})
+                "to fine-tune from (--init-from), not to resume.",
+                "tokenizer: its tokens as a Hugging Face tokenizer.json, which the tokenizers library (Python, Rust,",
+                "Java through DJL) loads to read a text to the model's ids."})
 final class ExportCommand implements Callable<Integer> {
     /** The forms a model can be exported in. */
-    enum Format { F16 }
+    enum Format { F16, TOKENIZER }
 
     @Option(names = {"-m", "--model"}, paramLabel = "MODEL", required = true,
             description = "A checkpoint written by 'rnn4j train --out', or a built-in model: 'english'.")
     String model;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "f16", description = "f16 (the default).")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "f16", description = "f16 (the default) or tokenizer.")
     String format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
@@ -34,8 +36,13 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TrainCommand.parseEnum(Format.class, "--format", format);
-        TextModel.open(model, Main.notes(spec.commandLine().getErr())).saveWeights(Path.of(output));
+        Format f = TrainCommand.parseEnum(Format.class, "--format", format);
+        TextModel m = TextModel.open(model, Main.notes(spec.commandLine().getErr()));
+        if (f == Format.TOKENIZER) {
+            m.saveTokenizer(Path.of(output));
+        } else {
+            m.saveWeights(Path.of(output));
+        }
         return 0;
     }
 }

@@ -30,7 +30,7 @@ final class Flags {
             Map.entry("Training.engine", "--engine"), Map.entry("Engine.device", "--device"),
             Map.entry("Training.startFrom", "--init-from"), Map.entry("Training.resume", "--resume"),
             Map.entry("Training.checkpoint", "--out"), Map.entry("Training.checkpointEvery", "--save-every"),
-            Map.entry("Training.timeLimit", "--time-limit"),
+            Map.entry("Training.timeLimit", "--time-limit"), Map.entry("Export.output", "--output"),
             Map.entry("Sampling.temperature", "--temperature"), Map.entry("Sampling.topK", "--top-k"),
             Map.entry("Sampling.topP", "--top-p"), Map.entry("Sampling.length", "--length"),
             Map.entry("Sampling.seed", "--seed"));

@@ -137,13 +137,16 @@ public final class Subwords {
     /**
      * Learns merges from pieces and their counts until the vocabulary holds {@code vocabSize} tokens or no pair
      * occurs twice: each time the pair of neighbouring ids that occurs most often in the text (ties: the smaller
-     * left id, then right) becomes the next id, {@code firstId} and on. Counts are kept up to date as words change,
-     * so each merge touches only the pieces that hold its pair: seconds for 10 MB.
+     * left id, then right) becomes one id: the next, or the id of a token of the same text that an earlier merge
+     * made (two merges may spell one text, as "a"+"bc" and "ab"+"c"; as the Hugging Face trainer, the text keeps one
+     * id). Counts are kept up to date as words change, so each merge touches only the pieces that hold its pair:
+     * seconds for 10 MB.
      *
      * @param pieces the distinct pieces' character ids (changed in place)
      * @param counts how often each piece occurs
+     * @param texts  the texts of the ids so far (the characters'), to which each new token's is added
      */
-    static int[][] learnMerges(List<int[]> pieces, long[] counts, int firstId, int vocabSize) {
+    static int[][] learnMerges(List<int[]> pieces, long[] counts, List<String> texts, int vocabSize) {
         Map<Long, long[]> pairCount = new HashMap<>(); // pair → {count}
         Map<Long, java.util.Set<Integer>> holders = new HashMap<>();
         int[][] words = pieces.toArray(new int[0][]);
@@ -160,8 +163,11 @@ public final class Subwords {
                 : Long.compare(a[1], b[1])); // {count, pair}, most frequent first
         pairCount.forEach((p, c) -> queue.add(new long[] {c[0], p}));
         List<int[]> learnt = new ArrayList<>();
-        int id = firstId;
-        while (id < vocabSize && !queue.isEmpty()) {
+        Map<String, Integer> ids = new HashMap<>();
+        for (int i = 1; i < texts.size(); i++) { // not <unk>'s: a text that spells "<unk>" is never one token
+            ids.put(texts.get(i), i);
+        }
+        while (texts.size() < vocabSize && !queue.isEmpty()) {
             long[] top = queue.poll();
             long[] now = pairCount.get(top[1]);
             if (now == null || now[0] != top[0]) {
@@ -171,6 +177,15 @@ public final class Subwords {
                 break;
             }
             int left = (int) (top[1] >> 32), right = (int) top[1];
+            String text = texts.get(left) + texts.get(right);
+            if (text.equals(texts.get(0))) {
+                pairCount.remove(top[1]);
+                continue;
+            }
+            int id = ids.computeIfAbsent(text, t -> {
+                texts.add(t);
+                return texts.size() - 1;
+            });
             learnt.add(new int[] {left, right, id});
             java.util.Set<Long> touched = new java.util.HashSet<>();
             for (int w : holders.remove(top[1])) {
@@ -201,7 +216,6 @@ public final class Subwords {
                     queue.add(new long[] {c[0], p});
                 }
             }
-            id++;
         }
         return learnt.toArray(new int[0][]);
     }

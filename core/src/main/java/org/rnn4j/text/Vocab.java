@@ -151,13 +151,9 @@ public final class Vocab {
             counts[chars.size()] = e.getValue()[0];
             chars.add(alphabet.encode(e.getKey().codePoints().toArray()));
         }
-        int[][] merges = Subwords.learnMerges(chars, counts, alphabet.size(), tokens.vocabSize());
-        String[] all = Arrays.copyOf(alphabet.texts, alphabet.size() + merges.length);
-        for (int[] m : merges) {
-            all[m[2]] = all[m[0]] + all[m[1]];
-            texts.add(all[m[2]]);
-        }
-        return withSubwords(alphabet, texts, Subwords.merges(merges));
+        List<String> all = new java.util.ArrayList<>(List.of(alphabet.texts));
+        int[][] merges = Subwords.learnMerges(chars, counts, all, tokens.vocabSize());
+        return withSubwords(alphabet, all.subList(alphabet.size(), all.size()), Subwords.merges(merges));
     }
 
     /** Builds the vocabulary of a token sequence. */
