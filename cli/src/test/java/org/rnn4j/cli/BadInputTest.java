@@ -198,6 +198,50 @@ class BadInputTest {
     }
 
     /**
+     * Words and subwords: a vocabulary size that leaves no room beyond the characters, an unknown kind, a start model
+     * of another kind, a checkpoint whose tokens were tampered with, an export that cannot be written.
+     */
+    @Test
+    void wordAndSubwordTokens() throws IOException {
+        Path text = Files.writeString(dir.resolve("t.txt"), "the cat and the dog and the end of the day. ".repeat(60));
+        fails("--vocab-size 10 leaves no room for bpe tokens: the text has 13 distinct characters, which with <unk> "
+                + "are 14 tokens already; give more than 14", "train", "--corpus", text.toString(), "--tokens", "bpe",
+                "--vocab-size", "10");
+        fails("--tokens: unknown value 'sentencepiece'; allowed: char, word, bpe", "train", "--corpus", text.toString(),
+                "--tokens", "sentencepiece");
+        Path model = dir.resolve("bpe.safetensors");
+        TrainCommandTest.Run r = run("train", "--corpus", text.toString(), "--tokens", "bpe", "--vocab-size", "40",
+                "--hidden", "8", "--epochs", "1", "--batch", "4", "--out", model.toString(), "--length", "0");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("--tokens bpe --vocab-size 40"), "the settings line says it: " + r.out());
+        fails("--tokens word: the model from --init-from reads bpe tokens, and keeps them; drop --tokens", "train",
+                "--corpus", text.toString(), "--init-from", model.toString(), "--tokens", "word");
+        Path tampered = dir.resolve("tampered.safetensors");
+        // the metadata's values are JSON in JSON strings: a quote inside one is \"
+        Files.write(tampered, withMetadata(Files.readAllBytes(model), "\\\"merges\\\":[[", "\\\"merges\\\":[[999,1,1],["));
+        fails("tampered.safetensors: the checkpoint's vocabulary is damaged (a merge names token 999 of 32)", "generate",
+                "--model", tampered.toString(), "--prefix", "the");
+        Files.write(tampered, withMetadata(Files.readAllBytes(model), "\"vocab\":\"[", "\"vocab\":\"[\\\"x\\\","));
+        fails("tampered.safetensors: the model reads 32 tokens but the vocabulary has 33", "eval", "--model",
+                tampered.toString(), "--corpus", text.toString());
+        fails("cannot write the tokenizer", "export", "-m", model.toString(), "--format", "tokenizer", "-o",
+                dir.resolve("no/such/folder/tokenizer.json").toString());
+    }
+
+    /** A safetensors file with one text of its JSON header replaced (the header's length rewritten to match). */
+    private static byte[] withMetadata(byte[] file, String from, String to) {
+        long n = java.nio.ByteBuffer.wrap(file, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        String header = new String(file, 8, (int) n, StandardCharsets.UTF_8);
+        assertTrue(header.contains(from), header);
+        byte[] changed = header.replaceFirst(java.util.regex.Pattern.quote(from),
+                java.util.regex.Matcher.quoteReplacement(to)).getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(8 + changed.length + file.length - 8 - (int) n)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        out.putLong(changed.length).put(changed).put(file, 8 + (int) n, file.length - 8 - (int) n);
+        return out.array();
+    }
+
+    /**
      * Prefix characters outside the vocabulary (raw preprocessing keeps them): a warning each, read as <unk>, and
      * training goes on; an empty prefix too.
      */
