@@ -72,7 +72,7 @@ class TrainOutputTest {
         Path text = dir.resolve("t.txt"), out = dir.resolve("m.safetensors"), csv = dir.resolve("m.csv");
         Files.writeString(text, "the quick brown fox jumps over the lazy dog. ".repeat(60) + "a stone, a stick. "
                 .repeat(30));
-        Run r = train(text, "--epochs", "12", "--lr", "0.03", "--early-stop", "12", "--variational-dropout", "0",
+        Run r = train(text, "--epochs", "12", "--lr", "0.1", "--early-stop", "12", "--variational-dropout", "0",
                 "--weight-dropout", "0", "--out", out.toString(),
                 "--metrics", csv.toString());
         List<String[]> rows = Files.readAllLines(csv).stream().skip(1).map(l -> l.split(",")).toList();
