@@ -57,6 +57,8 @@ public final class Training {
     private double dropout = 0;
     private double variationalDropout = 0;
     private double weightDropout = 0;
+    private int embedding; // 0: one-hot inputs
+    private boolean tie;
     private Init init = Init.UNIFORM;
     private Optimizer.Kind optimizer = Optimizer.Kind.ADAM;
     private double learningRate = 2e-3;
@@ -115,6 +117,8 @@ public final class Training {
         t.dropout = dropout;
         t.variationalDropout = variationalDropout;
         t.weightDropout = weightDropout;
+        t.embedding = embedding;
+        t.tie = tie;
         t.init = init;
         t.optimizer = optimizer;
         t.learningRate = learningRate;
@@ -217,6 +221,32 @@ public final class Training {
         }
         this.weightDropout = dropout;
         return set("weightDropout");
+    }
+
+    /**
+     * An embedding of this many units in front of the recurrent layer (default 0: one-hot inputs, the seeds'): fewer
+     * weights than W_xh's one row per token when the vocabulary is large (words, subwords).
+     */
+    public Training embedding(int units) {
+        if (units < 0) {
+            throw new InputException("{Training.embedding} must be at least 0, got " + units);
+        }
+        this.embedding = units;
+        return set("embedding");
+    }
+
+    /** The output layer's weights are the embedding's, transposed (needs {@link #embedding} = {@link #hidden}). */
+    public Training tie(boolean tie) {
+        this.tie = tie;
+        return set("tie");
+    }
+
+    public int embedding() {
+        return embedding;
+    }
+
+    public boolean tie() {
+        return tie;
     }
 
     /** {@link Init#UNIFORM} (±1/√H, default) or {@link Init#NORMAL} (N(0, 0.01²), the from-scratch seeds). */
@@ -626,7 +656,11 @@ public final class Training {
     }
 
     ModelConfig model() {
-        return new ModelConfig(cell, hidden, layers, dropout, init, variationalDropout, weightDropout);
+        if (tie && embedding != hidden) {
+            throw new InputException("{Training.tie} ties the output layer to the embedding, which must then be as wide "
+                    + "as the hidden state: give {Training.embedding} " + hidden + " (now " + embedding + ")");
+        }
+        return new ModelConfig(cell, hidden, layers, dropout, init, variationalDropout, weightDropout, embedding, tie);
     }
 
     /** The run's training settings for a text of {@code trainingTokens} tokens. */
@@ -646,6 +680,8 @@ public final class Training {
         r.dropout = m.dropout();
         r.variationalDropout = m.variationalDropout();
         r.weightDropout = m.weightDropout();
+        r.embedding = m.embedding();
+        r.tie = m.tie();
         r.init = m.init();
         r.preprocessing = d.preprocessing();
         r.maxTokens = d.maxTokens();

@@ -39,7 +39,7 @@ final class TrainingRun {
     private static final Set<String> RESUMABLE = Set.of("resume", "epochs", "corpus", "checkpoint", "earlyStop",
             "threads", "engine", "timeLimit");
     /** A start model's shape: set, they would contradict it. */
-    private static final List<String> SHAPE = List.of("cell", "hidden", "layers", "init");
+    private static final List<String> SHAPE = List.of("cell", "hidden", "layers", "init", "embedding", "tie");
 
     /** The run's settings: a resumed run's from its checkpoint, a start model's shape, those sized to the text. */
     private Training settings;
@@ -96,7 +96,8 @@ final class TrainingRun {
                     }
                 }
                 s = options.copy().cell(base.shape().cell()).hidden(base.shape().hidden())
-                        .layers(base.shape().layers()).init(base.shape().init());
+                        .layers(base.shape().layers()).init(base.shape().init()).embedding(base.shape().embedding())
+                        .tie(base.shape().tie());
                 if (!options.given().contains("dropout")) {
                     s.dropout(base.shape().dropout());
                 }

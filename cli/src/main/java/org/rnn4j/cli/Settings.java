@@ -89,6 +89,12 @@ final class Settings {
                 .add("--hidden", t.hidden(), from(t, "hidden", sized, shapeOrigin))
                 .add("--layers", t.layers(), shapeOrigin).add("--dropout", t.dropout(), shapeOrigin)
                 .add("--init", t.init(), shapeOrigin);
+        if (t.embedding() > 0) {
+            s.add("--embedding", t.embedding(), shapeOrigin);
+        }
+        if (t.tie()) {
+            s.add("--tie", true, shapeOrigin);
+        }
         if (t.variationalDropout() > 0 || t.sized().contains("variationalDropout")) {
             s.add("--variational-dropout", t.variationalDropout(), from(t, "variationalDropout", sized, shapeOrigin));
         }

@@ -75,6 +75,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--layers", paramLabel = "L", description = "Stacked recurrent layers.")
     Integer layers;
 
+    @Option(names = "--embedding", paramLabel = "E", description = "An embedding of E units in front of the recurrent "
+            + "layer (default 0: one-hot inputs): fewer weights for a large vocabulary (--tokens word or bpe).")
+    Integer embedding;
+
+    @Option(names = "--tie", description = "The output layer's weights are the embedding's (needs --embedding equal to "
+            + "--hidden).")
+    boolean tie;
+
     @Option(names = "--dropout", paramLabel = "P", description = "Dropout between layers while training, in [0, 1).")
     Double dropout;
 
@@ -266,6 +274,10 @@ final class TrainCommand implements Callable<Integer> {
         given(cell, v -> t.cell(parseEnum(CellType.class, "--cell", v)));
         given(hidden, t::hidden);
         given(layers, t::layers);
+        given(embedding, t::embedding);
+        if (tie) {
+            t.tie(true);
+        }
         given(dropout, t::dropout);
         given(variationalDropout, t::variationalDropout);
         given(weightDropout, t::weightDropout);

@@ -303,6 +303,33 @@ class TrainCommandTest {
     }
 
     /**
+     * Subword tokens read by a tied embedding, with variational and weight dropout: 2 epochs then resumed to 4 report
+     * the same numbers as 4 at once (the embedding's masks come from the run's dropout generator, which the
+     * checkpoint keeps), and so does the greedy text of each epoch.
+     */
+    @Test
+    void aResumedRunOfSubwordsThroughATiedEmbeddingContinuesExactly() throws Exception {
+        Path text = Files.writeString(dir.resolve("t.txt"), ("The quick brown fox jumps over the lazy dog; the dog "
+                + "sleeps, and the fox brings bread over the hill again.\n").repeat(40));
+        List<String> settings = List.of("train", "--corpus", text.toString(), "--tokens", "bpe", "--vocab-size", "80",
+                "--embedding", "16", "--tie", "--hidden", "16", "--batch", "4", "--steps", "10",
+                "--variational-dropout", "0.2", "--weight-dropout", "0.2", "--seed", "3", "--print-every", "1",
+                "--length", "12");
+        Path out = dir.resolve("s.safetensors");
+        List<String> first = new java.util.ArrayList<>(settings);
+        first.addAll(List.of("--epochs", "2", "--out", out.toString()));
+        Run firstRun = run(first.toArray(String[]::new));
+        assertEquals(0, firstRun.code(), firstRun.err());
+        Run resumed = run("train", "--resume", out.toString(), "--epochs", "4", "--print-every", "1", "--length", "12");
+        assertEquals(0, resumed.code(), resumed.err());
+        List<String> whole = new java.util.ArrayList<>(settings);
+        whole.addAll(List.of("--epochs", "4"));
+        Run straight = run(whole.toArray(String[]::new));
+        assertEquals(reports(straight.out(), 3), reports(resumed.out(), 3));
+        assertEquals(4, Checkpoint.load(out, Kernels.reference()).state().epochsDone());
+    }
+
+    /**
      * A learning-rate schedule goes on where a resumed run stopped: step decay, and decay on a validation plateau
      * (whose state is the validation history the checkpoint keeps), 3 epochs then resumed to 6, against 6 at once.
      */

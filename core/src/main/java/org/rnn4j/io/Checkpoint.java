@@ -22,7 +22,8 @@ import org.rnn4j.train.TrainConfig;
 /**
  * One self-describing file per model, in the <a href="https://github.com/huggingface/safetensors">safetensors</a>
  * format: an 8-byte little-endian header length, a JSON header, then the tensors as little-endian
- * float32. Tensors: every parameter under its name ({@code W_xh (V, G·H)}, {@code W_hh (H, G·H)},
+ * float32. Tensors: every parameter under its name ({@code E (V, E)} with an embedding, {@code W_xh (V, G·H)} (or
+ * (E, G·H)), {@code W_hh (H, G·H)},
  * {@code b_h (G·H)}, {@code b_hh (G·H)} for the GRU, {@code l2.W_xh} … for higher layers, {@code
  * W_hq (H, V)}, {@code b_q (V)}), and the optimiser's state tensors as {@code optimizer.NAME} (Adam's
  * {@code optimizer.m} and {@code optimizer.v}, flat, in parameter order). The header's {@code __metadata__}
@@ -142,7 +143,10 @@ public final class Checkpoint {
         // the sizes in the metadata must match the tensors before they size any allocation
         int width = shape.cell().gates * shape.hidden();
         c.entry("W_hh", new int[] {shape.hidden(), width}, "the model");
-        c.entry("W_xh", new int[] {vocab.size(), width}, "the model");
+        c.entry("W_xh", new int[] {shape.embedding() > 0 ? shape.embedding() : vocab.size(), width}, "the model");
+        if (shape.embedding() > 0) {
+            c.entry("E", new int[] {vocab.size(), shape.embedding()}, "the model");
+        }
         LanguageModel model = shape.build(vocab.size(), new Rng(0), kernels);
         for (Parameters.View v : model.params.views()) {
             float[] values = c.tensor(v.name(), shape(v), "the model");

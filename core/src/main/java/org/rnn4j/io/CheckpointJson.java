@@ -115,7 +115,8 @@ public final class CheckpointJson {
         ModelConfig shape = new ModelConfig(r.constant(CellType.class, m, "model.cell"), r.integer(m, "model.hidden"),
                 r.integer(m, "model.layers"), r.number(m, "model.dropout"), r.constant(Init.class, m, "model.init"),
                 m.has("variational_dropout") ? r.number(m, "model.variational_dropout") : 0,
-                m.has("weight_dropout") ? r.number(m, "model.weight_dropout") : 0);
+                m.has("weight_dropout") ? r.number(m, "model.weight_dropout") : 0,
+                m.has("embedding") ? r.integer(m, "model.embedding") : 0, m.has("tie") && r.bool(m, "model.tie"));
         if (r.integer(m, "model.vocab") != vocab.size()) {
             throw new InputException(file + ": the model reads " + r.integer(m, "model.vocab")
                     + " tokens but the vocabulary has " + vocab.size() + ": the file is corrupted");
@@ -184,6 +185,10 @@ public final class CheckpointJson {
         o.addProperty("init", name(m.init()));
         o.addProperty("variational_dropout", m.variationalDropout());
         o.addProperty("weight_dropout", m.weightDropout());
+        if (m.embedding() > 0) {
+            o.addProperty("embedding", m.embedding());
+            o.addProperty("tie", m.tie());
+        }
         return o;
     }
 

@@ -6,10 +6,17 @@ import org.rnn4j.tensor.Rng;
 /**
  * The shape of a language model: cell, hidden units, layers, dropout between layers (drawn for each element), how the
  * weights start, variational dropout on every layer's outputs (drawn for each sequence, locked across steps) and
- * weight dropout on each W_hh (drawn for each minibatch).
+ * weight dropout on each W_hh (drawn for each minibatch); and the input: one-hot tokens ({@code embedding} 0) or an
+ * embedding of {@code embedding} units, whose weights the output layer shares when {@code tie}.
  */
 public record ModelConfig(CellType cell, int hidden, int layers, double dropout, Init init, double variationalDropout,
-                          double weightDropout) {
+                          double weightDropout, int embedding, boolean tie) {
+    /** One-hot inputs. */
+    public ModelConfig(CellType cell, int hidden, int layers, double dropout, Init init, double variationalDropout,
+                       double weightDropout) {
+        this(cell, hidden, layers, dropout, init, variationalDropout, weightDropout, 0, false);
+    }
+
     /** No variational or weight dropout. */
     public ModelConfig(CellType cell, int hidden, int layers, double dropout, Init init) {
         this(cell, hidden, layers, dropout, init, 0, 0);
@@ -21,8 +28,8 @@ public record ModelConfig(CellType cell, int hidden, int layers, double dropout,
     }
 
     public LanguageModel build(int vocab, Rng rng, Kernels kernels) {
-        return new LanguageModel(new RecurrentLayer(cell, vocab, hidden, layers, dropout, variationalDropout,
-                weightDropout), vocab, init, rng, kernels);
+        return new LanguageModel(new RecurrentLayer(cell, embedding > 0 ? embedding : vocab, hidden, layers, dropout,
+                variationalDropout, weightDropout, embedding > 0), vocab, tie, init, rng, kernels);
     }
 
     /**
@@ -35,7 +42,9 @@ public record ModelConfig(CellType cell, int hidden, int layers, double dropout,
         if (vocab < from.vocab) {
             throw new IllegalArgumentException("a model of " + from.vocab + " tokens cannot shrink to " + vocab);
         }
-        if (from.rnn.cell != cell || from.hidden != hidden || from.rnn.layers != layers) {
+        if (from.rnn.cell != cell || from.hidden != hidden || from.rnn.layers != layers
+                || from.rnn.denseInput != embedding > 0 || from.tied() != tie
+                || embedding > 0 && from.rnn.inputSize != embedding) {
             throw new IllegalArgumentException("the model is a " + from.rnn.cell + " of " + from.rnn.layers + " × "
                     + from.hidden + ", not of shape " + this);
         }

@@ -7,7 +7,8 @@ import org.rnn4j.tensor.Rng;
 /**
  * A stack of L recurrent layers of one cell type, the seeds' {@code nn.RNN / nn.GRU / nn.LSTM(input,
  * hidden, num_layers, dropout)}. Layer l reads the outputs of layer l−1 (the first reads one-hot
- * tokens, so its input projection is a gather of rows of W_xh), with inverted dropout between layers
+ * tokens, so its input projection is a gather of rows of W_xh, or, after an embedding, dense vectors that its owner
+ * writes into {@link Buffers#dense}), with inverted dropout between layers
  * while training, and variational ("locked") dropout on the stack's one-hot inputs and on every layer's outputs, the
  * stack's included: one mask per sequence and minibatch, the same at every time step (Gal and Ghahramani; AWD-LSTM's
  * LockedDropout; on one-hot inputs a mask per sequence and vocabulary entry, which drops a token's row of W_xh for
@@ -25,8 +26,10 @@ import org.rnn4j.tensor.Rng;
  */
 public final class RecurrentLayer {
     public final CellType cell;
-    /** D of the first layer: the vocabulary size, as its inputs are one-hot. */
+    /** D of the first layer: the vocabulary size when its inputs are one-hot, the embedding's width when dense. */
     public final int inputSize;
+    /** Whether the first layer reads dense vectors (an embedding's) rather than one-hot tokens. */
+    public final boolean denseInput;
     public final int hidden;
     public final int layers;
     /** Probability of zeroing an output of every layer but the last, while training, drawn for each element. */
@@ -50,6 +53,12 @@ public final class RecurrentLayer {
 
     public RecurrentLayer(CellType cell, int inputSize, int hidden, int layers, double dropout, double variational,
                           double weightDrop) {
+        this(cell, inputSize, hidden, layers, dropout, variational, weightDrop, false);
+    }
+
+    /** With {@code denseInput}, the first layer reads vectors of {@code inputSize} (an embedding's), not tokens. */
+    public RecurrentLayer(CellType cell, int inputSize, int hidden, int layers, double dropout, double variational,
+                          double weightDrop, boolean denseInput) {
         if (inputSize < 1 || hidden < 1 || layers < 1) {
             throw new IllegalArgumentException("sizes must be positive: input " + inputSize + ", hidden " + hidden
                     + ", layers " + layers);
@@ -66,6 +75,7 @@ public final class RecurrentLayer {
         this.dropout = dropout;
         this.variational = variational;
         this.weightDrop = weightDrop;
+        this.denseInput = denseInput;
     }
 
     /** One layer, no dropout. */
@@ -118,7 +128,7 @@ public final class RecurrentLayer {
      * backward), and the same for the input projection of every layer above the first.
      */
     double flopsPerToken() {
-        return (2.0 * layers - 1) * 6.0 * hidden * width();
+        return (2.0 * layers - 1) * 6.0 * hidden * width() + (denseInput ? 6.0 * inputSize * width() : 0);
     }
 
     /** Activations and scratch for one (B, T) shape, allocated once. */
@@ -149,6 +159,8 @@ public final class RecurrentLayer {
         final float[][] whMask, whDropped;
         /** With variational dropout, the mask of the one-hot inputs, (B, D): one factor per sequence and token. */
         final float[] inputMask;
+        /** Dense inputs: the first layer's (T·B, D), written by the owner; while training, their gradient. */
+        final float[] dense, dDense;
         final float[][] whPacked;
         final float[] wTPacked;
         final float[] dzPacked;
@@ -174,12 +186,14 @@ public final class RecurrentLayer {
                     dropped[l] = new float[N * H];
                 }
             }
-            inputMask = variational > 0 && !frozen ? new float[batch * inputSize] : null;
+            inputMask = variational > 0 && !frozen && !denseInput ? new float[batch * inputSize] : null;
+            dense = denseInput ? new float[N * inputSize] : null;
+            dDense = denseInput && !frozen ? new float[N * inputSize] : null;
             boolean dropsWeights = weightDrop > 0 && !frozen;
             whMask = dropsWeights ? new float[layers][H * GH] : null;
             whDropped = dropsWeights ? new float[layers][H * GH] : null;
             whPacked = new float[layers][kernels.packedSize(H, GH)];
-            wTPacked = frozen ? null : new float[kernels.packedSize(GH, H)];
+            wTPacked = frozen ? null : new float[kernels.packedSize(GH, denseInput ? Math.max(H, inputSize) : H)];
             dzPacked = frozen ? null : new float[kernels.packedSize(N, GH)];
             dh = frozen ? null : new float[N * H];
             dhSpare = frozen ? null : new float[N * H];
@@ -265,7 +279,10 @@ public final class RecurrentLayer {
             // X W_xh + b_h for all steps at once; the RNN's goes straight where H_t will be
             float[] proj = cell == CellType.RNN ? hs : ws.gates[l];
             int projOff = cell == CellType.RNN ? BH : 0;
-            if (l == 0) {
+            if (l == 0 && denseInput) {
+                k.matmul(N, GH, inputSize, ws.dense, 0, inputSize, w, wx[0].offset(), GH, proj, projOff, GH, false);
+                k.addRowVector(proj, projOff, N, GH, w, b[0].offset());
+            } else if (l == 0) {
                 k.gatherRowsAddBias(w, wx[0].offset(), GH, ws.inputs, N, w, b[0].offset(), proj, projOff);
                 if (ws.inputsMasked()) { // a row of W_xh scaled by its token's factor in the sequence: s·W_xh[x] + b_h
                     DropoutMask.draw(ws.inputMask, B * inputSize, variational, dropoutRng);
@@ -393,7 +410,15 @@ public final class RecurrentLayer {
             if (cell == CellType.GRU) {
                 k.columnSums(dzh, 0, N, GH, grad, bh[l].offset(), false);
             }
-            if (l == 0) { // one-hot inputs: dW_xh[x] += dZ row
+            if (l == 0 && denseInput) { // dW_xh = Xᵀ dZx; dX = dZx W_xhᵀ, for the owner of the inputs
+                final int D = inputSize;
+                if (dzh != dzx) {
+                    k.pack(N, GH, dzx, 0, GH, false, ws.dzPacked);
+                }
+                k.matmulTNPacked(D, GH, N, ws.dense, 0, D, ws.dzPacked, grad, wx[0].offset(), GH, false);
+                k.pack(GH, D, w, wx[0].offset(), GH, true, ws.wTPacked);
+                k.matmulPacked(N, D, GH, dzx, 0, GH, ws.wTPacked, ws.dDense, 0, D, false);
+            } else if (l == 0) { // one-hot inputs: dW_xh[x] += dZ row
                 int off = wx[0].offset();
                 Arrays.fill(grad, off, off + wx[0].size(), 0f);
                 for (int row = 0; row < N; row++) {

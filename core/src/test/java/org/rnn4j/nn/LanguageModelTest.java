@@ -49,6 +49,42 @@ class LanguageModelTest {
         double weightDrop = kernelName.equals("best-wide") ? 0 : 0.3;
         LanguageModel model = new LanguageModel(new RecurrentLayer(cell, V, H, layers, dropout, variational,
                 weightDrop), V, Init.NORMAL, rng, k);
+        checkGradient(model, H, B, T, rng, H > 4 ? 4e-3 : 2e-3);
+    }
+
+    static Stream<Arguments> embeddings() {
+        List<Arguments> cases = new ArrayList<>();
+        for (CellType cell : CellType.values()) {
+            for (int layers : new int[] {1, 2}) {
+                for (String kernels : new String[] {"reference", "best"}) {
+                    cases.add(Arguments.of(cell, layers, kernels, false));
+                    cases.add(Arguments.of(cell, layers, kernels, true));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    /**
+     * The same check with an embedding in front of the recurrent layer (E 3 wide, and tied to the output layer at the
+     * hidden width), with variational dropout on the embedded tokens and the outputs, so that E's gradient from its
+     * rows, its masks and, tied, from the output layer are each differentiated.
+     */
+    @ParameterizedTest(name = "{0} × {1} layers, {2} kernels, tied {3}")
+    @MethodSource("embeddings")
+    void theEmbeddingsGradientMatchesFiniteDifferences(CellType cell, int layers, String kernelName, boolean tie) {
+        final int V = 5, H = 4, E = tie ? H : 3, B = 2, T = 3;
+        Kernels k = kernelName.equals("reference") ? Kernels.reference() : Kernels.best();
+        Rng rng = new Rng(12);
+        LanguageModel model = new LanguageModel(new RecurrentLayer(cell, E, H, layers, 0, 0.25, 0, true), V, tie,
+                Init.NORMAL, rng, k);
+        assertEquals(tie, model.whq == null);
+        // one more product in the chain (E, then W_xh) rounds a little more: 3e-3 (a term dropped gives errors near 1)
+        checkGradient(model, H, B, T, rng, 3e-3);
+    }
+
+    private static void checkGradient(LanguageModel model, int H, int B, int T, Rng rng, double tolerance) {
+        final int layers = model.rnn.layers;
         for (Parameters.View v : model.params.views()) {
             // large enough that every gradient is well above float noise, small enough that tanh does not saturate
             model.params.initNormal(v, 0.5 * Math.sqrt(4.0 / H), rng);
@@ -71,7 +107,7 @@ class LanguageModelTest {
         float[] w = model.params.data;
         // at H = 33 a float sum of 33 terms rounds more: a wider step and a bound of 4e-3 keep clear of that noise
         // (a dropped term of the backward gives errors near 1)
-        double eps = H > 4 ? 8e-2 : 4e-2, tolerance = H > 4 ? 4e-3 : 2e-3;
+        double eps = H > 4 ? 8e-2 : 4e-2;
         for (Parameters.View v : model.params.views()) {
             double worst = 0;
             for (int i = v.offset(); i < v.offset() + v.size(); i++) {

@@ -95,6 +95,10 @@ public final class LibTorch implements Engine {
                 throw new InputException("{Training.variationalDropout} with {Training.engine} libtorch: variational "
                         + "dropout runs on rnn4j's kernels only so far; train without one or the other");
             }
+            if (model.embedding != null) {
+                throw new InputException("{Training.embedding} with {Training.engine} libtorch: an embedding runs on "
+                        + "rnn4j's kernels only so far; train without one or the other");
+            }
             if (dropoutRng != null && model.rnn.weightDrop > 0) {
                 throw new InputException("{Training.weightDropout} with {Training.engine} libtorch: weight dropout "
                         + "runs on rnn4j's kernels only so far; train without one or the other");
