@@ -350,6 +350,9 @@ public final class Server implements AutoCloseable {
                         event(out, "error", timedOut().toJson());
                         return;
                     }
+                    if (e.text().isEmpty()) { // a token that only spelled again the end of the prefix
+                        continue;
+                    }
                     token.addProperty("sample", e.sample());
                     token.addProperty("text", e.text());
                     event(out, "token", token);

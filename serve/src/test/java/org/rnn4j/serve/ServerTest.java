@@ -185,6 +185,46 @@ class ServerTest {
         assertEquals(30, done.get("tokens").getAsInt());
     }
 
+    /**
+     * A model of subwords, a prefix cut inside a word: whole and streamed, the server's text is the library's for the
+     * seed, and the tokens that only spell again the typed part of the word send no event.
+     */
+    @Test
+    void subwordsAfterAPrefixCutInsideAWordAreTheLibrarysText() throws Exception {
+        Path file = Files.createDirectories(dir.resolve("bpe")).resolve("bpe.safetensors");
+        StringBuilder book = new StringBuilder();
+        org.rnn4j.text.Corpus.read(org.rnn4j.text.Corpus.BUILT_IN, null, Preprocessing.RAW, 20_000, false,
+                book::appendCodePoint);
+        TextModel bpe = TextModel.train(book.toString(), Training.defaults().tokens(org.rnn4j.text.Subwords.Kind.BPE)
+                .vocabSize(300).hidden(32).layers(1).batch(8).steps(20).epochs(1).preprocessing(Preprocessing.RAW)
+                .seed(5));
+        bpe.save(file);
+        Server subwords = new Server(List.of(file), "127.0.0.1", 0, null, Limits.defaults(), 1);
+        try {
+            String expected = bpe.generate("The Time Trav", Sampling.temperature(0.7).seed(8).length(15));
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + subwords.port()
+                    + "/v1/generate")).header("Content-Type", "application/json");
+            HttpResponse<String> whole = HTTP.send(request.POST(HttpRequest.BodyPublishers.ofString("{\"prefix\": "
+                    + "\"The Time Trav\", \"length\": 15, \"temperature\": 0.7, \"seed\": 8}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(expected, json(whole).get("text").getAsString());
+            HttpResponse<String> streamed = HTTP.send(request.POST(HttpRequest.BodyPublishers.ofString("{\"prefix\": "
+                    + "\"The Time Trav\", \"length\": 15, \"temperature\": 0.7, \"seed\": 8, \"stream\": true}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            StringBuilder text = new StringBuilder("The Time Trav");
+            for (String line : streamed.body().split("\n")) {
+                if (line.startsWith("data: {\"sample\"")) {
+                    String piece = JsonParser.parseString(line.substring(6)).getAsJsonObject().get("text").getAsString();
+                    assertFalse(piece.isEmpty(), "no event for a token that adds no text: " + streamed.body());
+                    text.append(piece);
+                }
+            }
+            assertEquals(expected, text.toString());
+        } finally {
+            subwords.close();
+        }
+    }
+
     @Test
     void modelsHealthAndMetrics() throws Exception {
         JsonObject models = json(HTTP.send(HttpRequest.newBuilder(uri("/v1/models")).build(),
