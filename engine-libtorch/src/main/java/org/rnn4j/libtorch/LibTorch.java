@@ -68,6 +68,10 @@ public final class LibTorch implements Engine {
 
     @Override
     public Step steps(LanguageModel model, int batch, int steps) {
+        if (model.embedding != null) { // the uploaded graph reads one-hot tokens into W_xh
+            throw new InputException("{Training.embedding} with {Training.engine} libtorch: an embedding runs on "
+                    + "rnn4j's kernels only so far; train without one or the other");
+        }
         return new Steps(model, batch, steps);
     }
 
@@ -94,10 +98,6 @@ public final class LibTorch implements Engine {
             if (dropoutRng != null && model.rnn.variational > 0) {
                 throw new InputException("{Training.variationalDropout} with {Training.engine} libtorch: variational "
                         + "dropout runs on rnn4j's kernels only so far; train without one or the other");
-            }
-            if (model.embedding != null) {
-                throw new InputException("{Training.embedding} with {Training.engine} libtorch: an embedding runs on "
-                        + "rnn4j's kernels only so far; train without one or the other");
             }
             if (dropoutRng != null && model.rnn.weightDrop > 0) {
                 throw new InputException("{Training.weightDropout} with {Training.engine} libtorch: weight dropout "

@@ -33,6 +33,8 @@ import org.rnn4j.tensor.Rng;
 import org.rnn4j.text.Corpus;
 import org.rnn4j.text.Encoded;
 import org.rnn4j.text.Preprocessing;
+import org.rnn4j.text.Subwords;
+import org.rnn4j.text.Tokenization;
 import org.rnn4j.text.Vocab;
 import org.rnn4j.train.TrainConfig;
 import org.rnn4j.train.Trainer;
@@ -43,6 +45,7 @@ import org.rnn4j.train.Trainer;
  */
 class LibTorchTest {
     static Encoded text;
+    static String letters;
     static Engine torch;
     static final String DEVICE = System.getProperty("rnn4j.test.device", "cpu");
     static final Kernels KERNELS = Kernels.best(1);
@@ -53,7 +56,8 @@ class LibTorchTest {
     static void load() {
         StringBuilder sb = new StringBuilder();
         Corpus.read(Corpus.BUILT_IN, null, Preprocessing.LETTERS, 3_000, false, sb::appendCodePoint);
-        text = Encoded.build("tm", List.of(new StringReader(sb.toString())), Preprocessing.LETTERS, 0, 0, null);
+        letters = sb.toString();
+        text = Encoded.build("tm", List.of(new StringReader(letters)), Preprocessing.LETTERS, 0, 0, null);
         torch = Engine.named("libtorch", DEVICE);
     }
 
@@ -184,6 +188,28 @@ class LibTorchTest {
                         e.getMessage());
             }
         }
+    }
+
+    /** Subword tokens are ids like any other: one epoch of Adam on a BPE text gives the same weights on each engine. */
+    @Test
+    void anEpochOnSubwordsGivesTheSameWeights() {
+        Encoded bpe = Encoded.build("tm", List.of(new StringReader(letters)), Preprocessing.LETTERS, 0, 1, null,
+                new Tokenization(Subwords.Kind.BPE, 120));
+        ModelConfig shape = new ModelConfig(CellType.GRU, 16, 1, 0, Init.UNIFORM);
+        LanguageModel own = shape.build(bpe.vocab().size(), new Rng(5), KERNELS);
+        LanguageModel lib = shape.build(bpe.vocab().size(), new Rng(5), KERNELS);
+        TrainConfig c = new TrainConfig(4, 10, 1, Optimizer.Kind.ADAM, 0.002, 1, Sampler.Kind.CONSECUTIVE, false, 3);
+        new Trainer(own, bpe.ids(), c, new Rng(1), new Rng(2), KERNELS).run(r -> { });
+        new Trainer(lib, bpe.ids(), c, new Rng(1), new Rng(2), KERNELS).on(torch).run(r -> { });
+        assertClose(own.params.data, lib.params.data, 1e-5, "bpe");
+    }
+
+    /** An embedding is refused before anything runs: the graph libtorch is given reads one-hot tokens. */
+    @Test
+    void anEmbeddingIsRefused() {
+        LanguageModel model = model(new ModelConfig(CellType.GRU, 8, 1, 0, Init.UNIFORM, 0, 0, 8, true));
+        InputException e = assertThrows(InputException.class, () -> torch.steps(model, 2, 5));
+        assertTrue(e.getMessage().startsWith("Training.embedding with Training.engine libtorch"), e.getMessage());
     }
 
     @Test
