@@ -22,6 +22,18 @@ final class ApiError extends RuntimeException {
         return new ApiError(400, field, field + " " + message);
     }
 
+    /** The error as OpenAI's API answers one, which its clients read: {@code {"error": {message, type, param, code}}}. */
+    JsonObject toOpenAi() {
+        JsonObject e = new JsonObject();
+        e.addProperty("message", getMessage());
+        e.addProperty("type", status >= 500 ? "server_error" : "invalid_request_error");
+        e.addProperty("param", field);
+        e.add("code", com.google.gson.JsonNull.INSTANCE);
+        JsonObject o = new JsonObject();
+        o.add("error", e);
+        return o;
+    }
+
     JsonObject toJson() {
         JsonObject o = new JsonObject();
         o.addProperty("error", getMessage());

@@ -69,7 +69,7 @@ record GenerationRequest(String model, String prefix, Sampling sampling, Long se
         return sampling.length();
     }
 
-    private static JsonObject object(String body) {
+    static JsonObject object(String body) {
         if (body == null || body.isBlank()) {
             throw new ApiError(400, null, "the request body is empty; send a JSON object such as "
                     + "{\"prefix\": \"the time\", \"length\": 100}");
@@ -90,22 +90,22 @@ record GenerationRequest(String model, String prefix, Sampling sampling, Long se
         }
     }
 
-    private static String string(JsonObject o, String field, String fallback) {
+    static String string(JsonObject o, String field, String fallback) {
         JsonPrimitive p = primitive(o, field, JsonPrimitive::isString, "a string");
         return p == null ? fallback : p.getAsString();
     }
 
-    private static boolean bool(JsonObject o, String field, boolean fallback) {
+    static boolean bool(JsonObject o, String field, boolean fallback) {
         JsonPrimitive p = primitive(o, field, JsonPrimitive::isBoolean, "true or false");
         return p == null ? fallback : p.getAsBoolean();
     }
 
-    private static double number(JsonObject o, String field, double fallback) {
+    static double number(JsonObject o, String field, double fallback) {
         JsonPrimitive p = primitive(o, field, JsonPrimitive::isNumber, "a number");
         return p == null ? fallback : p.getAsDouble();
     }
 
-    private static long whole(JsonObject o, String field, long fallback, long min, long max) {
+    static long whole(JsonObject o, String field, long fallback, long min, long max) {
         JsonPrimitive p = primitive(o, field, JsonPrimitive::isNumber, "a whole number from " + min + " to " + max);
         if (p == null) {
             return fallback;
@@ -131,7 +131,7 @@ record GenerationRequest(String model, String prefix, Sampling sampling, Long se
         return e.getAsJsonPrimitive();
     }
 
-    private static String kind(JsonElement e) {
+    static String kind(JsonElement e) {
         if (e.isJsonObject()) {
             return "an object";
         }

@@ -24,10 +24,20 @@ final class ServedModel implements AutoCloseable {
     final Batcher batcher;
     private final SecureRandom seeds = new SecureRandom();
 
+    /** When its file was last written, in seconds since 1970: OpenAI's {@code created} of a model. */
+    private final long created;
+
     ServedModel(Path file, int threads, Limits limits, java.util.function.IntConsumer onStep) {
         String stem = file.getFileName().toString();
         this.name = stem.contains(".") ? stem.substring(0, stem.lastIndexOf('.')) : stem;
         this.text = TextModel.load(file);
+        long modified;
+        try {
+            modified = java.nio.file.Files.getLastModifiedTime(file).toMillis() / 1000;
+        } catch (java.io.IOException e) {
+            modified = 0;
+        }
+        this.created = modified;
         this.batcher = new Batcher(name, text.network(), threads, limits, onStep);
     }
 
@@ -43,6 +53,10 @@ final class ServedModel implements AutoCloseable {
             entries.add(new Batcher.Entry(job, i, streams.get(i)));
         }
         return batcher.submit(entries) ? job : null;
+    }
+
+    long created() {
+        return created;
     }
 
     long freshSeed() {

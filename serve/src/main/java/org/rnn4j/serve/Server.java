@@ -38,6 +38,8 @@ import org.rnn4j.text.Corpus;
  */
 public final class Server implements AutoCloseable {
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    /** OpenAI's answers keep their null fields ({@code "finish_reason": null}), which its clients read. */
+    private static final Gson OPENAI_GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
     private static final String JSON = "application/json; charset=utf-8";
     private static final String API_PREFIX = "/v1/";
 
@@ -157,20 +159,35 @@ public final class Server implements AutoCloseable {
             }
         });
         app.get("/health", ctx -> json(ctx, 200, health()));
-        app.get("/v1/models", ctx -> {
-            JsonArray list = new JsonArray();
-            models.values().forEach(m -> list.add(m.card()));
+        app.get("/v1/models", ctx -> { // rnn4j's cards as they were, and OpenAI's list of the same models beside
+            JsonArray list = new JsonArray(), data = new JsonArray();
+            for (ServedModel m : models.values()) {
+                list.add(m.card());
+                JsonObject d = m.card();
+                d.addProperty("id", m.name);
+                d.addProperty("object", "model");
+                d.addProperty("created", m.created());
+                d.addProperty("owned_by", "rnn4j");
+                data.add(d);
+            }
             JsonObject o = new JsonObject();
             o.add("models", list);
+            o.addProperty("object", "list");
+            o.add("data", data);
             json(ctx, 200, o);
         });
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.text()));
         app.post("/v1/generate", this::generate);
+        app.post("/v1/completions", this::completions);
         app.exception(ApiError.class, (e, ctx) -> {
             if (e.status == 503) {
                 ctx.header("Retry-After", "1");
             }
-            json(ctx, e.status, e.toJson());
+            if (ctx.path().equals("/v1/completions")) {
+                ctx.status(e.status).contentType(JSON).result(OPENAI_GSON.toJson(e.toOpenAi()));
+            } else {
+                json(ctx, e.status, e.toJson());
+            }
         });
         app.exception(Exception.class, (e, ctx) -> {
             org.slf4j.LoggerFactory.getLogger(Server.class).error("request failed", e);
@@ -179,7 +196,8 @@ public final class Server implements AutoCloseable {
         app.error(404, ctx -> {
             if (ctx.result() == null || !ctx.res().getContentType().startsWith("application/json")) {
                 json(ctx, 404, new ApiError(404, null, "no such route: " + ctx.method() + " " + ctx.path()
-                        + "; the API is POST /v1/generate, GET /v1/models, GET /health, GET /metrics").toJson());
+                        + "; the API is POST /v1/generate, POST /v1/completions, GET /v1/models, GET /health, GET /metrics")
+                        .toJson());
             }
         });
         app.error(405, ctx -> json(ctx, 405, new ApiError(405, null, ctx.method() + " is not allowed on "
@@ -256,6 +274,130 @@ public final class Server implements AutoCloseable {
         } finally {
             inFlight.decrementAndGet();
         }
+    }
+
+    /**
+     * {@code POST /v1/completions}, OpenAI's completions API: each prompt continued {@code n} times, every stream of
+     * every prompt stepping in the model's batch; the same text as {@code /v1/generate} and the library for the same
+     * seed, prompt and sampling. Whole, or streamed as {@code data: {chunk}} events ending with {@code data: [DONE]}.
+     */
+    private void completions(Context ctx) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        if (draining) {
+            throw new ApiError(503, null, "the server is stopping");
+        }
+        inFlight.incrementAndGet();
+        List<Batcher.Job> jobs = new ArrayList<>();
+        try {
+            CompletionRequest r = CompletionRequest.parse(body(ctx), limits);
+            ServedModel m = model(r.model());
+            long seed = r.seed() != null ? r.seed() : m.freshSeed();
+            List<String> echoes = new ArrayList<>();
+            int promptTokens = 0;
+            for (String given : r.prompts()) {
+                Prompt prompt = m.text.prompt(given);
+                promptTokens += m.text.vocabulary().encode(prompt.text()).length;
+                Batcher.Job job = r.sampling().length() == 0 ? null : m.start(prompt, r.sampling().seed(seed), r.n());
+                if (r.sampling().length() > 0 && job == null) {
+                    throw new ApiError(503, null, "the server is busy (" + limits.maxQueued()
+                            + " streams waiting); try again shortly");
+                }
+                jobs.add(job);
+                for (int i = 0; i < r.n(); i++) {
+                    echoes.add(r.echo() ? Corpus.shown(prompt.text()) : "");
+                }
+            }
+            Completions c = new Completions(m.name, r.stop(), echoes);
+            if (r.stream()) {
+                streamCompletions(ctx, c, r, jobs, start);
+            } else {
+                long deadline = deadline(start);
+                for (int p = 0; p < jobs.size(); p++) {
+                    drain(jobs.get(p), deadline, p * r.n(), r.n(), c, null);
+                    for (int i = p * r.n(); i < (p + 1) * r.n(); i++) {
+                        c.end(i);
+                    }
+                }
+                ctx.status(200).contentType(JSON).result(OPENAI_GSON.toJson(c.whole(promptTokens)));
+            }
+            metrics.tokens.labelValues(m.name).inc(c.completionTokens());
+        } catch (RuntimeException e) {
+            jobs.stream().filter(java.util.Objects::nonNull).forEach(Batcher.Job::cancel);
+            throw e;
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /**
+     * Reads a job's tokens into its choices (from {@code first} on) until it ends, handing each choice that has
+     * something new to {@code send}, and cancels the job once a stop sequence has ended all of its choices.
+     */
+    private void drain(Batcher.Job job, long deadline, int first, int count, Completions c,
+                       java.util.function.IntConsumer send) throws InterruptedException {
+        if (job != null) {
+            for (Batcher.Drawn e; (e = next(job, deadline)) != Batcher.END; ) {
+                if (e == null) {
+                    throw timedOut();
+                }
+                int i = first + e.sample();
+                c.add(i, e.text());
+                if (send != null) {
+                    send.accept(i);
+                }
+                if (!c.open(i) && c.stopped(first, count)) {
+                    job.cancel(); // its streams end at the next step, and the job's end comes
+                }
+            }
+        }
+    }
+
+    private void streamCompletions(Context ctx, Completions c, CompletionRequest r, List<Batcher.Job> jobs, long start)
+            throws InterruptedException, IOException {
+        ctx.status(200);
+        ctx.res().setContentType("text/event-stream; charset=utf-8");
+        ctx.res().setHeader("Cache-Control", "no-cache");
+        ctx.res().setHeader("X-Accel-Buffering", "no");
+        try (OutputStream out = ctx.res().getOutputStream()) {
+            IOException[] failed = {null};
+            java.util.function.IntConsumer send = i -> {
+                JsonObject chunk = c.chunk(i);
+                if (chunk != null && failed[0] == null) {
+                    try {
+                        data(out, OPENAI_GSON.toJson(chunk));
+                    } catch (IOException e) {
+                        failed[0] = e;
+                    }
+                }
+            };
+            long deadline = deadline(start);
+            for (int p = 0; p < jobs.size(); p++) {
+                try {
+                    drain(jobs.get(p), deadline, p * r.n(), r.n(), c, send);
+                } catch (ApiError e) {
+                    data(out, OPENAI_GSON.toJson(e.toOpenAi()));
+                    return;
+                }
+                for (int i = p * r.n(); i < (p + 1) * r.n(); i++) {
+                    c.end(i);
+                    send.accept(i);
+                }
+                if (failed[0] != null) {
+                    jobs.forEach(j -> {
+                        if (j != null) {
+                            j.cancel();
+                        }
+                    });
+                    throw failed[0];
+                }
+            }
+            data(out, "[DONE]");
+        }
+    }
+
+    private static void data(OutputStream out, String data) throws IOException {
+        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     private long deadline(long start) {

@@ -1,0 +1,160 @@
+package org.rnn4j.serve;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One OpenAI-style completion under way: its choices (prompt p's i-th continuation is choice p·n + i), each one's text
+ * as the tokens come, cut before the first stop sequence it meets, and the answer's JSON, whole or as stream chunks.
+ * A streamed choice holds back the end of its text that could be the start of a stop sequence, so that no chunk ever
+ * sends text the stop will remove.
+ */
+final class Completions {
+    private final String id = "cmpl-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+    private final long created = System.currentTimeMillis() / 1000;
+    private final String model;
+    private final List<String> stop;
+    private final int holdBack;
+    private final Choice[] choices;
+    private final List<String> echoes;
+
+    /** One continuation: its text so far, how much of it is sent, its tokens, and whether a stop sequence ended it. */
+    private static final class Choice {
+        final StringBuilder text = new StringBuilder();
+        boolean echoed, finishSent;
+        int sent;
+        int tokens;
+        String finish;
+    }
+
+    /** @param echoes each choice's text before its first token: its prompt with {@code echo}, else nothing */
+    Completions(String model, List<String> stop, List<String> echoes) {
+        this.model = model;
+        this.stop = stop;
+        this.holdBack = stop.stream().mapToInt(String::length).max().orElse(1) - 1;
+        this.choices = new Choice[echoes.size()];
+        for (int i = 0; i < choices.length; i++) {
+            choices[i] = new Choice();
+        }
+        this.echoes = echoes;
+    }
+
+    /** Whether choice {@code i} still takes tokens (no stop sequence has ended it). */
+    boolean open(int i) {
+        return choices[i].finish == null;
+    }
+
+    /** Whether every choice from {@code from} to {@code from + count} is ended by a stop sequence. */
+    boolean stopped(int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            if (open(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Adds a token's text to choice {@code i}, ending it before a stop sequence that its text now holds. */
+    void add(int i, String text) {
+        Choice c = choices[i];
+        if (c.finish != null) {
+            return;
+        }
+        c.tokens++;
+        int from = Math.max(0, c.text.length() - holdBack);
+        c.text.append(text);
+        int cut = -1;
+        for (String s : stop) {
+            int at = c.text.indexOf(s, from);
+            if (at >= 0 && (cut < 0 || at < cut)) {
+                cut = at;
+            }
+        }
+        if (cut >= 0) {
+            c.text.setLength(cut);
+            c.finish = "stop";
+        }
+    }
+
+    /** Ends choice {@code i} at its length, unless a stop sequence ended it already. */
+    void end(int i) {
+        if (choices[i].finish == null) {
+            choices[i].finish = "length";
+        }
+    }
+
+    /** The completion tokens drawn, every choice's, up to its stop. */
+    int completionTokens() {
+        int t = 0;
+        for (Choice c : choices) {
+            t += c.tokens;
+        }
+        return t;
+    }
+
+    /** The whole answer. */
+    JsonObject whole(int promptTokens) {
+        JsonObject o = head();
+        JsonArray list = new JsonArray();
+        for (int i = 0; i < choices.length; i++) {
+            list.add(choice(i, echoes.get(i) + choices[i].text, choices[i].finish));
+        }
+        o.add("choices", list);
+        JsonObject usage = new JsonObject();
+        usage.addProperty("prompt_tokens", promptTokens);
+        usage.addProperty("completion_tokens", completionTokens());
+        usage.addProperty("total_tokens", promptTokens + completionTokens());
+        o.add("usage", usage);
+        return o;
+    }
+
+    /**
+     * The stream chunk of choice {@code i}'s text not sent yet (less what a stop sequence could still remove, while
+     * it is open), with its finish reason once ended; null when there is nothing to send.
+     */
+    JsonObject chunk(int i) {
+        Choice c = choices[i];
+        if (c.finishSent) {
+            return null;
+        }
+        int upTo = c.finish != null ? c.text.length() : Math.max(c.sent, c.text.length() - holdBack);
+        String echo = c.echoed ? "" : echoes.get(i);
+        if (upTo == c.sent && c.finish == null && echo.isEmpty()) {
+            return null;
+        }
+        c.echoed = true;
+        c.finishSent = c.finish != null;
+        String delta = echo + c.text.substring(c.sent, upTo);
+        c.sent = upTo;
+        JsonObject o = head();
+        JsonArray list = new JsonArray();
+        list.add(choice(i, delta, c.finish));
+        o.add("choices", list);
+        return o;
+    }
+
+    private JsonObject head() {
+        JsonObject o = new JsonObject();
+        o.addProperty("id", id);
+        o.addProperty("object", "text_completion");
+        o.addProperty("created", created);
+        o.addProperty("model", model);
+        return o;
+    }
+
+    private static JsonObject choice(int index, String text, String finish) {
+        JsonObject o = new JsonObject();
+        o.addProperty("index", index);
+        o.addProperty("text", text);
+        o.add("logprobs", JsonNull.INSTANCE);
+        if (finish == null) {
+            o.add("finish_reason", JsonNull.INSTANCE);
+        } else {
+            o.addProperty("finish_reason", finish);
+        }
+        return o;
+    }
+}
