@@ -86,7 +86,9 @@ record GenerationRequest(String model, String prefix, Sampling sampling, Long se
             }
             return e.getAsJsonObject();
         } catch (JsonParseException | java.io.IOException | IllegalStateException e) {
-            throw new ApiError(400, null, "the request body is not valid JSON: " + e.getMessage());
+            // the parser's own words name its internals and can echo a path as long as the body: not passed on
+            throw new ApiError(400, null, "the request body is not valid JSON; send one JSON object such as "
+                    + "{\"prefix\": \"the time\", \"length\": 100}");
         }
     }
 

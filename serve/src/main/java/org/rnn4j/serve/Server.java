@@ -82,6 +82,7 @@ public final class Server implements AutoCloseable {
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = limits.maxBodyBytes();
+            config.http.prefer405over404 = true; // a known path with the wrong method: 405 and Allow, not 404
             config.staticFiles.add(sf -> {
                 sf.hostedPath = "/";
                 sf.directory = "/org/rnn4j/serve/web";
@@ -200,8 +201,12 @@ public final class Server implements AutoCloseable {
                         .toJson());
             }
         });
-        app.error(405, ctx -> json(ctx, 405, new ApiError(405, null, ctx.method() + " is not allowed on "
-                + ctx.path()).toJson()));
+        app.error(405, ctx -> {
+            String allowed = ctx.path().equals("/v1/generate") || ctx.path().equals("/v1/completions") ? "POST" : "GET";
+            ctx.header("Allow", allowed);
+            json(ctx, 405, new ApiError(405, null, ctx.method() + " is not allowed on " + ctx.path() + "; use "
+                    + allowed).toJson());
+        });
         app.error(413, ctx -> json(ctx, 413, new ApiError(413, null, "the request body is larger than "
                 + limits.maxBodyBytes() + " bytes").toJson()));
     }

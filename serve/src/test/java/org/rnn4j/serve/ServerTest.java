@@ -293,6 +293,26 @@ class ServerTest {
         assertTrue(message.contains("0 to 10000000"), message);
     }
 
+    /** 64 KB of '[': refused in a few hundred bytes, in rnn4j's words (no parser path as long as the body). */
+    @Test
+    void aMalformedBodyGetsASmallAnswer() throws Exception {
+        HttpResponse<String> r = post("[".repeat(64 * 1024 - 1));
+        assertEquals(400, r.statusCode());
+        assertTrue(r.body().length() < 400, r.body().length() + " bytes: "
+                + r.body().substring(0, Math.min(300, r.body().length())));
+        assertFalse(r.body().contains("$["), r.body());
+    }
+
+    /** A known path with the wrong method: 405, saying which method it takes, in the Allow header too. */
+    @Test
+    void aKnownPathWithTheWrongMethodIs405WithAllow() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri("/v1/generate")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, r.statusCode(), r.body());
+        assertEquals("POST", r.headers().firstValue("Allow").orElse(""));
+        assertTrue(json(r).get("error").getAsString().contains("use POST"), r.body());
+    }
+
     @Test
     void nanIsNotANumberJsonAllows() throws Exception {
         refused(400, null, "{\"temperature\": NaN}");
