@@ -18,6 +18,11 @@ public final class Stream {
     private String pending;
     /** The text of the last token drawn that the prefix showed already. */
     private int shownAlready;
+    /** With {@link #reportTop}: how many alternatives to report; −1, none and no log-probability. */
+    private int top = -1;
+    private double logprob;
+    private int[] topTokens = new int[0];
+    private double[] topLogprobs = new double[0];
 
     Stream(State state, int firstInput, TokenSampler sampler, int length, Vocab vocab, String pending) {
         this.state = state;
@@ -34,6 +39,10 @@ public final class Stream {
      * A token that only spells the prefix again adds no text, and does not count among the tokens asked for.
      */
     void draw(float[] logits, int off) {
+        double logZ = top >= 0 ? logSumExp(logits, off) : 0; // of the model's own distribution, before any mask
+        if (top >= 0) {
+            rankTop(logits, off, logZ);
+        }
         if (!pending.isEmpty()) {
             for (int t = 0; t < vocab.size(); t++) {
                 String text = vocab.text(t);
@@ -43,11 +52,72 @@ public final class Stream {
             }
         }
         token = sampler.next(logits, off);
+        if (top >= 0) {
+            logprob = logits[off + token] - logZ;
+        }
         String text = vocab.text(token);
         shownAlready = Math.min(pending.length(), text.length());
         pending = pending.substring(shownAlready);
         if (shownAlready < text.length()) {
             remaining--;
+        }
+    }
+
+    /**
+     * Reports, for each token drawn from now on, its log-probability under the model (the log-softmax of its logits,
+     * temperature 1, before sampling's restrictions) and the {@code k} most likely tokens' (k ≤ 20).
+     */
+    public void reportTop(int k) {
+        if (k < 0 || k > 20) {
+            throw new IllegalArgumentException("from 0 to 20 alternatives, not " + k);
+        }
+        top = k;
+    }
+
+    /** The last token's log-probability (with {@link #reportTop}). */
+    public double logprob() {
+        return logprob;
+    }
+
+    /** The most likely tokens at the last step, most likely first (with {@link #reportTop}). */
+    public int[] topTokens() {
+        return topTokens.clone();
+    }
+
+    /** Their log-probabilities. */
+    public double[] topLogprobs() {
+        return topLogprobs.clone();
+    }
+
+    private double logSumExp(float[] logits, int off) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int t = 0; t < vocab.size(); t++) {
+            max = Math.max(max, logits[off + t]);
+        }
+        double sum = 0;
+        for (int t = 0; t < vocab.size(); t++) {
+            sum += Math.exp(logits[off + t] - max);
+        }
+        return max + Math.log(sum);
+    }
+
+    private void rankTop(float[] logits, int off, double logZ) {
+        int k = Math.min(top, vocab.size());
+        int[] best = new int[k];
+        java.util.Arrays.fill(best, -1);
+        for (int t = 0; t < vocab.size(); t++) { // insertion into the k best so far: k ≤ 20
+            for (int j = 0; j < k; j++) {
+                if (best[j] < 0 || logits[off + t] > logits[off + best[j]]) {
+                    System.arraycopy(best, j, best, j + 1, k - j - 1);
+                    best[j] = t;
+                    break;
+                }
+            }
+        }
+        topTokens = best;
+        topLogprobs = new double[k];
+        for (int j = 0; j < k; j++) {
+            topLogprobs[j] = logits[off + best[j]] - logZ;
         }
     }
 

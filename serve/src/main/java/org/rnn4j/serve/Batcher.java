@@ -46,11 +46,14 @@ final class Batcher implements AutoCloseable {
         }
     }
 
-    /** A token drawn by sample {@code sample}, and the text it adds ({@link Stream#text}). */
-    record Drawn(int sample, int token, String text) {
+    /**
+     * A token drawn by sample {@code sample}, the text it adds ({@link Stream#text}), and when the stream reports them
+     * its log-probability and the most likely tokens' ({@link Stream#reportTop}; else NaN and none).
+     */
+    record Drawn(int sample, int token, String text, double logprob, int[] top, double[] topLogprobs) {
     }
 
-    static final Drawn END = new Drawn(-1, -1, "");
+    static final Drawn END = new Drawn(-1, -1, "", Double.NaN, new int[0], new double[0]);
 
     /** One sample of a job: a continuation whose prefix is fed, and the job it belongs to. */
     record Entry(Job job, int sample, Stream stream) {
@@ -129,7 +132,8 @@ final class Batcher implements AutoCloseable {
                 stepper.step(streams);
                 onStep.accept(streams.size());
                 for (Entry e : entries) {
-                    e.job.events.add(new Drawn(e.sample, e.stream.token(), e.stream.text()));
+                    e.job.events.add(new Drawn(e.sample, e.stream.token(), e.stream.text(), e.stream.logprob(),
+                            e.stream.topTokens(), e.stream.topLogprobs()));
                 }
                 entries.removeIf(e -> {
                     if (e.stream.done()) {

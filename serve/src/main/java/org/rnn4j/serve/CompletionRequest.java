@@ -19,12 +19,16 @@ import org.rnn4j.Sampling;
  *   <li>{@code echo}: the prompt before the completion; {@code stream}: Server-Sent Events;</li>
  *   <li>{@code user}: accepted and ignored (it only labels the caller for OpenAI's own records);
  *       {@code frequency_penalty}, {@code presence_penalty} (0), {@code best_of} (1, or {@code n}), {@code suffix}
- *       (null), {@code logit_bias} (empty), {@code logprobs} (null): accepted at those values, which change nothing,
- *       and refused otherwise, as this server does not do what they ask.</li>
+ *       (null), {@code logit_bias} (empty): accepted at those values, which change nothing, and refused otherwise, as
+ *       this server does not do what they ask;</li>
+ *   <li>{@code logprobs}: 0 to 5, each token's log-probability under the model and that many alternatives'.</li>
  * </ul>
  */
 record CompletionRequest(String model, List<String> prompts, Sampling sampling, Long seed, int n, List<String> stop,
-                         boolean echo, boolean stream) {
+                         boolean echo, boolean stream, int logprobs) {
+    /** OpenAI's limit on the alternatives {@code logprobs} asks for. */
+    static final int MAX_LOGPROBS = 5;
+
     static final int MAX_STOPS = 4;
     private static final Map<String, String> FIELD_OF = Map.of("Sampling.temperature", "temperature",
             "Sampling.topP", "top_p", "Sampling.length", "max_tokens", "Sampling.seed", "seed");
@@ -43,7 +47,6 @@ record CompletionRequest(String model, List<String> prompts, Sampling sampling, 
         unsupported(o, "frequency_penalty", "0");
         unsupported(o, "presence_penalty", "0");
         unsupported(o, "suffix", null);
-        unsupported(o, "logprobs", null);
         if (o.has("logit_bias") && !o.get("logit_bias").isJsonNull()
                 && !(o.get("logit_bias").isJsonObject() && o.getAsJsonObject("logit_bias").size() == 0)) {
             throw ApiError.badField("logit_bias", "is not supported by this server; leave it out");
@@ -77,6 +80,7 @@ record CompletionRequest(String model, List<String> prompts, Sampling sampling, 
         if (stop.stream().anyMatch(String::isEmpty)) {
             throw ApiError.badField("stop", "must not hold an empty string");
         }
+        int logprobs = (int) GenerationRequest.whole(o, "logprobs", -1, 0, MAX_LOGPROBS);
         boolean echo = GenerationRequest.bool(o, "echo", false);
         boolean stream = GenerationRequest.bool(o, "stream", false);
         Sampling sampling;
@@ -87,7 +91,7 @@ record CompletionRequest(String model, List<String> prompts, Sampling sampling, 
             String message = e.message(option -> FIELD_OF.getOrDefault(option, option));
             throw ApiError.badField(field, message.substring(message.indexOf(' ') + 1));
         }
-        return new CompletionRequest(model, prompts, sampling, seed, n, stop, echo, stream);
+        return new CompletionRequest(model, prompts, sampling, seed, n, stop, echo, stream, logprobs);
     }
 
     /** A field that OpenAI defines and this server cannot honour: accepted at the value that asks nothing. */

@@ -1,10 +1,13 @@
 package org.rnn4j.serve;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.rnn4j.text.Vocab;
 
 /**
  * One OpenAI-style completion under way: its choices (prompt p's i-th continuation is choice p·n + i), each one's text
@@ -20,6 +23,8 @@ final class Completions {
     private final int holdBack;
     private final Choice[] choices;
     private final List<String> echoes;
+    /** The model's tokens, to name the alternatives, when the request asked for log-probabilities; else null. */
+    private final Vocab vocab;
 
     /** One continuation: its text so far, how much of it is sent, its tokens, and whether a stop sequence ended it. */
     private static final class Choice {
@@ -28,10 +33,20 @@ final class Completions {
         int sent;
         int tokens;
         String finish;
+        /** With log-probabilities: each token's text, its log-probability, its alternatives', where it starts. */
+        final List<String> tokenTexts = new ArrayList<>();
+        final List<Double> logprobs = new ArrayList<>();
+        final List<JsonObject> tops = new ArrayList<>();
+        final List<Integer> offsets = new ArrayList<>();
+        int logSent;
     }
 
-    /** @param echoes each choice's text before its first token: its prompt with {@code echo}, else nothing */
-    Completions(String model, List<String> stop, List<String> echoes) {
+    /**
+     * @param echoes each choice's text before its first token: its prompt with {@code echo}, else nothing
+     * @param vocab  the model's tokens when each token's log-probability is reported, else null
+     */
+    Completions(String model, List<String> stop, List<String> echoes, Vocab vocab) {
+        this.vocab = vocab;
         this.model = model;
         this.stop = stop;
         this.holdBack = stop.stream().mapToInt(String::length).max().orElse(1) - 1;
@@ -58,12 +73,23 @@ final class Completions {
     }
 
     /** Adds a token's text to choice {@code i}, ending it before a stop sequence that its text now holds. */
-    void add(int i, String text) {
+    void add(int i, Batcher.Drawn drawn) {
         Choice c = choices[i];
         if (c.finish != null) {
             return;
         }
         c.tokens++;
+        String text = drawn.text();
+        if (vocab != null && !text.isEmpty()) {
+            c.tokenTexts.add(text);
+            c.logprobs.add(drawn.logprob());
+            JsonObject top = new JsonObject();
+            for (int j = 0; j < drawn.top().length; j++) {
+                top.addProperty(vocab.shown(drawn.top()[j]), drawn.topLogprobs()[j]);
+            }
+            c.tops.add(top);
+            c.offsets.add(echoes.get(i).length() + c.text.length());
+        }
         int from = Math.max(0, c.text.length() - holdBack);
         c.text.append(text);
         int cut = -1;
@@ -76,6 +102,14 @@ final class Completions {
         if (cut >= 0) {
             c.text.setLength(cut);
             c.finish = "stop";
+            int end = echoes.get(i).length() + cut; // the tokens that begin after the cut are gone with it
+            while (!c.offsets.isEmpty() && c.offsets.get(c.offsets.size() - 1) >= end) {
+                int last = c.offsets.size() - 1;
+                c.offsets.remove(last);
+                c.tokenTexts.remove(last);
+                c.logprobs.remove(last);
+                c.tops.remove(last);
+            }
         }
     }
 
@@ -100,7 +134,7 @@ final class Completions {
         JsonObject o = head();
         JsonArray list = new JsonArray();
         for (int i = 0; i < choices.length; i++) {
-            list.add(choice(i, echoes.get(i) + choices[i].text, choices[i].finish));
+            list.add(choice(i, echoes.get(i) + choices[i].text, logprobs(i, Integer.MAX_VALUE), choices[i].finish));
         }
         o.add("choices", list);
         JsonObject usage = new JsonObject();
@@ -131,7 +165,7 @@ final class Completions {
         c.sent = upTo;
         JsonObject o = head();
         JsonArray list = new JsonArray();
-        list.add(choice(i, delta, c.finish));
+        list.add(choice(i, delta, logprobs(i, echoes.get(i).length() + upTo), c.finish));
         o.add("choices", list);
         return o;
     }
@@ -145,11 +179,35 @@ final class Completions {
         return o;
     }
 
-    private static JsonObject choice(int index, String text, String finish) {
+    /**
+     * OpenAI's {@code logprobs} of choice {@code i}'s tokens not yet sent that begin before {@code end}: their texts,
+     * log-probabilities, alternatives and offsets in the choice's text; null when the request asked for none.
+     */
+    private JsonElement logprobs(int i, int end) {
+        if (vocab == null) {
+            return JsonNull.INSTANCE;
+        }
+        Choice c = choices[i];
+        JsonArray tokens = new JsonArray(), values = new JsonArray(), tops = new JsonArray(), offsets = new JsonArray();
+        for (; c.logSent < c.offsets.size() && c.offsets.get(c.logSent) < end; c.logSent++) {
+            tokens.add(c.tokenTexts.get(c.logSent));
+            values.add(c.logprobs.get(c.logSent));
+            tops.add(c.tops.get(c.logSent));
+            offsets.add(c.offsets.get(c.logSent));
+        }
+        JsonObject o = new JsonObject();
+        o.add("tokens", tokens);
+        o.add("token_logprobs", values);
+        o.add("top_logprobs", tops);
+        o.add("text_offset", offsets);
+        return o;
+    }
+
+    private static JsonObject choice(int index, String text, JsonElement logprobs, String finish) {
         JsonObject o = new JsonObject();
         o.addProperty("index", index);
         o.addProperty("text", text);
-        o.add("logprobs", JsonNull.INSTANCE);
+        o.add("logprobs", logprobs);
         if (finish == null) {
             o.add("finish_reason", JsonNull.INSTANCE);
         } else {

@@ -46,10 +46,18 @@ final class ServedModel implements AutoCloseable {
      * {@code rnn4j generate --samples} does; null when the queue is full.
      */
     Batcher.Job start(Prompt prompt, Sampling sampling, int samples) {
+        return start(prompt, sampling, samples, -1);
+    }
+
+    /** As {@link #start(Prompt, Sampling, int)}, each token with its log-probability and {@code top} alternatives'. */
+    Batcher.Job start(Prompt prompt, Sampling sampling, int samples, int top) {
         List<Stream> streams = text.streams(prompt, sampling, samples);
         Batcher.Job job = new Batcher.Job(samples);
         List<Batcher.Entry> entries = new ArrayList<>();
         for (int i = 0; i < samples; i++) {
+            if (top >= 0) {
+                streams.get(i).reportTop(top);
+            }
             entries.add(new Batcher.Entry(job, i, streams.get(i)));
         }
         return batcher.submit(entries) ? job : null;

@@ -302,7 +302,8 @@ public final class Server implements AutoCloseable {
             for (String given : r.prompts()) {
                 Prompt prompt = m.text.prompt(given);
                 promptTokens += m.text.vocabulary().encode(prompt.text()).length;
-                Batcher.Job job = r.sampling().length() == 0 ? null : m.start(prompt, r.sampling().seed(seed), r.n());
+                Batcher.Job job = r.sampling().length() == 0 ? null
+                        : m.start(prompt, r.sampling().seed(seed), r.n(), r.logprobs());
                 if (r.sampling().length() > 0 && job == null) {
                     throw new ApiError(503, null, "the server is busy (" + limits.maxQueued()
                             + " streams waiting); try again shortly");
@@ -312,7 +313,7 @@ public final class Server implements AutoCloseable {
                     echoes.add(r.echo() ? Corpus.shown(prompt.text()) : "");
                 }
             }
-            Completions c = new Completions(m.name, r.stop(), echoes);
+            Completions c = new Completions(m.name, r.stop(), echoes, r.logprobs() >= 0 ? m.text.vocabulary() : null);
             if (r.stream()) {
                 streamCompletions(ctx, c, r, jobs, start);
             } else {
@@ -346,7 +347,7 @@ public final class Server implements AutoCloseable {
                     throw timedOut();
                 }
                 int i = first + e.sample();
-                c.add(i, e.text());
+                c.add(i, e);
                 if (send != null) {
                     send.accept(i);
                 }

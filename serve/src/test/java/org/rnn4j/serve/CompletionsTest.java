@@ -122,6 +122,69 @@ class CompletionsTest {
         assertEquals(text(a, 0), streamed(body, 0));
     }
 
+    /**
+     * {@code logprobs}: each token's log-probability and the three likeliest tokens', against the log-softmax of the
+     * model's own outputs computed here step by step in double precision; streamed, the same entries.
+     */
+    @Test
+    void logprobsAreTheModelsLogSoftmax() throws Exception {
+        JsonObject a = completion("{\"prompt\": \"the time \", \"max_tokens\": 8, \"temperature\": 0.7, "
+                + "\"seed\": 4, \"logprobs\": 3}");
+        JsonObject lp = a.getAsJsonArray("choices").get(0).getAsJsonObject().getAsJsonObject("logprobs");
+        org.rnn4j.nn.LanguageModel net = model.network();
+        org.rnn4j.text.Vocab vocab = model.vocabulary();
+        org.rnn4j.nn.LanguageModel.Workspace ws = net.generationWorkspace(1);
+        org.rnn4j.nn.State state = net.newState(1);
+        int[] prompt = vocab.encode("the time ");
+        for (int t = 0; t + 1 < prompt.length; t++) {
+            net.forward(ws, new int[] {prompt[t]}, state, null);
+        }
+        int input = prompt[prompt.length - 1];
+        String text = text(a, 0);
+        int offset = 0;
+        for (int k = 0; k < 8; k++) {
+            net.forward(ws, new int[] {input}, state, null);
+            float[] logits = ws.outputs();
+            double max = Double.NEGATIVE_INFINITY, sum = 0;
+            for (float x : logits) {
+                max = Math.max(max, x);
+            }
+            for (float x : logits) {
+                sum += Math.exp(x - max);
+            }
+            double logZ = max + Math.log(sum);
+            String token = lp.getAsJsonArray("tokens").get(k).getAsString();
+            int id = vocab.encode(token)[0];
+            assertEquals(logits[id] - logZ, lp.getAsJsonArray("token_logprobs").get(k).getAsDouble(), 1e-5, token);
+            assertEquals(offset, lp.getAsJsonArray("text_offset").get(k).getAsInt());
+            JsonObject top = lp.getAsJsonArray("top_logprobs").get(k).getAsJsonObject();
+            assertEquals(3, top.size());
+            for (String alternative : top.keySet()) {
+                int alt = vocab.encode(alternative)[0];
+                assertEquals(logits[alt] - logZ, top.get(alternative).getAsDouble(), 1e-5, alternative);
+                int better = 0;
+                for (float x : logits) {
+                    better += x > logits[alt] ? 1 : 0;
+                }
+                assertTrue(better < 3, "'" + alternative + "' is among the three likeliest");
+            }
+            assertEquals(text.substring(offset, offset + token.length()), token);
+            offset += token.length();
+            input = id;
+        }
+        String body = post("/v1/completions", "{\"prompt\": \"the time \", \"max_tokens\": 8, \"temperature\": 0.7, "
+                + "\"seed\": 4, \"logprobs\": 3, \"stream\": true}").body();
+        JsonArray streamed = new JsonArray();
+        for (String line : body.split("\n")) {
+            if (line.startsWith("data: {")) {
+                JsonObject chunk = JsonParser.parseString(line.substring(6)).getAsJsonObject().getAsJsonArray("choices")
+                        .get(0).getAsJsonObject().getAsJsonObject("logprobs");
+                streamed.addAll(chunk.getAsJsonArray("token_logprobs"));
+            }
+        }
+        assertEquals(lp.getAsJsonArray("token_logprobs"), streamed);
+    }
+
     /** The text of choice {@code index} in a stream of chunks. */
     static String streamed(String body, int index) {
         StringBuilder text = new StringBuilder();
