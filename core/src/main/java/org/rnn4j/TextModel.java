@@ -15,6 +15,7 @@ import java.util.function.ObjIntConsumer;
 import java.util.function.Supplier;
 import org.rnn4j.data.TokenIds;
 import org.rnn4j.generate.Generator;
+import org.rnn4j.generate.StateCache;
 import org.rnn4j.generate.Stream;
 import org.rnn4j.io.Checkpoint;
 import org.rnn4j.io.TokenizerJson;
@@ -300,14 +301,27 @@ public final class TextModel {
      * i-th split of the seed's generator, as {@link #generate(String, Sampling, int)}'s samples do.
      */
     public List<Stream> streams(Prompt prompt, Sampling sampling, int samples) {
-        return streams(feeders.get(), Collections.nCopies(samples, prompt.text()), sampling);
+        return streams(prompt, sampling, samples, null);
+    }
+
+    /**
+     * {@link #streams(Prompt, Sampling, int)} with the prompt read from the state of its longest prefix in
+     * {@code cache} (null: none), whose entries must all be of this model, and its own state kept there: the same
+     * streams, reading only what is new.
+     */
+    public List<Stream> streams(Prompt prompt, Sampling sampling, int samples, StateCache cache) {
+        return streams(feeders.get(), Collections.nCopies(samples, prompt.text()), sampling, cache);
     }
 
     private List<Stream> streams(Feeder f, List<String> prefixes, Sampling sampling) {
+        return streams(f, prefixes, sampling, null);
+    }
+
+    private List<Stream> streams(Feeder f, List<String> prefixes, Sampling sampling, StateCache cache) {
         Objects.requireNonNull(sampling, "sampling");
         return Generator.streams(f.model(), f.one(), vocab, prefixes,
                 Generator.samplers(sampling.decoding(), sampling.seed(), prefixes.size(), vocab.size()),
-                sampling.length());
+                sampling.length(), cache);
     }
 
     /** A token's text as generation shows it (a document separator as ␜). */

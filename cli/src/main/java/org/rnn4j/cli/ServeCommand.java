@@ -56,6 +56,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Seconds a generation may run before it is stopped (default: 60).")
     double requestTimeout = Limits.defaults().requestSeconds();
 
+    @Option(names = "--cache-mb", paramLabel = "MB", description = "Each model keeps the states its prompts reached in "
+            + "at most MB megabytes, so that a prompt extending an earlier one (autocomplete as one types) reads only "
+            + "what is new (default: 64; 0: no cache).")
+    int cacheMb = (int) (Limits.DEFAULT_CACHE_BYTES >> 20);
+
     @Option(names = "--threads", paramLabel = "N",
             description = "Threads of each model's batched steps (default: all cores).")
     int threads = Runtime.getRuntime().availableProcessors();
@@ -73,6 +78,7 @@ final class ServeCommand implements Callable<Integer> {
         Flags.positive("--queue", queue);
         Flags.positive("--request-timeout", requestTimeout);
         Flags.positive("--threads", threads);
+        Flags.atLeast("--cache-mb", cacheMb, 0);
         List<Path> files = new ArrayList<>();
         for (String m : models) {
             Path file = Path.of(m);
@@ -84,7 +90,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         Limits defaults = Limits.defaults();
         Limits limits = new Limits(defaults.maxBodyBytes(), defaults.maxPrefix(), maxLength, maxSamples, maxBatch, queue,
-                requestTimeout, defaults.headerSeconds(), defaults.idleSeconds());
+                requestTimeout, defaults.headerSeconds(), defaults.idleSeconds(), (long) cacheMb << 20);
         boolean open = !Server.isLoopback(host);
         if (open && apiKey == null) {
             err.println("rnn4j: warning: --host " + host + " serves the models to every machine that can reach this "

@@ -57,15 +57,38 @@ public final class Generator {
      */
     public static List<Stream> streams(LanguageModel model, LanguageModel.Workspace one, Vocab vocab,
                                        List<String> prefixes, List<TokenSampler> samplers, int length) {
+        return streams(model, one, vocab, prefixes, samplers, length, null);
+    }
+
+    /**
+     * {@link #streams(LanguageModel, LanguageModel.Workspace, Vocab, List, List, int)}, each prefix read from the
+     * state of its longest prefix in {@code cache} (null: none) and its own state kept there: the same streams,
+     * the same text, less reading.
+     */
+    public static List<Stream> streams(LanguageModel model, LanguageModel.Workspace one, Vocab vocab,
+                                       List<String> prefixes, List<TokenSampler> samplers, int length,
+                                       StateCache cache) {
         if (samplers.size() != prefixes.size()) {
             throw new IllegalArgumentException(prefixes.size() + " prefixes but " + samplers.size() + " samplers");
         }
         List<Stream> streams = new ArrayList<>(prefixes.size());
         for (int b = 0; b < prefixes.size(); b++) {
             Stream previous = b > 0 && prefixes.get(b).equals(prefixes.get(b - 1)) ? streams.get(b - 1) : null;
-            State state = previous != null ? previous.state.copy() : model.newState(1);
             String[] read = Reading.split(vocab, prefixes.get(b));
-            int first = previous != null ? previous.token : prime(model, one, vocab.encode(read[0]), state);
+            State state;
+            int first;
+            if (previous != null) {
+                state = previous.state.copy();
+                first = previous.token;
+            } else {
+                int[] ids = vocab.encode(read[0]);
+                StateCache.Hit hit = cache != null && ids.length > 1 ? cache.longest(ids, ids.length - 1) : null;
+                state = hit != null ? hit.state() : model.newState(1);
+                first = prime(model, one, ids, hit != null ? hit.length() : 0, state);
+                if (cache != null) {
+                    cache.put(ids, ids.length - 1, state);
+                }
+            }
             streams.add(new Stream(state, first, samplers.get(b), length, vocab, read[1]));
         }
         return streams;
@@ -112,8 +135,13 @@ public final class Generator {
      * input of the continuation's first step ({@link LanguageModel#NO_INPUT} for an empty prefix).
      */
     public static int prime(LanguageModel model, LanguageModel.Workspace one, int[] prefix, State state) {
+        return prime(model, one, prefix, 0, state);
+    }
+
+    /** {@link #prime(LanguageModel, LanguageModel.Workspace, int[], State)} with {@code state} after {@code from} of its tokens. */
+    static int prime(LanguageModel model, LanguageModel.Workspace one, int[] prefix, int from, State state) {
         int[] token = new int[1];
-        for (int t = 0; t + 1 < prefix.length; t++) {
+        for (int t = from; t + 1 < prefix.length; t++) {
             token[0] = prefix[t];
             model.forward(one, token, state, null);
         }

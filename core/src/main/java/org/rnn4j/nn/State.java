@@ -29,6 +29,11 @@ public final class State {
     }
 
     /** Sequences in the batch. */
+    /** The layers it holds a state of. */
+    public int layers() {
+        return h.length;
+    }
+
     public int batch() {
         return batch;
     }

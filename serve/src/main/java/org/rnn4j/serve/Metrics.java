@@ -30,6 +30,15 @@ final class Metrics {
         gauge("rnn4j_queue_streams", "Streams waiting for a place in their model's batch", models,
                 m -> m.batcher.waiting());
         gauge("rnn4j_active_streams", "Streams generating now", models, m -> m.batcher.active());
+        GaugeWithCallback.builder().name("rnn4j_state_cache_bytes").help("Bytes the cache of prompts' states holds")
+                .labelNames("model").callback(cb -> models.forEach(m -> cb.call(m.cache.bytes(), m.name)))
+                .register(registry);
+        GaugeWithCallback.builder().name("rnn4j_state_cache_hits").help("Prompts read on from a cached state")
+                .labelNames("model").callback(cb -> models.forEach(m -> cb.call(m.cache.hits(), m.name)))
+                .register(registry);
+        GaugeWithCallback.builder().name("rnn4j_state_cache_misses").help("Prompts read from the start")
+                .labelNames("model").callback(cb -> models.forEach(m -> cb.call(m.cache.misses(), m.name)))
+                .register(registry);
     }
 
     private void gauge(String name, String help, Collection<ServedModel> models, ToIntFunction<ServedModel> value) {

@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.rnn4j.Prompt;
 import org.rnn4j.Sampling;
 import org.rnn4j.TextModel;
+import org.rnn4j.generate.StateCache;
 import org.rnn4j.generate.Stream;
 import org.rnn4j.io.CheckpointJson;
 import org.rnn4j.train.Epoch;
@@ -24,6 +25,8 @@ final class ServedModel implements AutoCloseable {
     final Batcher batcher;
     private final SecureRandom seeds = new SecureRandom();
 
+    /** The states its prompts reached, so that one extending another reads only what is new. */
+    final StateCache cache;
     /** When its file was last written, in seconds since 1970: OpenAI's {@code created} of a model. */
     private final long created;
 
@@ -38,6 +41,7 @@ final class ServedModel implements AutoCloseable {
             modified = 0;
         }
         this.created = modified;
+        this.cache = new StateCache(limits.cacheBytes());
         this.batcher = new Batcher(name, text.network(), threads, limits, onStep);
     }
 
@@ -51,7 +55,7 @@ final class ServedModel implements AutoCloseable {
 
     /** As {@link #start(Prompt, Sampling, int)}, each token with its log-probability and {@code top} alternatives'. */
     Batcher.Job start(Prompt prompt, Sampling sampling, int samples, int top) {
-        List<Stream> streams = text.streams(prompt, sampling, samples);
+        List<Stream> streams = text.streams(prompt, sampling, samples, cache);
         Batcher.Job job = new Batcher.Job(samples);
         List<Batcher.Entry> entries = new ArrayList<>();
         for (int i = 0; i < samples; i++) {

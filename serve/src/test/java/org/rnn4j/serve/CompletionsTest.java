@@ -185,6 +185,49 @@ class CompletionsTest {
         assertEquals(lp.getAsJsonArray("token_logprobs"), streamed);
     }
 
+    /**
+     * Autocomplete as one types: each prompt extends the one before, so each is read on from the cached state of the
+     * last; three continuations each time, the library's text for the seed. With {@code --cache-mb 0} nothing is
+     * kept and every prompt is read from its start, to the same text.
+     */
+    @Test
+    void typingReadsOnFromTheCachedStateToTheSameText() throws Exception {
+        String typed = "The Time Traveller (for so it will be convenient to speak of him)";
+        Path file = dir.resolve("tm.safetensors");
+        try (Server none = new Server(List.of(file), "127.0.0.1", 0, null, Limits.defaults().withCacheBytes(0), 1)) {
+            for (Server s : List.of(server, none)) {
+                double hitsBefore = metric(s, "rnn4j_state_cache_hits{model=\"tm\"}");
+                for (int n = 10; n <= typed.length(); n++) {
+                    String prompt = typed.substring(0, n);
+                    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port()
+                            + "/v1/completions")).POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": "
+                            + new com.google.gson.Gson().toJson(prompt) + ", \"max_tokens\": 20, \"n\": 3, "
+                            + "\"temperature\": 0.5, \"seed\": 11}")).build(), HttpResponse.BodyHandlers.ofString());
+                    JsonObject a = JsonParser.parseString(r.body()).getAsJsonObject();
+                    List<String> expected = model.generate(prompt, Sampling.temperature(0.5).seed(11).length(20), 3);
+                    for (int i = 0; i < 3; i++) {
+                        assertEquals(expected.get(i).substring(n), text(a, i), prompt + ", choice " + i);
+                    }
+                }
+                double hits = metric(s, "rnn4j_state_cache_hits{model=\"tm\"}") - hitsBefore;
+                if (s == server) {
+                    assertTrue(hits >= typed.length() - 10, "each prompt read on from the one before: " + hits);
+                    assertTrue(metric(s, "rnn4j_state_cache_bytes{model=\"tm\"}") > 0);
+                } else {
+                    assertEquals(0, hits, "no cache, no hit");
+                    assertEquals(0, metric(s, "rnn4j_state_cache_bytes{model=\"tm\"}"));
+                }
+            }
+        }
+    }
+
+    static double metric(Server s, String name) throws Exception {
+        String text = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return text.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(
+                l.substring(name.length() + 1))).findFirst().orElseThrow(() -> new AssertionError(name + " in " + text));
+    }
+
     /** The text of choice {@code index} in a stream of chunks. */
     static String streamed(String body, int index) {
         StringBuilder text = new StringBuilder();
