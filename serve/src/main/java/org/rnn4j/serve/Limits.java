@@ -26,7 +26,8 @@ public record Limits(int maxBodyBytes, int maxPrefix, int maxLength, int maxSamp
     }
 
     public static Limits defaults() {
-        return new Limits(64 * 1024, 4_000, 2_000, 8, 128, 512, 60, 10, 30);
+        // prompts of 20,000 characters: a whole document before an autocomplete's cursor, read on from the cache
+        return new Limits(64 * 1024, 20_000, 2_000, 8, 128, 512, 60, 10, 30);
     }
 
     public Limits withCacheBytes(long bytes) {

@@ -286,7 +286,7 @@ class ServerTest {
         refused(400, "samples", "{\"samples\": 100}");
         refused(400, "stream", "{\"stream\": \"yes\"}");
         refused(400, "prefix", "{\"prefix\": 12}");
-        refused(400, "prefix", "{\"prefix\": \"" + "a".repeat(4_001) + "\"}");
+        refused(400, "prefix", "{\"prefix\": \"" + "a".repeat(20_001) + "\"}");
         refused(400, "temprature", "{\"temprature\": 1}");
         refused(404, "model", "{\"model\": \"../../etc/passwd\"}");
         String message = json(post("{\"length\": 1e9}")).get("error").getAsString();

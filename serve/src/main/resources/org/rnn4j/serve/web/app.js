@@ -181,7 +181,9 @@ async function suggest() {
   const before = editor.value.slice(0, editor.selectionStart);
   if (!$("autocomplete").checked || before.length === 0) { suggestions = []; showSuggestions(); return; }
   const mine = ++suggestRequest;
-  const body = request({prefix: before.slice(-1000), length: 20, samples: 3, stream: false});
+  // the whole text before the cursor (the server's limit): each keystroke extends the last prompt, which the
+  // server's state cache then reads on from, so a long document costs no more than a short one
+  const body = request({prefix: before.slice(-20000), length: 20, samples: 3, stream: false});
   const response = await fetch("v1/generate", {method: "POST", headers: headers(), body: JSON.stringify(body)});
   if (mine !== suggestRequest) return;
   if (!response.ok) { status(await failure(response), true); return; }
