@@ -106,7 +106,7 @@ record CompletionRequest(String model, List<String> prompts, Sampling sampling, 
     }
 
     /** A string, or a list of at most {@code max} strings; {@code fallback} when absent. */
-    private static List<String> strings(JsonObject o, String field, int max, List<String> fallback) {
+    static List<String> strings(JsonObject o, String field, int max, List<String> fallback) {
         JsonElement e = o.get(field);
         if (e == null || e.isJsonNull()) {
             return fallback;

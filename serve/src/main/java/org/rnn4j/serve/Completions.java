@@ -154,7 +154,7 @@ final class Completions {
         if (c.finishSent) {
             return null;
         }
-        int upTo = c.finish != null ? c.text.length() : Math.max(c.sent, c.text.length() - holdBack);
+        int upTo = sendable(c);
         String echo = c.echoed ? "" : echoes.get(i);
         if (upTo == c.sent && c.finish == null && echo.isEmpty()) {
             return null;
@@ -177,6 +177,30 @@ final class Completions {
         o.addProperty("created", created);
         o.addProperty("model", model);
         return o;
+    }
+
+    /** How far choice c's text may be sent: all of it once ended, else all but what a stop could still remove. */
+    private int sendable(Choice c) {
+        return c.finish != null ? c.text.length() : Math.max(c.sent, c.text.length() - holdBack);
+    }
+
+    /** Choice {@code i}'s text not handed out yet, as far as it may be ({@link #chunk}'s text without its echo). */
+    String delta(int i) {
+        Choice c = choices[i];
+        int upTo = sendable(c);
+        String d = c.text.substring(c.sent, upTo);
+        c.sent = upTo;
+        return d;
+    }
+
+    /** Choice {@code i}'s whole text, its echo first. */
+    String text(int i) {
+        return echoes.get(i) + choices[i].text;
+    }
+
+    /** Why choice {@code i} ended ("stop", "length"), or null while it goes on. */
+    String finish(int i) {
+        return choices[i].finish;
     }
 
     /**

@@ -22,13 +22,14 @@ import org.rnn4j.Sampling;
  *
  * @param sampling how to draw; its seed is the request's, or 0 when {@code seed} is null (a fresh one to be drawn)
  */
-record GenerationRequest(String model, String prefix, Sampling sampling, Long seed, int samples, boolean stream) {
+record GenerationRequest(String model, String prefix, Sampling sampling, Long seed, int samples, boolean stream,
+                         java.util.List<String> stop) {
     /** Each option of {@link Sampling} as a field of the request. */
     private static final Map<String, String> FIELD_OF = Map.of("Sampling.temperature", "temperature",
             "Sampling.topK", "top_k", "Sampling.topP", "top_p", "Sampling.length", "length", "Sampling.seed", "seed");
 
     static final Set<String> FIELDS = Set.of("model", "prefix", "length", "temperature", "top_k", "top_p", "seed",
-            "samples", "stream");
+            "samples", "n", "stream", "stop");
 
     static GenerationRequest parse(String body, Limits limits) {
         JsonObject o = object(body);
@@ -52,6 +53,16 @@ record GenerationRequest(String model, String prefix, Sampling sampling, Long se
         Long seed = o.has("seed") && !o.get("seed").isJsonNull()
                 ? whole(o, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE) : null;
         int samples = (int) whole(o, "samples", 1, 1, limits.maxSamples());
+        int n = (int) whole(o, "n", samples, 1, limits.maxSamples()); // OpenAI's name for it
+        if (o.has("samples") && o.has("n") && n != samples) {
+            throw ApiError.badField("n", "is another name for samples; give one of them, not " + n + " and " + samples);
+        }
+        samples = n;
+        java.util.List<String> stop = CompletionRequest.strings(o, "stop", CompletionRequest.MAX_STOPS,
+                java.util.List.of());
+        if (stop.stream().anyMatch(String::isEmpty)) {
+            throw ApiError.badField("stop", "must not hold an empty string");
+        }
         boolean stream = bool(o, "stream", false);
         Sampling sampling;
         try {
@@ -62,7 +73,7 @@ record GenerationRequest(String model, String prefix, Sampling sampling, Long se
             String message = e.message(option -> FIELD_OF.getOrDefault(option, option));
             throw ApiError.badField(field, message.substring(message.indexOf(' ') + 1));
         }
-        return new GenerationRequest(model, prefix, sampling, seed, samples, stream);
+        return new GenerationRequest(model, prefix, sampling, seed, samples, stream, stop);
     }
 
     int length() {

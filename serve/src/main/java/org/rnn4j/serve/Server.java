@@ -426,29 +426,21 @@ public final class Server implements AutoCloseable {
 
     private void whole(Context ctx, ServedModel m, GenerationRequest r, Prompt prefix, long seed,
                        Batcher.Job job, long start) throws InterruptedException {
-        String shown = Corpus.shown(prefix.text());
-        StringBuilder[] texts = new StringBuilder[r.samples()];
-        for (int i = 0; i < texts.length; i++) {
-            texts[i] = new StringBuilder(shown);
-        }
-        int tokens = 0;
-        if (job != null) {
-            long deadline = deadline(start);
-            for (Batcher.Drawn e; (e = next(job, deadline)) != Batcher.END; tokens++) {
-                if (e == null) {
-                    throw timedOut();
-                }
-                texts[e.sample()].append(e.text());
-            }
-        }
+        Completions c = new Completions(m.name, r.stop(), java.util.Collections.nCopies(r.samples(),
+                Corpus.shown(prefix.text())), null);
+        drain(job, deadline(start), 0, r.samples(), c, null);
+        int tokens = c.completionTokens();
         metrics.tokens.labelValues(m.name).inc(tokens);
         JsonObject o = header(m, r, prefix, seed);
-        o.addProperty("text", texts[0].toString());
-        JsonArray samples = new JsonArray();
-        for (StringBuilder t : texts) {
-            samples.add(t.toString());
+        o.addProperty("text", c.text(0));
+        JsonArray samples = new JsonArray(), finish = new JsonArray();
+        for (int i = 0; i < r.samples(); i++) {
+            c.end(i);
+            samples.add(c.text(i));
+            finish.add(c.finish(i));
         }
         o.add("samples", samples);
+        o.add("finish_reasons", finish);
         o.addProperty("tokens", tokens);
         o.addProperty("seconds", (System.nanoTime() - start) / 1e9);
         ctx.status(200).contentType(JSON);
@@ -490,21 +482,38 @@ public final class Server implements AutoCloseable {
             JsonObject head = header(m, r, prefix, seed);
             head.addProperty("samples", r.samples());
             event(out, "start", head);
-            if (job != null) {
-                long deadline = deadline(start);
-                JsonObject token = new JsonObject();
-                for (Batcher.Drawn e; (e = next(job, deadline)) != Batcher.END; tokens++) {
-                    if (e == null) {
-                        event(out, "error", timedOut().toJson());
-                        return;
+            Completions c = new Completions(m.name, r.stop(), java.util.Collections.nCopies(r.samples(), ""), null);
+            IOException[] failed = {null};
+            JsonObject token = new JsonObject();
+            java.util.function.IntConsumer send = i -> { // nothing for a token that only spells the prefix again
+                String text = c.delta(i);
+                if (!text.isEmpty() && failed[0] == null) {
+                    token.addProperty("sample", i);
+                    token.addProperty("text", text);
+                    try {
+                        event(out, "token", token);
+                    } catch (IOException e) {
+                        failed[0] = e;
+                        if (job != null) {
+                            job.cancel();
+                        }
                     }
-                    if (e.text().isEmpty()) { // a token that only spelled again the end of the prefix
-                        continue;
-                    }
-                    token.addProperty("sample", e.sample());
-                    token.addProperty("text", e.text());
-                    event(out, "token", token);
                 }
+            };
+            try {
+                drain(job, deadline(start), 0, r.samples(), c, send);
+            } catch (ApiError e) {
+                event(out, "error", e.toJson());
+                return;
+            } finally {
+                tokens = c.completionTokens();
+            }
+            for (int i = 0; i < r.samples(); i++) {
+                c.end(i);
+                send.accept(i);
+            }
+            if (failed[0] != null) {
+                throw failed[0];
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             JsonObject done = new JsonObject();

@@ -91,6 +91,32 @@ class ServerTest {
         assertEquals(120, json(r).get("tokens").getAsInt());
     }
 
+    /** {@code n} is {@code samples} by OpenAI's name; {@code stop} ends each sample's text before it, whole and streamed. */
+    @Test
+    void nAndStopOnGenerate() throws Exception {
+        Sampling s = Sampling.temperature(1).seed(21).length(150);
+        List<String> expected = model.generate("the ", s, 2);
+        HttpResponse<String> r = post("{\"prefix\": \"the \", \"length\": 150, \"seed\": 21, \"n\": 2}");
+        assertEquals(expected.get(1), json(r).getAsJsonArray("samples").get(1).getAsString());
+        String stop = expected.get(0).substring(50, 53);
+        String cut = expected.get(0).substring(0, expected.get(0).indexOf(stop, 4));
+        JsonObject stopped = json(post("{\"prefix\": \"the \", \"length\": 150, \"seed\": 21, \"stop\": "
+                + new com.google.gson.Gson().toJson(stop) + "}"));
+        assertEquals(cut, stopped.get("text").getAsString());
+        assertEquals("stop", stopped.getAsJsonArray("finish_reasons").get(0).getAsString());
+        HttpResponse<String> streamed = post("{\"prefix\": \"the \", \"length\": 150, \"seed\": 21, \"stream\": true, "
+                + "\"stop\": " + new com.google.gson.Gson().toJson(stop) + "}");
+        StringBuilder text = new StringBuilder("the ");
+        for (String line : streamed.body().split("\n")) {
+            if (line.startsWith("data: {\"sample\"")) {
+                text.append(JsonParser.parseString(line.substring(6)).getAsJsonObject().get("text").getAsString());
+            }
+        }
+        assertEquals(cut, text.toString());
+        refused(400, "n", "{\"n\": 2, \"samples\": 3}");
+        refused(400, "stop", "{\"stop\": [\"a\", \"b\", \"c\", \"d\", \"e\"]}");
+    }
+
     @Test
     void samplesAreTheLibrarysSamples() throws Exception {
         HttpResponse<String> r = post("{\"prefix\": \"he said\", \"length\": 40, \"samples\": 3, \"seed\": 5}");
