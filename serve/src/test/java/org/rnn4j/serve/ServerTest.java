@@ -91,6 +91,16 @@ class ServerTest {
         assertEquals(120, json(r).get("tokens").getAsInt());
     }
 
+    /** {@code top_k}: the library's {@code topK} for the same seed, and not the text without it. */
+    @Test
+    void topKIsTheLibrarysTopK() throws Exception {
+        HttpResponse<String> r = post("{\"prefix\": \"the \", \"length\": 80, \"top_k\": 2, \"seed\": 42}");
+        assertEquals(200, r.statusCode(), r.body());
+        String expected = model.generate("the ", Sampling.temperature(1).topK(2).seed(42).length(80));
+        assertEquals(expected, json(r).get("text").getAsString());
+        assertNotEquals(model.generate("the ", Sampling.temperature(1).seed(42).length(80)), expected);
+    }
+
     /** {@code n} is {@code samples} by OpenAI's name; {@code stop} ends each sample's text before it, whole and streamed. */
     @Test
     void nAndStopOnGenerate() throws Exception {
