@@ -25,7 +25,7 @@ final class Reading {
         PreTokens.split(prefix, pieces::add);
         String last = pieces.get(pieces.size() - 1);
         // a piece with a character the vocabulary lacks cannot be spelled by any token: the model reads it
-        boolean spellable = last.codePoints().allMatch(c -> vocab.encode(new String(new int[] {c}, 0, 1))[0] != Vocab.UNK);
+        boolean spellable = last.codePoints().allMatch(vocab::contains);
         return spellable ? new String[] {prefix.substring(0, prefix.length() - last.length()), last}
                 : new String[] {prefix, ""};
     }

@@ -51,10 +51,15 @@ public record Encoded(String name, Vocab vocab, TokenIds ids, long unknown) {
      * own vocabulary, as {@link #build(Source, int)}.
      */
     public static Encoded build(Source s, int minFreq, Vocab base) {
-        java.util.function.Function<java.util.function.IntConsumer, String> reading =
-                sink -> Corpus.read(s.sources(), s.members(), s.mode(), s.maxTokens(), s.replaceInvalid(), sink);
-        boolean subwords = base != null ? base.kind() != Subwords.Kind.CHAR : s.tokens().kind() != Subwords.Kind.CHAR;
-        return subwords ? buildSubwords(reading, s.tokens(), minFreq, base) : build(reading, minFreq, base);
+        return build(sink -> Corpus.read(s.sources(), s.members(), s.mode(), s.maxTokens(), s.replaceInvalid(), sink),
+                s.tokens(), minFreq, base);
+    }
+
+    /** Characters, or words and subwords: {@code base}'s kind when fine-tuning, else {@code tokens}'. */
+    private static Encoded build(java.util.function.Function<java.util.function.IntConsumer, String> reading,
+                                 Tokenization tokens, int minFreq, Vocab base) {
+        boolean subwords = base != null ? base.kind() != Subwords.Kind.CHAR : tokens.kind() != Subwords.Kind.CHAR;
+        return subwords ? buildSubwords(reading, tokens, minFreq, base) : build(reading, minFreq, base);
     }
 
     /**
@@ -71,10 +76,16 @@ public record Encoded(String name, Vocab vocab, TokenIds ids, long unknown) {
             text.appendCodePoint(cp);
         });
         Vocab alphabet = Vocab.fromCounts(seen.tokens(), seen.counts(), 1);
-        java.util.Map<String, long[]> pieces = new java.util.LinkedHashMap<>();
-        PreTokens.split(text, piece -> pieces.computeIfAbsent(piece, p -> new long[1])[0]++);
+        java.util.Map<String, long[]> pieces = pieces(text);
         Vocab vocab = base != null ? base.extendedWith(alphabet) : Vocab.learn(tokens, alphabet, pieces, minFreq);
         return encodeSubwords(name, text, vocab, pieces);
+    }
+
+    /** A text's distinct {@link PreTokens} pieces, in order of first appearance, each with its count. */
+    private static java.util.Map<String, long[]> pieces(CharSequence text) {
+        java.util.Map<String, long[]> pieces = new java.util.LinkedHashMap<>();
+        PreTokens.split(text, piece -> pieces.computeIfAbsent(piece, p -> new long[1])[0]++);
+        return pieces;
     }
 
     private static Encoded encodeSubwords(String name, CharSequence text, Vocab vocab,
@@ -109,12 +120,10 @@ public record Encoded(String name, Vocab vocab, TokenIds ids, long unknown) {
     /** As {@link #build(String, List, Preprocessing, int, int, Vocab)}, the tokens being {@code tokens} (or base's). */
     public static Encoded build(String name, List<? extends java.io.Reader> documents, Preprocessing mode,
                                 int maxTokens, int minFreq, Vocab base, Tokenization tokens) {
-        java.util.function.Function<java.util.function.IntConsumer, String> reading = sink -> {
+        return build(sink -> {
             Corpus.read(documents, mode, maxTokens, sink);
             return name;
-        };
-        boolean subwords = base != null ? base.kind() != Subwords.Kind.CHAR : tokens.kind() != Subwords.Kind.CHAR;
-        return subwords ? buildSubwords(reading, tokens, minFreq, base) : build(reading, minFreq, base);
+        }, tokens, minFreq, base);
     }
 
     private static Encoded build(java.util.function.Function<java.util.function.IntConsumer, String> reading,
@@ -156,9 +165,7 @@ public record Encoded(String name, Vocab vocab, TokenIds ids, long unknown) {
         if (vocab.kind() != Subwords.Kind.CHAR) {
             StringBuilder text = new StringBuilder();
             String name = reading.apply(text::appendCodePoint);
-            java.util.Map<String, long[]> pieces = new java.util.HashMap<>();
-            PreTokens.split(text, piece -> pieces.computeIfAbsent(piece, p -> new long[1])[0]++);
-            return encodeSubwords(name, text, vocab, pieces);
+            return encodeSubwords(name, text, vocab, pieces(text));
         }
         TokenIds.Builder ids = new TokenIds.Builder();
         long[] unknown = {0};
