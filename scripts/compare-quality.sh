@@ -11,13 +11,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 text="$1"
 threads="${2:-2}"
 out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
-python3 - "$text" "$out" <<'PY'
-import sys
-text = open(sys.argv[1], encoding='utf-8', newline='').read()
-cut = len(text) * 9 // 10
-open(sys.argv[2] + '/train.txt', 'w', encoding='utf-8', newline='').write(text[:cut])
-open(sys.argv[2] + '/test.txt', 'w', encoding='utf-8', newline='').write(text[cut:])
-PY
+python3 "$root/scripts/split_held_out.py" "$text" "$out"
 start=$(date +%s.%N)
 "$root/rnn4j" train --corpus "$out/train.txt" --threads "$threads" --print-every 1000 --length 0 \
   --out "$out/m.safetensors" > "$out/train.log"

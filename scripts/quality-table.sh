@@ -16,13 +16,7 @@ text="$1"
 threads="${2:-2}"
 out="${QUALITY_DIR:-$(mktemp -d)}"
 mkdir -p "$out"
-python3 - "$text" "$out" <<'PY'
-import sys
-text = open(sys.argv[1], encoding='utf-8', newline='').read()
-cut = len(text) * 9 // 10
-open(sys.argv[2] + '/train.txt', 'w', encoding='utf-8', newline='').write(text[:cut])
-open(sys.argv[2] + '/test.txt', 'w', encoding='utf-8', newline='').write(text[cut:])
-PY
+python3 "$root/scripts/split_held_out.py" "$text" "$out"
 now() { date +%s.%N; }
 run() { # NAME FLAGS...: trains, prints its wall time in seconds
   local name="$1"; shift

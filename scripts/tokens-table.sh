@@ -20,13 +20,7 @@ small="${4:-1024}"
 large="${5:-4096}"
 out="${TOKENS_DIR:-$(mktemp -d)}"
 mkdir -p "$out"
-python3 - "$text" "$out" <<'PY'
-import sys
-text = open(sys.argv[1], encoding='utf-8', newline='').read()
-cut = len(text) * 9 // 10
-open(sys.argv[2] + '/train.txt', 'w', encoding='utf-8', newline='').write(text[:cut])
-open(sys.argv[2] + '/test.txt', 'w', encoding='utf-8', newline='').write(text[cut:])
-PY
+python3 "$root/scripts/split_held_out.py" "$text" "$out"
 prefix=$(python3 -c "import sys; print(open(sys.argv[1], encoding='utf-8').read()[:24])" "$out/train.txt")
 row() { # NAME FILE FLAGS...
   local name="$1" file="$out/$2"; shift 2
