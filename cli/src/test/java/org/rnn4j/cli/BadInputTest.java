@@ -224,6 +224,10 @@ class BadInputTest {
         Files.write(tampered, withMetadata(Files.readAllBytes(model), "\"vocab\":\"[", "\"vocab\":\"[\\\"x\\\","));
         fails("tampered.safetensors: the model reads 32 tokens but the vocabulary has 33", "eval", "--model",
                 tampered.toString(), "--corpus", text.toString());
+        Files.write(tampered, withMetadata(Files.readAllBytes(model), "\\\"tokens\\\":\\\"bpe\\\"",
+                "\\\"tokens\\\":\\\"sentencepiece\\\""));
+        fails("tampered.safetensors: the checkpoint's metadata is damaged: 'data.tokens'", "eval", "--model",
+                tampered.toString(), "--corpus", text.toString());
         fails("cannot write the tokenizer", "export", "-m", model.toString(), "--format", "tokenizer", "-o",
                 dir.resolve("no/such/folder/tokenizer.json").toString());
     }

@@ -127,8 +127,7 @@ public final class CheckpointJson {
                 r.constant(Preprocessing.class, d, "data.preprocess"), r.integer(d, "data.max_tokens"),
                 r.integer(d, "data.min_freq"), r.number(d, "data.val_fraction"),
                 d.has("replace_invalid") && r.bool(d, "data.replace_invalid"),
-                d.has("tokens") ? new Tokenization(Subwords.Kind.of(r.string(d, "data.tokens")),
-                        r.integer(d, "data.vocab_size")) : Tokenization.CHARS);
+                d.has("tokens") ? new Tokenization(kind(r, d), r.integer(d, "data.vocab_size")) : Tokenization.CHARS);
         JsonObject t = r.object(meta, "training");
         TrainConfig training = new TrainConfig(r.integer(t, "training.batch"), r.integer(t, "training.steps"),
                 r.integer(t, "training.epochs"), r.constant(Optimizer.Kind.class, t, "training.optimizer"),
@@ -190,6 +189,15 @@ public final class CheckpointJson {
             o.addProperty("tie", m.tie());
         }
         return o;
+    }
+
+    /** The kind of tokens the data was read as. */
+    private static Subwords.Kind kind(Reader r, JsonObject data) {
+        try {
+            return Subwords.Kind.of(r.string(data, "data.tokens"));
+        } catch (IllegalArgumentException e) {
+            throw r.damaged("data.tokens", "char, word or bpe");
+        }
     }
 
     /** A character vocabulary's code points, or the texts and merges of words and subwords. */
