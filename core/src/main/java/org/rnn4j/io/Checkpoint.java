@@ -147,7 +147,13 @@ public final class Checkpoint {
         if (shape.embedding() > 0) {
             c.entry("E", new int[] {vocab.size(), shape.embedding()}, "the model");
         }
-        LanguageModel model = shape.build(vocab.size(), new Rng(0), kernels);
+        LanguageModel model;
+        try {
+            model = shape.build(vocab.size(), new Rng(0), kernels);
+        } catch (IllegalArgumentException e) { // a size or a dropout out of its range: the metadata was changed
+            throw new InputException(file + ": the checkpoint's model is damaged (" + e.getMessage()
+                    + "); train again or use another checkpoint");
+        }
         for (Parameters.View v : model.params.views()) {
             float[] values = c.tensor(v.name(), shape(v), "the model");
             System.arraycopy(values, 0, model.params.data, v.offset(), v.size());

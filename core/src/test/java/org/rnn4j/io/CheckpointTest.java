@@ -240,6 +240,10 @@ class CheckpointTest {
         Files.write(kind, new String(bytes, StandardCharsets.ISO_8859_1)
                 .replace("\\\"cell\\\":\\\"lstm\\\"", "\\\"cell\\\":\\\"lxtm\\\"").getBytes(StandardCharsets.ISO_8859_1));
         assertMessage(kind, "'model.cell' is missing or is not one of [rnn, gru, lstm]");
+        Path noLayers = dir.resolve("no-layers"); // a size the model cannot have: named, not an exception of its own
+        Files.write(noLayers, new String(bytes, StandardCharsets.ISO_8859_1)
+                .replace("\\\"layers\\\":2", "\\\"layers\\\":0").getBytes(StandardCharsets.ISO_8859_1));
+        assertMessage(noLayers, "the checkpoint's model is damaged (sizes must be positive: input");
 
         assertMessage(dir.resolve("missing"), "no such model file");
 
