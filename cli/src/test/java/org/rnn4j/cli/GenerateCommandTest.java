@@ -191,6 +191,40 @@ class GenerateCommandTest {
         }
     }
 
+    /**
+     * A BPE model through every way generate reads a prefix: -p, -i (one line each, cut inside a word) and --samples
+     * give the library's text for the same seed, each continuing the typed part of its last word.
+     */
+    @Test
+    void subwordModelsGenerateAsTheLibraryDoes() throws Exception {
+        StringBuilder text = new StringBuilder();
+        org.rnn4j.text.Corpus.read(org.rnn4j.text.Corpus.BUILT_IN, null, org.rnn4j.text.Preprocessing.RAW, 20_000, false,
+                text::appendCodePoint);
+        org.rnn4j.TextModel library = org.rnn4j.TextModel.train(text.toString(), org.rnn4j.Training.defaults()
+                .hidden(32).layers(1).batch(16).steps(30).epochs(2).tokens(org.rnn4j.text.Subwords.Kind.BPE)
+                .vocabSize(200).preprocessing(org.rnn4j.text.Preprocessing.RAW).seed(3));
+        Path bpe = dir.resolve("bpe.safetensors");
+        library.save(bpe);
+        org.rnn4j.Sampling sampling = org.rnn4j.Sampling.temperature(0.8).seed(9).length(15);
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("The Time Trav\nwhich was ver\n".getBytes(StandardCharsets.UTF_8)));
+            TrainCommandTest.Run r = run("generate", "-m", bpe.toString(), "-i", "-t", "0.8", "-s", "9", "-n", "15");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(library.generate("The Time Trav", sampling) + "\n" + library.generate("which was ver", sampling)
+                    + "\n", r.out());
+        } finally {
+            System.setIn(stdin);
+        }
+        TrainCommandTest.Run r = run("generate", "-m", bpe.toString(), "-p", "The Time Trav", "-t", "0.8", "-s", "9",
+                "-n", "15", "--samples", "3");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(String.join("\n\n", library.generate("The Time Trav", sampling, 3)) + "\n", r.out());
+        for (String sample : library.generate("The Time Trav", sampling, 3)) {
+            assertTrue(sample.startsWith("The Time Trav") && sample.length() > 13, sample);
+        }
+    }
+
     @Test
     void evalReportsPerplexityAndUnknownTokens() throws Exception {
         Path lyrics = dir.resolve("lyrics.txt");

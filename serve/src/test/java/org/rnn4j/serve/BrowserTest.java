@@ -26,6 +26,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -49,7 +50,9 @@ class BrowserTest {
         Assumptions.assumeTrue(present, "no Chromium here (apt-get install chromium chromium-driver)");
         Path file = dir.resolve("tm.safetensors");
         Fixtures.model().save(file);
-        server = new Server(List.of(file), "127.0.0.1", 0, null, Limits.defaults(), 2);
+        Path subwords = dir.resolve("bpe.safetensors");
+        Fixtures.subwords().save(subwords);
+        server = new Server(List.of(file, subwords), "127.0.0.1", 0, null, Limits.defaults(), 2);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -84,7 +87,13 @@ class BrowserTest {
 
     static void open() {
         browser.get("http://127.0.0.1:" + server.port() + "/");
-        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#model option[value=tm]")));
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#model option[value=bpe]")));
+    }
+
+    static String post(String path, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     @Test
@@ -100,10 +109,8 @@ class BrowserTest {
         String shown = browser.findElement(By.id("output")).getDomProperty("textContent");
         String body = "{\"model\": \"tm\", \"prefix\": \"the time \", \"length\": 150, \"temperature\": 0.8, "
                 + "\"top_p\": 0.95, \"seed\": 42}";
-        HttpResponse<String> api = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.port() + "/v1/generate")).POST(
-                HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(JsonParser.parseString(api.body()).getAsJsonObject().get("text").getAsString(), shown);
+        assertEquals(JsonParser.parseString(post("/v1/generate", body)).getAsJsonObject().get("text").getAsString(),
+                shown);
         assertTrue(browser.findElement(By.id("status")).getText().startsWith("150 tokens"),
                 browser.findElement(By.id("status")).getText());
         // the model's card, with its perplexity curves (training and validation)
@@ -129,5 +136,35 @@ class BrowserTest {
         assertTrue(!first.isEmpty(), "a continuation of 20 characters");
         editor.sendKeys(Keys.TAB);
         assertEquals("the time traveller " + first, editor.getDomProperty("value"));
+    }
+
+    /**
+     * A subword model, typed into in the middle of a word: the three continuations are the API's for the same seed,
+     * each going on from the typed "trav" as the model reads the whole word, and Tab takes the first.
+     */
+    @Test
+    void autocompleteWithSubwordsGoesOnFromInsideAWord() throws Exception {
+        open();
+        new Select(browser.findElement(By.id("model"))).selectByValue("bpe");
+        set("temperature", "0.8");
+        set("top-p", "0.95");
+        set("seed", "7");
+        browser.findElement(By.id("autocomplete")).click();
+        WebElement editor = browser.findElement(By.id("editor"));
+        editor.clear();
+        editor.sendKeys("the time trav");
+        List<WebElement> offered = waiting().until(ExpectedConditions.numberOfElementsToBe(
+                By.cssSelector("#suggestions li.suggestion"), 3));
+        var samples = JsonParser.parseString(post("/v1/generate", "{\"model\": \"bpe\", \"prefix\": \"the time trav\", "
+                + "\"length\": 20, \"samples\": 3, \"temperature\": 0.8, \"top_p\": 0.95, \"seed\": 7}"))
+                .getAsJsonObject().getAsJsonArray("samples");
+        for (int i = 0; i < 3; i++) {
+            String sample = samples.get(i).getAsString();
+            assertTrue(sample.startsWith("the time trav") && sample.length() > "the time trav".length(), sample);
+            assertEquals(sample.substring("the time trav".length()), offered.get(i).getDomProperty("textContent"));
+        }
+        String first = offered.get(0).getDomProperty("textContent");
+        editor.sendKeys(Keys.TAB);
+        assertEquals("the time trav" + first, editor.getDomProperty("value"));
     }
 }

@@ -4,21 +4,41 @@ import org.rnn4j.TextModel;
 import org.rnn4j.Training;
 import org.rnn4j.text.Corpus;
 import org.rnn4j.text.Preprocessing;
+import org.rnn4j.text.Subwords;
 
-/** A small GRU trained on the first 20,000 characters of The Time Machine, read raw, once per test JVM. */
+/**
+ * Small GRUs trained on the first 20,000 characters of The Time Machine, read raw, once per test JVM: one of characters
+ * and one of subwords.
+ */
 final class Fixtures {
-    private static TextModel model;
+    private static TextModel model, subwords;
 
     private Fixtures() {
     }
 
     static synchronized TextModel model() {
         if (model == null) {
-            StringBuilder text = new StringBuilder();
-            Corpus.read(Corpus.BUILT_IN, null, Preprocessing.RAW, 20_000, false, text::appendCodePoint);
-            model = TextModel.train(text.toString(), Training.defaults().hidden(48).layers(1).batch(16).steps(30).epochs(3)
-                    .validationFraction(0.1).preprocessing(Preprocessing.RAW).seed(11));
+            model = TextModel.train(text(), training());
         }
         return model;
+    }
+
+    /** BPE tokens, 300 of them, read through a tied embedding. */
+    static synchronized TextModel subwords() {
+        if (subwords == null) {
+            subwords = TextModel.train(text(), training().tokens(Subwords.Kind.BPE).vocabSize(300).embedding(48).tie(true));
+        }
+        return subwords;
+    }
+
+    private static String text() {
+        StringBuilder text = new StringBuilder();
+        Corpus.read(Corpus.BUILT_IN, null, Preprocessing.RAW, 20_000, false, text::appendCodePoint);
+        return text.toString();
+    }
+
+    private static Training training() {
+        return Training.defaults().hidden(48).layers(1).batch(16).steps(30).epochs(3).validationFraction(0.1)
+                .preprocessing(Preprocessing.RAW).seed(11);
     }
 }
