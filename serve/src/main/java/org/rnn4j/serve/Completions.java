@@ -193,6 +193,11 @@ final class Completions {
         return d;
     }
 
+    /** How much of choice {@code i}'s text (its echo not counted) is handed out. */
+    int sent(int i) {
+        return choices[i].sent;
+    }
+
     /** Choice {@code i}'s whole text, its echo first. */
     String text(int i) {
         return echoes.get(i) + choices[i].text;
@@ -207,7 +212,7 @@ final class Completions {
      * OpenAI's {@code logprobs} of choice {@code i}'s tokens not yet sent that begin before {@code end}: their texts,
      * log-probabilities, alternatives and offsets in the choice's text; null when the request asked for none.
      */
-    private JsonElement logprobs(int i, int end) {
+    JsonElement logprobs(int i, int end) {
         if (vocab == null) {
             return JsonNull.INSTANCE;
         }

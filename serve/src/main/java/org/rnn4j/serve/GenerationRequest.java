@@ -21,15 +21,16 @@ import org.rnn4j.Sampling;
  * library's {@link Sampling}, whose own checks name the field as the request spells it.
  *
  * @param sampling how to draw; its seed is the request's, or 0 when {@code seed} is null (a fresh one to be drawn)
+ * @param logprobs -1 for none, else each drawn token's log-probability and that many alternatives' (0 to 5)
  */
 record GenerationRequest(String model, String prefix, Sampling sampling, Long seed, int samples, boolean stream,
-                         java.util.List<String> stop) {
+                         java.util.List<String> stop, int logprobs) {
     /** Each option of {@link Sampling} as a field of the request. */
     private static final Map<String, String> FIELD_OF = Map.of("Sampling.temperature", "temperature",
             "Sampling.topK", "top_k", "Sampling.topP", "top_p", "Sampling.length", "length", "Sampling.seed", "seed");
 
     static final Set<String> FIELDS = Set.of("model", "prefix", "length", "temperature", "top_k", "top_p", "seed",
-            "samples", "n", "stream", "stop");
+            "samples", "n", "stream", "stop", "logprobs");
 
     static GenerationRequest parse(String body, Limits limits) {
         JsonObject o = object(body);
@@ -64,6 +65,7 @@ record GenerationRequest(String model, String prefix, Sampling sampling, Long se
             throw ApiError.badField("stop", "must not hold an empty string");
         }
         boolean stream = bool(o, "stream", false);
+        int logprobs = (int) whole(o, "logprobs", -1, 0, CompletionRequest.MAX_LOGPROBS);
         Sampling sampling;
         try {
             sampling = Sampling.temperature(temperature).topK(topK).topP(topP).length(length)
@@ -73,7 +75,7 @@ record GenerationRequest(String model, String prefix, Sampling sampling, Long se
             String message = e.message(option -> FIELD_OF.getOrDefault(option, option));
             throw ApiError.badField(field, message.substring(message.indexOf(' ') + 1));
         }
-        return new GenerationRequest(model, prefix, sampling, seed, samples, stream, stop);
+        return new GenerationRequest(model, prefix, sampling, seed, samples, stream, stop, logprobs);
     }
 
     int length() {

@@ -1,7 +1,9 @@
 package org.rnn4j.serve;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
+import static org.rnn4j.serve.Answering.GSON;
+import static org.rnn4j.serve.Answering.JSON;
+import static org.rnn4j.serve.Answering.OPENAI_GSON;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.javalin.Javalin;
@@ -9,7 +11,6 @@ import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -27,20 +28,15 @@ import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.HttpConnection;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
-import org.rnn4j.Prompt;
-import org.rnn4j.text.Corpus;
 
 /**
- * {@code rnn4j serve}: generation over HTTP with Javalin on Jetty. Routes: {@code POST /v1/generate} (JSON, or
- * Server-Sent Events with {@code "stream": true}), {@code GET /v1/models}, {@code GET /health}, {@code GET /metrics}
- * (Prometheus) and the web page at {@code /}. Every refused request is a JSON error naming the field; nothing a
+ * {@code rnn4j serve}: generation over HTTP with Javalin on Jetty. Routes: {@code POST /v1/generate} (rnn4j's own,
+ * {@link GenerateAnswer}), {@code POST /v1/completions} (OpenAI's, {@link CompletionsAnswer}), each JSON or Server-Sent
+ * Events with {@code "stream": true}, {@code GET /v1/models}, {@code GET /health}, {@code GET /metrics} (Prometheus) and
+ * the web page at {@code /}. Every refused request is a JSON error naming the field; nothing a
  * client sends names a file: models are chosen by name among those loaded at start.
  */
 public final class Server implements AutoCloseable {
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
-    /** OpenAI's answers keep their null fields ({@code "finish_reason": null}), which its clients read. */
-    private static final Gson OPENAI_GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
-    private static final String JSON = "application/json; charset=utf-8";
     private static final String API_PREFIX = "/v1/";
 
     private final Map<String, ServedModel> models = new LinkedHashMap<>();
@@ -56,6 +52,8 @@ public final class Server implements AutoCloseable {
     });
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
+    private final GenerateAnswer generate;
+    private final CompletionsAnswer completions;
 
     /**
      * Loads the models and starts serving.
@@ -69,6 +67,9 @@ public final class Server implements AutoCloseable {
     public Server(List<Path> files, String host, int port, String apiKey, Limits limits, int threads) {
         this.limits = limits;
         this.metrics = new Metrics(models.values());
+        Answering answering = new Answering(limits, metrics);
+        this.generate = new GenerateAnswer(answering);
+        this.completions = new CompletionsAnswer(answering);
         this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
         for (Path file : files) {
             ServedModel m = new ServedModel(file, threads, limits, rows -> metrics.batchRows.observe(rows));
@@ -256,283 +257,34 @@ public final class Server implements AutoCloseable {
     }
 
     private void generate(Context ctx) throws IOException, InterruptedException {
-        long start = System.nanoTime();
-        if (draining) {
-            throw new ApiError(503, null, "the server is stopping");
-        }
-        inFlight.incrementAndGet();
-        try {
+        answer(() -> {
             GenerationRequest r = GenerationRequest.parse(body(ctx), limits);
-            ServedModel m = model(r.model());
-            Prompt prefix = m.text.prompt(r.prefix());
-            long seed = r.seed() != null ? r.seed() : m.freshSeed();
-            Batcher.Job job = r.length() == 0 ? null : m.start(prefix, r.sampling().seed(seed), r.samples());
-            if (r.length() > 0 && job == null) {
-                throw new ApiError(503, null, "the server is busy (" + limits.maxQueued()
-                        + " streams waiting); try again shortly");
-            }
-            if (r.stream()) {
-                stream(ctx, m, r, prefix, seed, job, start);
-            } else {
-                whole(ctx, m, r, prefix, seed, job, start);
-            }
-        } finally {
-            inFlight.decrementAndGet();
-        }
+            generate.answer(ctx, model(r.model()), r, System.nanoTime());
+        });
     }
 
-    /**
-     * {@code POST /v1/completions}, OpenAI's completions API: each prompt continued {@code n} times, every stream of
-     * every prompt stepping in the model's batch; the same text as {@code /v1/generate} and the library for the same
-     * seed, prompt and sampling. Whole, or streamed as {@code data: {chunk}} events ending with {@code data: [DONE]}.
-     */
     private void completions(Context ctx) throws IOException, InterruptedException {
-        long start = System.nanoTime();
+        answer(() -> {
+            CompletionRequest r = CompletionRequest.parse(body(ctx), limits);
+            completions.answer(ctx, model(r.model()), r, System.nanoTime());
+        });
+    }
+
+    private interface Answer {
+        void run() throws IOException, InterruptedException;
+    }
+
+    /** Runs a generation request, counted as in flight so that {@link #close()} waits for it; refused once closing. */
+    private void answer(Answer a) throws IOException, InterruptedException {
         if (draining) {
             throw new ApiError(503, null, "the server is stopping");
         }
         inFlight.incrementAndGet();
-        List<Batcher.Job> jobs = new ArrayList<>();
         try {
-            CompletionRequest r = CompletionRequest.parse(body(ctx), limits);
-            ServedModel m = model(r.model());
-            long seed = r.seed() != null ? r.seed() : m.freshSeed();
-            List<String> echoes = new ArrayList<>();
-            int promptTokens = 0;
-            for (String given : r.prompts()) {
-                Prompt prompt = m.text.prompt(given);
-                promptTokens += m.text.vocabulary().encode(prompt.text()).length;
-                Batcher.Job job = r.sampling().length() == 0 ? null
-                        : m.start(prompt, r.sampling().seed(seed), r.n(), r.logprobs());
-                if (r.sampling().length() > 0 && job == null) {
-                    throw new ApiError(503, null, "the server is busy (" + limits.maxQueued()
-                            + " streams waiting); try again shortly");
-                }
-                jobs.add(job);
-                for (int i = 0; i < r.n(); i++) {
-                    echoes.add(r.echo() ? Corpus.shown(prompt.text()) : "");
-                }
-            }
-            Completions c = new Completions(m.name, r.stop(), echoes, r.logprobs() >= 0 ? m.text.vocabulary() : null);
-            if (r.stream()) {
-                streamCompletions(ctx, c, r, jobs, start);
-            } else {
-                long deadline = deadline(start);
-                for (int p = 0; p < jobs.size(); p++) {
-                    drain(jobs.get(p), deadline, p * r.n(), r.n(), c, null);
-                    for (int i = p * r.n(); i < (p + 1) * r.n(); i++) {
-                        c.end(i);
-                    }
-                }
-                ctx.status(200).contentType(JSON).result(OPENAI_GSON.toJson(c.whole(promptTokens)));
-            }
-            metrics.tokens.labelValues(m.name).inc(c.completionTokens());
-        } catch (RuntimeException e) {
-            jobs.stream().filter(java.util.Objects::nonNull).forEach(Batcher.Job::cancel);
-            throw e;
+            a.run();
         } finally {
             inFlight.decrementAndGet();
         }
-    }
-
-    /**
-     * Reads a job's tokens into its choices (from {@code first} on) until it ends, handing each choice that has
-     * something new to {@code send}, and cancels the job once a stop sequence has ended all of its choices.
-     */
-    private void drain(Batcher.Job job, long deadline, int first, int count, Completions c,
-                       java.util.function.IntConsumer send) throws InterruptedException {
-        if (job != null) {
-            for (Batcher.Drawn e; (e = next(job, deadline)) != Batcher.END; ) {
-                if (e == null) {
-                    throw timedOut();
-                }
-                int i = first + e.sample();
-                c.add(i, e);
-                if (send != null) {
-                    send.accept(i);
-                }
-                if (!c.open(i) && c.stopped(first, count)) {
-                    job.cancel(); // its streams end at the next step, and the job's end comes
-                }
-            }
-        }
-    }
-
-    private void streamCompletions(Context ctx, Completions c, CompletionRequest r, List<Batcher.Job> jobs, long start)
-            throws InterruptedException, IOException {
-        ctx.status(200);
-        ctx.res().setContentType("text/event-stream; charset=utf-8");
-        ctx.res().setHeader("Cache-Control", "no-cache");
-        ctx.res().setHeader("X-Accel-Buffering", "no");
-        try (OutputStream out = ctx.res().getOutputStream()) {
-            IOException[] failed = {null};
-            java.util.function.IntConsumer send = i -> {
-                JsonObject chunk = c.chunk(i);
-                if (chunk != null && failed[0] == null) {
-                    try {
-                        data(out, OPENAI_GSON.toJson(chunk));
-                    } catch (IOException e) {
-                        failed[0] = e;
-                    }
-                }
-            };
-            long deadline = deadline(start);
-            for (int p = 0; p < jobs.size(); p++) {
-                try {
-                    drain(jobs.get(p), deadline, p * r.n(), r.n(), c, send);
-                } catch (ApiError e) {
-                    data(out, OPENAI_GSON.toJson(e.toOpenAi()));
-                    return;
-                }
-                for (int i = p * r.n(); i < (p + 1) * r.n(); i++) {
-                    c.end(i);
-                    send.accept(i);
-                }
-                if (failed[0] != null) {
-                    jobs.forEach(j -> {
-                        if (j != null) {
-                            j.cancel();
-                        }
-                    });
-                    throw failed[0];
-                }
-            }
-            data(out, "[DONE]");
-        }
-    }
-
-    private static void data(OutputStream out, String data) throws IOException {
-        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-    }
-
-    private long deadline(long start) {
-        return start + (long) (limits.requestSeconds() * 1e9);
-    }
-
-    private ApiError timedOut() {
-        return new ApiError(503, "length", "the generation took longer than " + limits.requestSeconds()
-                + " s and was stopped; ask for fewer tokens or samples");
-    }
-
-    /** The next event of a job, or null when the request's time is up (the job then cancelled). */
-    private Batcher.Drawn next(Batcher.Job job, long deadline) throws InterruptedException {
-        Batcher.Drawn e = job.events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        if (e == null) {
-            job.cancel();
-        }
-        return e;
-    }
-
-    private void whole(Context ctx, ServedModel m, GenerationRequest r, Prompt prefix, long seed,
-                       Batcher.Job job, long start) throws InterruptedException {
-        Completions c = new Completions(m.name, r.stop(), java.util.Collections.nCopies(r.samples(),
-                Corpus.shown(prefix.text())), null);
-        drain(job, deadline(start), 0, r.samples(), c, null);
-        int tokens = c.completionTokens();
-        metrics.tokens.labelValues(m.name).inc(tokens);
-        JsonObject o = header(m, r, prefix, seed);
-        o.addProperty("text", c.text(0));
-        JsonArray samples = new JsonArray(), finish = new JsonArray();
-        for (int i = 0; i < r.samples(); i++) {
-            c.end(i);
-            samples.add(c.text(i));
-            finish.add(c.finish(i));
-        }
-        o.add("samples", samples);
-        o.add("finish_reasons", finish);
-        o.addProperty("tokens", tokens);
-        o.addProperty("seconds", (System.nanoTime() - start) / 1e9);
-        ctx.status(200).contentType(JSON);
-        // written and completed here, not left to Javalin after the handler: until its last byte is sent the
-        // request counts as in flight, so close() does not stop the server under it
-        try (OutputStream out = ctx.outputStream()) {
-            out.write(GSON.toJson(o).getBytes(StandardCharsets.UTF_8));
-        } catch (IOException gone) {
-            // the client went away: nothing is left to stop
-        }
-    }
-
-    private static JsonObject header(ServedModel m, GenerationRequest r, Prompt prefix, long seed) {
-        JsonObject o = new JsonObject();
-        o.addProperty("model", m.name);
-        o.addProperty("seed", seed);
-        o.addProperty("prefix", Corpus.shown(prefix.text()));
-        o.addProperty("length", r.sampling().length());
-        JsonArray warnings = new JsonArray();
-        prefix.all().forEach(warnings::add);
-        o.add("warnings", warnings);
-        return o;
-    }
-
-    /**
-     * Server-Sent Events: {@code start} (model, seed, prefix, warnings), one {@code token} per token as it is drawn
-     * ({@code {"sample": i, "text": "…"}}), then {@code done} with the counts and timing, or {@code error}. A client
-     * that goes away makes a write fail: its streams are then cancelled at the next step.
-     */
-    private void stream(Context ctx, ServedModel m, GenerationRequest r, Prompt prefix, long seed,
-                        Batcher.Job job, long start) throws InterruptedException {
-        ctx.status(200);
-        ctx.res().setContentType("text/event-stream; charset=utf-8");
-        ctx.res().setHeader("Cache-Control", "no-cache");
-        ctx.res().setHeader("X-Accel-Buffering", "no");
-        int tokens = 0;
-        // closed here so the last chunk is sent before the request stops counting as in flight (see whole)
-        try (OutputStream out = ctx.res().getOutputStream()) {
-            JsonObject head = header(m, r, prefix, seed);
-            head.addProperty("samples", r.samples());
-            event(out, "start", head);
-            Completions c = new Completions(m.name, r.stop(), java.util.Collections.nCopies(r.samples(), ""), null);
-            IOException[] failed = {null};
-            JsonObject token = new JsonObject();
-            java.util.function.IntConsumer send = i -> { // nothing for a token that only spells the prefix again
-                String text = c.delta(i);
-                if (!text.isEmpty() && failed[0] == null) {
-                    token.addProperty("sample", i);
-                    token.addProperty("text", text);
-                    try {
-                        event(out, "token", token);
-                    } catch (IOException e) {
-                        failed[0] = e;
-                        if (job != null) {
-                            job.cancel();
-                        }
-                    }
-                }
-            };
-            try {
-                drain(job, deadline(start), 0, r.samples(), c, send);
-            } catch (ApiError e) {
-                event(out, "error", e.toJson());
-                return;
-            } finally {
-                tokens = c.completionTokens();
-            }
-            for (int i = 0; i < r.samples(); i++) {
-                c.end(i);
-                send.accept(i);
-            }
-            if (failed[0] != null) {
-                throw failed[0];
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            JsonObject done = new JsonObject();
-            done.addProperty("tokens", tokens);
-            done.addProperty("seconds", seconds);
-            done.addProperty("tokens_per_second", tokens / Math.max(seconds, 1e-9));
-            event(out, "done", done);
-        } catch (IOException gone) {
-            if (job != null) {
-                job.cancel();
-            }
-        } finally {
-            metrics.tokens.labelValues(m.name).inc(tokens);
-        }
-    }
-
-    private static void event(OutputStream out, String name, JsonObject data) throws IOException {
-        out.write(("event: " + name + "\ndata: " + GSON.toJson(data) + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
     }
 
     /**
