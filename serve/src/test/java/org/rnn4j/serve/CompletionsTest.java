@@ -221,6 +221,24 @@ class CompletionsTest {
         }
     }
 
+    /** A flood of distinct prompts: the cache's bytes, as /metrics shows them, never pass --cache-mb. */
+    @Test
+    void aFloodOfDistinctPromptsStaysWithinTheCachesBytes() throws Exception {
+        long bound = 16 * 1024;
+        Path file = dir.resolve("tm.safetensors");
+        try (Server small = new Server(List.of(file), "127.0.0.1", 0, null, Limits.defaults().withCacheBytes(bound), 1)) {
+            double most = 0;
+            for (int i = 0; i < 120; i++) {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + small.port()
+                        + "/v1/completions")).POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"prompt number "
+                        + i + " of the flood\", \"max_tokens\": 1}")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), r.body());
+                most = Math.max(most, metric(small, "rnn4j_state_cache_bytes{model=\"tm\"}"));
+            }
+            assertTrue(most > bound / 2 && most <= bound, "held " + most + " bytes of " + bound);
+        }
+    }
+
     static double metric(Server s, String name) throws Exception {
         String text = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
