@@ -87,6 +87,19 @@ class ServeCommandTest {
                 + "\"temperature\": 0.8, \"top_p\": 0.9, \"seed\": 7}"), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(printed.out().strip(), JsonParser.parseString(r.body()).getAsJsonObject().get("text").getAsString());
+        // OpenAI's API, twice (the second read on from the state cache), and with a stop sequence the text holds
+        String prompt = "time traveller", continuation = printed.out().strip().substring(prompt.length());
+        String stop = continuation.substring(40, 42);
+        for (String extra : new String[] {"", "", ", \"stop\": " + new com.google.gson.Gson().toJson(stop)}) {
+            HttpResponse<String> c = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/v1/completions")).POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"time traveller\", "
+                    + "\"max_tokens\": 100, \"temperature\": 0.8, \"top_p\": 0.9, \"seed\": 7" + extra + "}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, c.statusCode(), c.body());
+            String text = JsonParser.parseString(c.body()).getAsJsonObject().getAsJsonArray("choices").get(0)
+                    .getAsJsonObject().get("text").getAsString();
+            assertEquals(extra.isEmpty() ? continuation : continuation.substring(0, continuation.indexOf(stop)), text);
+        }
         TrainCommandTest.Run samples = run("generate", "--model", model.toString(), "--prefix", "the", "--length", "30",
                 "--samples", "3", "--seed", "11");
         HttpResponse<String> three = HTTP.send(generate("{\"prefix\": \"the\", \"length\": 30, \"samples\": 3, "
