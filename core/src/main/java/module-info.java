@@ -9,6 +9,7 @@
 module org.rnn4j {
     requires jdk.incubator.vector;
     requires com.google.gson;
+    requires com.google.protobuf; // the ONNX export's messages (org.rnn4j.io.onnx, compiled from ONNX's onnx.proto)
     requires jdk.unsupported; // sun.misc.Unsafe: the address of an array's data, for its alignment (tensor.Alignment)
 
     exports org.rnn4j;

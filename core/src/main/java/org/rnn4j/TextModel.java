@@ -18,6 +18,7 @@ import org.rnn4j.generate.Generator;
 import org.rnn4j.generate.StateCache;
 import org.rnn4j.generate.Stream;
 import org.rnn4j.io.Checkpoint;
+import org.rnn4j.io.OnnxExport;
 import org.rnn4j.io.TokenizerJson;
 import org.rnn4j.io.DataConfig;
 import org.rnn4j.nn.LanguageModel;
@@ -213,6 +214,18 @@ public final class TextModel {
      */
     public void saveTokenizer(Path file) {
         TokenizerJson.write(Objects.requireNonNull(file, "file"), vocab);
+    }
+
+    /**
+     * Writes this model as a standard ONNX graph ({@link OnnxExport}: opset 17, IR version 8), its state an input and
+     * an output, its vocabulary, tokenizer and preprocessing in the metadata, for ONNX Runtime (in C, C++, C#, Java,
+     * Python, and a web page with {@code onnxruntime-web}) to run; whole or not at all.
+     */
+    public void exportOnnx(Path file) {
+        OnnxExport.write(Objects.requireNonNull(file, "file"), model, new OnnxExport.Text(vocab, data.preprocessing()),
+                "rnn4j " + shape.cell().name().toLowerCase(Locale.ROOT) + " " + shape.layers() + " × " + shape.hidden()
+                        + ", " + vocab.size() + " " + vocab.kind().name().toLowerCase(Locale.ROOT) + " tokens, trained on "
+                        + String.join(", ", data.corpora()));
     }
 
     /**

@@ -15,16 +15,19 @@ import picocli.CommandLine.Spec;
                 "but not the optimiser's state: a quarter of an Adam checkpoint's size, a model to generate from or",
                 "to fine-tune from (--init-from), not to resume.",
                 "tokenizer: its tokens as a Hugging Face tokenizer.json, which the tokenizers library (Python, Rust,",
-                "Java through DJL) loads to read a text to the model's ids."})
+                "Java through DJL) loads to read a text to the model's ids.",
+                "onnx: a standard ONNX graph (opset 17, IR version 8) of the model, its state an input and an output,",
+                "with its vocabulary and tokenizer in the metadata: ONNX Runtime runs it in C, C++, C#, Java, Python",
+                "and in a web page (web/generate.html)."})
 final class ExportCommand implements Callable<Integer> {
     /** The forms a model can be exported in. */
-    enum Format { F16, TOKENIZER }
+    enum Format { F16, TOKENIZER, ONNX }
 
     @Option(names = {"-m", "--model"}, paramLabel = "MODEL", required = true,
             description = "A checkpoint written by 'rnn4j train --out', or a built-in model: 'english'.")
     String model;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "f16", description = "f16 (the default) or tokenizer.")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "f16", description = "f16 (the default), tokenizer or onnx.")
     String format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
@@ -38,10 +41,10 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         Format f = TrainCommand.parseEnum(Format.class, "--format", format);
         TextModel m = TextModel.open(model, Main.notes(spec.commandLine().getErr()));
-        if (f == Format.TOKENIZER) {
-            m.saveTokenizer(Path.of(output));
-        } else {
-            m.saveWeights(Path.of(output));
+        switch (f) {
+            case TOKENIZER -> m.saveTokenizer(Path.of(output));
+            case ONNX -> m.exportOnnx(Path.of(output));
+            case F16 -> m.saveWeights(Path.of(output));
         }
         return 0;
     }
