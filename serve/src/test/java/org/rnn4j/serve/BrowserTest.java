@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,18 +21,12 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/**
- * The web page in a real browser: Debian's Chromium driven through its chromedriver. Where they are missing the test
- * is skipped, unless {@code RNN4J_BROWSER_TESTS=required} (as {@code .ci/run} sets it, after installing them).
- */
+/** The web page in a real browser: Debian's Chromium driven through its chromedriver ({@link Chromium}). */
 class BrowserTest {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium"), DRIVER = Path.of("/usr/bin/chromedriver");
     @TempDir
     static Path dir;
     static Server server;
@@ -42,27 +34,12 @@ class BrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
-        if (!present && "required".equals(System.getenv("RNN4J_BROWSER_TESTS"))) {
-            throw new AssertionError("RNN4J_BROWSER_TESTS=required but " + CHROMIUM + " or " + DRIVER
-                    + " is missing: apt-get install chromium chromium-driver");
-        }
-        Assumptions.assumeTrue(present, "no Chromium here (apt-get install chromium chromium-driver)");
+        browser = Chromium.start(dir);
         Path file = dir.resolve("tm.safetensors");
         Fixtures.model().save(file);
         Path subwords = dir.resolve("bpe.safetensors");
         Fixtures.subwords().save(subwords);
         server = new Server(List.of(file, subwords), "127.0.0.1", 0, null, Limits.defaults(), 2);
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,860",
-                "--user-data-dir=" + Files.createTempDirectory(dir, "chromium"));
-        // the driver named outright, so that Selenium Manager never tries to download one
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
     }
 
     @AfterAll

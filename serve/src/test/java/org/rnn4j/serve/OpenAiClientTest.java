@@ -108,7 +108,8 @@ class OpenAiClientTest {
     }
 
     /** Runs a command in {@code dir}; its exit code, or −1 when it cannot start or outlasts {@code seconds}. */
-    private static int run(Path dir, int seconds, String... command) throws InterruptedException {
+    /** Runs a command in {@code dir}, its output to npm.log there; its exit code, or -1 when it cannot start or times out. */
+    static int run(Path dir, int seconds, String... command) throws InterruptedException {
         try {
             Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("npm.log").toFile()).start();
