@@ -153,7 +153,6 @@ public final class OnnxExport {
                 g.addOutput(value("cn", TensorProto.DataType.FLOAT_VALUE, L, "batch", H));
             }
             ModelProto.Builder model = ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("rnn4j")
-                    .setProducerVersion(String.valueOf(OnnxExport.class.getPackage().getImplementationVersion()))
                     .setDocString(description).setGraph(g)
                     .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET));
             metadata(text).forEach((k, v) -> model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k)
