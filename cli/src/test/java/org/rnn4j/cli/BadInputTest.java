@@ -230,6 +230,11 @@ class BadInputTest {
                 tampered.toString(), "--corpus", text.toString());
         fails("cannot write the tokenizer", "export", "-m", model.toString(), "--format", "tokenizer", "-o",
                 dir.resolve("no/such/folder/tokenizer.json").toString());
+        fails("cannot write the ONNX model", "export", "-m", model.toString(), "--format", "onnx", "-o",
+                dir.resolve("no/such/folder/m.onnx").toString());
+        assertFalse(Files.exists(dir.resolve("no")), "nothing written");
+        fails("--format: unknown value 'tflite'; allowed: f16, tokenizer, onnx", "export", "-m", model.toString(),
+                "--format", "tflite", "-o", dir.resolve("m.tflite").toString());
     }
 
     /** A safetensors file with one text of its JSON header replaced (the header's length rewritten to match). */
