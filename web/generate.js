@@ -25,16 +25,52 @@ async function load(bytes, name) {
   if (!meta["rnn4j.vocab"]) {
     throw new Error(name + " has no rnn4j.vocab in its metadata: export it with rnn4j export --format onnx");
   }
-  if (meta["rnn4j.tokens"] !== "char") {
-    throw new Error(name + " reads " + meta["rnn4j.tokens"] + " tokens; this page reads models of characters");
-  }
   const session = await ort.InferenceSession.create(bytes, {executionProviders: ["wasm"]});
   const vocab = JSON.parse(meta["rnn4j.vocab"]);
-  const ids = new Map(vocab.map((text, id) => [text, id]));
-  ids.delete(vocab[Number(meta["rnn4j.unk"])]);
-  return {session, vocab, ids, name, unk: Number(meta["rnn4j.unk"]), noToken: Number(meta["rnn4j.no_token"]),
+  return {session, vocab, name, tokens: tokenizer(meta, vocab), noToken: Number(meta["rnn4j.no_token"]),
     layers: Number(meta["rnn4j.layers"]), hidden: Number(meta["rnn4j.hidden"]), lstm: meta["rnn4j.cell"] === "lstm",
-    preprocessing: meta["rnn4j.preprocessing"], cell: meta["rnn4j.cell"]};
+    preprocessing: meta["rnn4j.preprocessing"], cell: meta["rnn4j.cell"], kind: meta["rnn4j.tokens"]};
+}
+
+// How a text becomes ids: characters one by one (<unk> for one the model never saw); words and subwords by the
+// tokenizer the export carries (its Hugging Face tokenizer.json): the text cut into pieces by its pre-tokenizer's
+// expression, each piece a word token if it is one (words), else its characters, merged pair by pair, the lowest
+// ranked merge first and the leftmost among equals (BPE), as rnn4j reads a text.
+function tokenizer(meta, vocab) {
+  const unk = Number(meta["rnn4j.unk"]);
+  const ids = new Map(vocab.map((text, id) => [text, id]));
+  ids.delete(vocab[unk]);
+  const chars = text => [...text].map(ch => ids.get(ch) ?? unk);
+  if (meta["rnn4j.tokens"] === "char") return {unk, ids, encode: chars, pieces: null};
+  const json = JSON.parse(meta["rnn4j.tokenizer"]);
+  const pattern = new RegExp(json.pre_tokenizer.pattern.Regex, "gu");
+  const words = json.model.ignore_merges;
+  const merges = new Map(json.model.merges.map(([a, b], rank) =>
+    [ids.get(a) + " " + ids.get(b), {rank, into: ids.get(a + b)}]));
+  const piece = p => {
+    if (words) return ids.has(p) ? [ids.get(p)] : chars(p);
+    const t = chars(p);
+    for (;;) {
+      let best = null, at = -1;
+      for (let i = 0; i + 1 < t.length; i++) {
+        const m = merges.get(t[i] + " " + t[i + 1]);
+        if (m && (best === null || m.rank < best.rank)) { best = m; at = i; }
+      }
+      if (best === null) return t;
+      t.splice(at, 2, best.into);
+    }
+  };
+  const pieces = text => text.match(pattern) ?? [];
+  return {unk, ids, encode: text => pieces(text).flatMap(piece), pieces};
+}
+
+// A prefix as {the part the model reads, the part its first tokens must spell}: a model of words or subwords reads
+// all but the last piece ("The quick bro" ends inside " brown"), whose text the first tokens drawn then spell again,
+// as rnn4j's generate does; a piece with a character the model lacks is read as it is.
+function split(tokens, text) {
+  if (tokens.pieces === null || text === "") return [text, ""];
+  const pieces = tokens.pieces(text), last = pieces[pieces.length - 1];
+  return [...last].every(ch => tokens.ids.has(ch)) ? [text.slice(0, text.length - last.length), last] : [text, ""];
 }
 
 // the prefix as the model reads it: its preprocessing, as rnn4j's Preprocessing.prefix applies it
@@ -98,8 +134,10 @@ async function generate() {
     return;
   }
   const read = readPrefix($("prefix").value, m.preprocessing);
-  let input = [...read].map(ch => m.ids.get(ch) ?? m.unk);
-  if (input.length === 0) input = [m.noToken]; // an empty prefix: the first step reads no token
+  const [reads, spells] = split(m.tokens, read);
+  let input = m.tokens.encode(reads);
+  if (input.length === 0) input = [m.noToken]; // nothing read: the first step reads no token
+  let pending = spells;
   const state = {h: new Float32Array(m.layers * m.hidden), c: new Float32Array(m.layers * m.hidden)};
   out.textContent = shown(read);
   out.dataset.state = "running";
@@ -109,9 +147,18 @@ async function generate() {
   const start = performance.now();
   let drawn = 0, shownAt = start;
   try {
-    for (; drawn < length && !stopping; drawn++) {
-      const id = draw(await step(m, input, state), temperature);
-      out.append(shown(m.vocab[id]));
+    while (drawn < length && !stopping) {
+      const logits = Float32Array.from(await step(m, input, state));
+      if (pending !== "") { // only a token that goes on spelling what the prefix has typed of its last word
+        m.vocab.forEach((text, t) => {
+          if (t === m.tokens.unk || !(text.startsWith(pending) || pending.startsWith(text))) logits[t] = -Infinity;
+        });
+      }
+      const id = draw(logits, temperature), text = m.vocab[id];
+      const already = Math.min(pending.length, text.length); // what the prefix shows of it already
+      pending = pending.slice(already);
+      out.append(shown(text.slice(already)));
+      if (already < text.length) drawn++; // a token that only spells the prefix again is not one asked for
       input = [id];
       if (performance.now() - shownAt > 25) { // let the page show the text so far, some 40 times a second
         await new Promise(r => setTimeout(r, 0));
@@ -139,7 +186,7 @@ async function open(bytes, name) {
   try {
     model = await load(bytes, name);
     facts.textContent = name + ": " + model.cell + " " + model.layers + " × " + model.hidden + ", "
-      + model.vocab.length + " tokens";
+      + model.vocab.length + " " + (model.kind === "char" ? "characters" : model.kind + " tokens");
     facts.dataset.state = "ready";
     $("generate").disabled = false;
   } catch (e) {

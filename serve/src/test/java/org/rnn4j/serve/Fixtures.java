@@ -7,11 +7,11 @@ import org.rnn4j.text.Preprocessing;
 import org.rnn4j.text.Subwords;
 
 /**
- * Small GRUs trained on the first 20,000 characters of The Time Machine, read raw, once per test JVM: one of characters
- * and one of subwords.
+ * Small GRUs trained on the first 20,000 characters of The Time Machine, read raw, once per test JVM: one of characters,
+ * one of subwords and one of words.
  */
 final class Fixtures {
-    private static TextModel model, subwords;
+    private static TextModel model, subwords, words;
 
     private Fixtures() {
     }
@@ -29,6 +29,14 @@ final class Fixtures {
             subwords = TextModel.train(text(), training().tokens(Subwords.Kind.BPE).vocabSize(300).embedding(48).tie(true));
         }
         return subwords;
+    }
+
+    /** Word tokens, 600 of them, read through an embedding. */
+    static synchronized TextModel words() {
+        if (words == null) {
+            words = TextModel.train(text(), training().tokens(Subwords.Kind.WORD).vocabSize(600).embedding(32));
+        }
+        return words;
     }
 
     private static String text() {

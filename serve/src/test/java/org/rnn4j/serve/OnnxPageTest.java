@@ -137,6 +137,24 @@ class OnnxPageTest {
         Files.write(shot, browser.getScreenshotAs(OutputType.BYTES));
     }
 
+    /**
+     * Models of subwords and of words: the tokenizer the export carries reads each prefix, cut inside a word or not, to
+     * rnn4j's ids, and the first tokens spell the typed part of the last word again, as {@code rnn4j generate}'s do.
+     */
+    @Test
+    void subwordAndWordModelsReadThePrefixAsRnn4jDoes() {
+        for (TextModel model : List.of(Fixtures.subwords(), Fixtures.words())) {
+            model.exportOnnx(web.resolve("tokens.onnx"));
+            browser.get(url("index.html?model=tokens.onnx"));
+            waiting().until(ExpectedConditions.attributeToBe(By.id("model-facts"), "data-state", "ready"));
+            for (String prefix : List.of("The Time Trav", "It was a ", "\u201cWell,\u201d said the Psychologist, \u201chow",
+                    "and the 1,000th thing", "")) {
+                assertEquals(model.generate(prefix, Sampling.greedy().length(40)), generate(prefix, "0", 40),
+                        model.vocabulary().kind() + " after '" + prefix + "'");
+            }
+        }
+    }
+
     /** A model named in the address, and an empty prefix: the first step reads no token, as rnn4j's does. */
     @Test
     void aModelNamedInTheAddressGeneratesFromNothing() {
