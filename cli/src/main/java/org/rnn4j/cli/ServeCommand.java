@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import org.rnn4j.InputException;
+import org.rnn4j.TextModel;
 import org.rnn4j.serve.Limits;
 import org.rnn4j.serve.Server;
 import picocli.CommandLine.Command;
@@ -22,9 +23,9 @@ import picocli.CommandLine.Spec;
                 "Concurrent requests to one model step together as one batch. SIGTERM or Ctrl-C finishes the",
                 "requests in flight, then stops."})
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = {"-m", "--model"}, paramLabel = "FILE", required = true,
-            description = "A checkpoint written by 'rnn4j train --out'; repeat for several. Clients choose a model "
-                    + "by its file name without the extension.")
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", required = true,
+            description = "A checkpoint written by 'rnn4j train --out', or a built-in model: 'english'; repeat for "
+                    + "several. Clients choose a model by its file name without the extension, or the built-in's name.")
     List<String> models = new ArrayList<>();
 
     @Option(names = "--host", paramLabel = "ADDRESS",
@@ -79,14 +80,11 @@ final class ServeCommand implements Callable<Integer> {
         Flags.positive("--request-timeout", requestTimeout);
         Flags.positive("--threads", threads);
         Flags.atLeast("--cache-mb", cacheMb, 0);
-        List<Path> files = new ArrayList<>();
         for (String m : models) {
-            Path file = Path.of(m);
-            if (!Files.isRegularFile(file)) {
+            if (!TextModel.PRETRAINED.contains(m) && !Files.isRegularFile(Path.of(m))) {
                 throw new InputException("--model " + m + ": no such file; give a checkpoint written by "
-                        + "'rnn4j train --out'");
+                        + "'rnn4j train --out', or a built-in model: " + String.join(", ", TextModel.PRETRAINED));
             }
-            files.add(file);
         }
         Limits defaults = Limits.defaults();
         Limits limits = new Limits(defaults.maxBodyBytes(), defaults.maxPrefix(), maxLength, maxSamples, maxBatch, queue,
@@ -100,7 +98,7 @@ final class ServeCommand implements Callable<Integer> {
         for (String signal : new String[] {"TERM", "INT"}) {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.countDown());
         }
-        try (Server server = new Server(files, host, port, apiKey, limits, threads)) {
+        try (Server server = new Server(models, host, port, apiKey, limits, threads)) {
             err.printf("rnn4j: serving %s on http://%s:%d/ (Ctrl-C stops)%n", String.join(", ", server.modelNames()),
                     host.contains(":") ? "[" + host + "]" : host, server.port());
             err.flush();

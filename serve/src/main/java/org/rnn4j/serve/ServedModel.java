@@ -27,20 +27,30 @@ final class ServedModel implements AutoCloseable {
 
     /** The states its prompts reached, so that one extending another reads only what is new. */
     final StateCache cache;
-    /** When its file was last written, in seconds since 1970: OpenAI's {@code created} of a model. */
+    /** When its file was last written (a built-in model: when loaded), in seconds since 1970: OpenAI's {@code created}. */
     private final long created;
 
-    ServedModel(Path file, int threads, Limits limits, java.util.function.IntConsumer onStep) {
-        String stem = file.getFileName().toString();
-        this.name = stem.contains(".") ? stem.substring(0, stem.lastIndexOf('.')) : stem;
-        this.text = TextModel.load(file);
-        long modified;
-        try {
-            modified = java.nio.file.Files.getLastModifiedTime(file).toMillis() / 1000;
-        } catch (java.io.IOException e) {
-            modified = 0;
+    /**
+     * {@code model}: a checkpoint's path, served under its file's stem, or a built-in model's name, as
+     * {@link TextModel#open} takes them.
+     */
+    ServedModel(String model, int threads, Limits limits, java.util.function.IntConsumer onStep) {
+        this.text = TextModel.open(model, note -> { });
+        if (TextModel.PRETRAINED.contains(model)) {
+            this.name = model;
+            this.created = System.currentTimeMillis() / 1000; // a built-in model has no file: when it was loaded
+        } else {
+            Path file = Path.of(model);
+            String stem = file.getFileName().toString();
+            this.name = stem.contains(".") ? stem.substring(0, stem.lastIndexOf('.')) : stem;
+            long modified;
+            try {
+                modified = java.nio.file.Files.getLastModifiedTime(file).toMillis() / 1000;
+            } catch (java.io.IOException e) {
+                modified = 0;
+            }
+            this.created = modified;
         }
-        this.created = modified;
         this.cache = new StateCache(limits.cacheBytes());
         this.batcher = new Batcher(name, text.network(), threads, limits, onStep);
     }

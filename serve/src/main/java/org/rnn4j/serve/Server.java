@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,24 +57,25 @@ public final class Server implements AutoCloseable {
     /**
      * Loads the models and starts serving.
      *
-     * @param files   checkpoints, each served under its file's stem (two with one stem: an error)
+     * @param models  checkpoints' paths, each served under its file's stem (two with one stem: an error), or built-in
+     *                models' names ({@link org.rnn4j.TextModel#PRETRAINED}), served under that name
      * @param host    the address to bind (loopback unless told otherwise)
      * @param port    the port, 0 for any free one ({@link #port()} says which)
      * @param apiKey  the key every API request must carry ({@code Authorization: Bearer KEY}), or null for none
      * @param threads threads of each model's batched steps
      */
-    public Server(List<Path> files, String host, int port, String apiKey, Limits limits, int threads) {
+    public Server(List<String> models, String host, int port, String apiKey, Limits limits, int threads) {
         this.limits = limits;
-        this.metrics = new Metrics(models.values());
+        this.metrics = new Metrics(this.models.values());
         Answering answering = new Answering(limits, metrics);
         this.generate = new GenerateAnswer(answering);
         this.completions = new CompletionsAnswer(answering);
         this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
-        for (Path file : files) {
-            ServedModel m = new ServedModel(file, threads, limits, rows -> metrics.batchRows.observe(rows));
-            if (models.putIfAbsent(m.name, m) != null) {
+        for (String model : models) {
+            ServedModel m = new ServedModel(model, threads, limits, rows -> metrics.batchRows.observe(rows));
+            if (this.models.putIfAbsent(m.name, m) != null) {
                 close();
-                throw new org.rnn4j.InputException("two models are named '" + m.name + "' (" + file
+                throw new org.rnn4j.InputException("two models are named '" + m.name + "' (" + model
                         + "): clients choose models by file name without its extension, so each must be different");
             }
         }

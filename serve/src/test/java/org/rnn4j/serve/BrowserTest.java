@@ -39,7 +39,7 @@ class BrowserTest {
         Fixtures.model().save(file);
         Path subwords = dir.resolve("bpe.safetensors");
         Fixtures.subwords().save(subwords);
-        server = new Server(List.of(file, subwords), "127.0.0.1", 0, null, Limits.defaults(), 2);
+        server = new Server(List.of(file.toString(), subwords.toString()), "127.0.0.1", 0, null, Limits.defaults(), 2);
     }
 
     @AfterAll

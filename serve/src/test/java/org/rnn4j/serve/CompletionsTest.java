@@ -33,7 +33,7 @@ class CompletionsTest {
         Path file = dir.resolve("tm.safetensors");
         model = Fixtures.model();
         model.save(file);
-        server = new Server(List.of(file), "127.0.0.1", 0, null, Limits.defaults(), 2);
+        server = new Server(List.of(file.toString()), "127.0.0.1", 0, null, Limits.defaults(), 2);
     }
 
     @AfterAll
@@ -194,7 +194,8 @@ class CompletionsTest {
     void typingReadsOnFromTheCachedStateToTheSameText() throws Exception {
         String typed = "The Time Traveller (for so it will be convenient to speak of him)";
         Path file = dir.resolve("tm.safetensors");
-        try (Server none = new Server(List.of(file), "127.0.0.1", 0, null, Limits.defaults().withCacheBytes(0), 1)) {
+        try (Server none = new Server(List.of(file.toString()), "127.0.0.1", 0, null,
+                Limits.defaults().withCacheBytes(0), 1)) {
             for (Server s : List.of(server, none)) {
                 double hitsBefore = metric(s, "rnn4j_state_cache_hits{model=\"tm\"}");
                 for (int n = 10; n <= typed.length(); n++) {
@@ -226,7 +227,8 @@ class CompletionsTest {
     void aFloodOfDistinctPromptsStaysWithinTheCachesBytes() throws Exception {
         long bound = 16 * 1024;
         Path file = dir.resolve("tm.safetensors");
-        try (Server small = new Server(List.of(file), "127.0.0.1", 0, null, Limits.defaults().withCacheBytes(bound), 1)) {
+        try (Server small = new Server(List.of(file.toString()), "127.0.0.1", 0, null,
+                Limits.defaults().withCacheBytes(bound), 1)) {
             double most = 0;
             for (int i = 0; i < 120; i++) {
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + small.port()

@@ -40,8 +40,8 @@ class FieldsTest {
     static void start() throws Exception {
         Fixtures.model().save(dir.resolve("tm.safetensors"));
         Fixtures.subwords().save(dir.resolve("bpe.safetensors"));
-        server = new Server(List.of(dir.resolve("tm.safetensors"), dir.resolve("bpe.safetensors")), "127.0.0.1", 0,
-                null, Limits.defaults(), 2);
+        server = new Server(List.of(dir.resolve("tm.safetensors").toString(),
+                dir.resolve("bpe.safetensors").toString()), "127.0.0.1", 0, null, Limits.defaults(), 2);
     }
 
     @AfterAll

@@ -80,7 +80,7 @@ class OpenAiClientTest {
         Sampling s = Sampling.temperature(1).seed(3).length(200);
         String whole = model.generate("the ", s).substring(4);
         String stop = whole.substring(40, 43);
-        try (Server server = new Server(List.of(file), "127.0.0.1", 0, null, Limits.defaults(), 2)) {
+        try (Server server = new Server(List.of(file.toString()), "127.0.0.1", 0, null, Limits.defaults(), 2)) {
             Path output = dir.resolve("out.json");
             int code = new ProcessBuilder("node", "client.mjs", "http://127.0.0.1:" + server.port() + "/v1", stop)
                     .directory(client.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start()

@@ -59,7 +59,7 @@ class ServerTest {
         model = Fixtures.model();
         model.save(file);
         Limits limits = Limits.defaults().withMaxLength(LONGEST).withTimeouts(60, 1.5, 30);
-        server = new Server(List.of(file), "127.0.0.1", 0, null, limits, 2);
+        server = new Server(List.of(file.toString()), "127.0.0.1", 0, null, limits, 2);
     }
 
     @AfterAll
@@ -235,7 +235,7 @@ class ServerTest {
                 .vocabSize(300).hidden(32).layers(1).batch(8).steps(20).epochs(1).preprocessing(Preprocessing.RAW)
                 .seed(5));
         bpe.save(file);
-        Server subwords = new Server(List.of(file), "127.0.0.1", 0, null, Limits.defaults(), 1);
+        Server subwords = new Server(List.of(file.toString()), "127.0.0.1", 0, null, Limits.defaults(), 1);
         try {
             String expected = bpe.generate("The Time Trav", Sampling.temperature(0.7).seed(8).length(15));
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + subwords.port()
@@ -463,7 +463,8 @@ class ServerTest {
     @Test
     void aFullQueueAnswers503WithRetryAfter() throws Exception {
         Limits small = new Limits(64 * 1024, 100, LONGEST, 2, 1, 2, 60, 10, 30);
-        try (Server busy = new Server(List.of(dir.resolve("tm.safetensors")), "127.0.0.1", 0, null, small, 1)) {
+        try (Server busy = new Server(List.of(dir.resolve("tm.safetensors").toString()), "127.0.0.1", 0, null, small,
+                1)) {
             URI generate = URI.create("http://127.0.0.1:" + busy.port() + "/v1/generate");
             java.util.function.Function<String, HttpRequest> request = body -> HttpRequest.newBuilder(generate)
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build();
@@ -490,7 +491,7 @@ class ServerTest {
     /** Closing (as SIGTERM does) lets a stream in flight finish with its done event. */
     @Test
     void closingFinishesTheStreamsInFlight() throws Exception {
-        Server closing = new Server(List.of(dir.resolve("tm.safetensors")), "127.0.0.1", 0, null,
+        Server closing = new Server(List.of(dir.resolve("tm.safetensors").toString()), "127.0.0.1", 0, null,
                 Limits.defaults().withMaxLength(LONGEST), 1);
         int length = aboutOneSecond();
         HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + closing.port()
@@ -514,7 +515,8 @@ class ServerTest {
         Path file = Files.createDirectories(dir.resolve("emoji")).resolve("emoji.safetensors");
         TextModel.train("\uD83D\uDE42\uD83D\uDE80\uD83C\uDF0D\uD83C\uDFB2".repeat(500), Training.defaults().hidden(8)
                 .layers(1).batch(4).steps(10).epochs(1).preprocessing(Preprocessing.RAW).seed(3)).save(file);
-        Server closing = new Server(List.of(file), "127.0.0.1", 0, null, Limits.defaults().withMaxLength(LONGEST), 1);
+        Server closing = new Server(List.of(file.toString()), "127.0.0.1", 0, null,
+                Limits.defaults().withMaxLength(LONGEST), 1);
         int length = 200_000; // 8 samples of 800 KB: more than the 4 MB a loopback socket's send buffer grows to
         ByteArrayOutputStream read = new ByteArrayOutputStream();
         try (Socket s = new Socket()) {
@@ -549,19 +551,33 @@ class ServerTest {
         assertEquals(length, last.codePointCount(0, last.length()), "the last sample whole, each emoji one token");
     }
 
+    /** A built-in model is served by its name, as the command line's other commands take it: the library's text. */
+    @Test
+    void aBuiltInModelIsServedByItsName() throws Exception {
+        try (Server english = new Server(List.of("english"), "127.0.0.1", 0, null, Limits.defaults(), 1)) {
+            assertEquals(List.of("english"), english.modelNames());
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + english.port()
+                    + "/v1/generate")).POST(HttpRequest.BodyPublishers.ofString("{\"model\": \"english\", "
+                    + "\"prefix\": \"The \", \"length\": 40, \"seed\": 3}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(org.rnn4j.TextModel.pretrained("english").generate("The ", Sampling.temperature(1).seed(3)
+                    .length(40)), json(r).get("text").getAsString());
+        }
+    }
+
     @Test
     void twoModelsWithOneNameAreRefused() throws Exception {
         Path other = Files.createDirectories(dir.resolve("other")).resolve("tm.safetensors");
         model.save(other);
         org.rnn4j.InputException e = org.junit.jupiter.api.Assertions.assertThrows(org.rnn4j.InputException.class,
-                () -> new Server(List.of(dir.resolve("tm.safetensors"), other), "127.0.0.1", 0, null,
+                () -> new Server(List.of(dir.resolve("tm.safetensors").toString(), other.toString()), "127.0.0.1", 0, null,
                         Limits.defaults(), 1));
         assertTrue(e.getMessage().contains("two models are named 'tm'"), e.getMessage());
     }
 
     @Test
     void anApiKeyIsCheckedOnEveryApiRequest() throws Exception {
-        try (Server keyed = new Server(List.of(dir.resolve("tm.safetensors")), "127.0.0.1", 0, "s3cret",
+        try (Server keyed = new Server(List.of(dir.resolve("tm.safetensors").toString()), "127.0.0.1", 0, "s3cret",
                 Limits.defaults(), 1)) {
             URI generate = URI.create("http://127.0.0.1:" + keyed.port() + "/v1/generate");
             HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(generate)
