@@ -24,6 +24,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.rnn4j.Sampling;
 import org.rnn4j.TextModel;
+import org.rnn4j.Training;
+import org.rnn4j.text.Preprocessing;
 
 /**
  * The repository's {@code web/} page as a static host serves it, with nothing behind it: its npm packages installed
@@ -151,6 +153,26 @@ class OnnxPageTest {
                     "and the 1,000th thing", "")) {
                 assertEquals(model.generate(prefix, Sampling.greedy().length(40)), generate(prefix, "0", 40),
                         model.vocabulary().kind() + " after '" + prefix + "'");
+            }
+        }
+    }
+
+    /**
+     * The seeds' preprocessings: letters (the Time Machine's: runs of other signs one space, lower case, lines joined)
+     * and spaces (the lyrics': line ends as spaces): the page reads each prefix as rnn4j does, its greedy text rnn4j's.
+     */
+    @Test
+    void thePrefixIsReadWithTheModelsPreprocessing() {
+        for (Preprocessing p : new Preprocessing[] {Preprocessing.LETTERS, Preprocessing.SPACES}) {
+            TextModel model = TextModel.train(Fixtures.model().generate("", Sampling.temperature(1).seed(1)
+                    .length(3000)), Training.defaults().hidden(32).layers(1).batch(8).steps(20).epochs(2)
+                    .preprocessing(p).seed(5));
+            model.exportOnnx(web.resolve("pre.onnx"));
+            browser.get(url("index.html?model=pre.onnx"));
+            waiting().until(ExpectedConditions.attributeToBe(By.id("model-facts"), "data-state", "ready"));
+            for (String prefix : List.of("The Time-Traveller, ", "It was\nthe end", "we--", "A 1,000 years")) {
+                assertEquals(model.generate(prefix, Sampling.greedy().length(30)), generate(prefix, "0", 30),
+                        p + " after '" + prefix + "'");
             }
         }
     }
