@@ -76,11 +76,8 @@ record CompletionRequest(String model, List<String> prompts, Sampling sampling, 
             throw ApiError.badField("best_of", "must equal n (" + n + "): this server returns every completion it "
                     + "draws, choosing none");
         }
-        List<String> stop = strings(o, "stop", MAX_STOPS, List.of());
-        if (stop.stream().anyMatch(String::isEmpty)) {
-            throw ApiError.badField("stop", "must not hold an empty string");
-        }
-        int logprobs = (int) GenerationRequest.whole(o, "logprobs", -1, 0, MAX_LOGPROBS);
+        List<String> stop = stops(o);
+        int logprobs = logprobs(o);
         boolean echo = GenerationRequest.bool(o, "echo", false);
         boolean stream = GenerationRequest.bool(o, "stream", false);
         Sampling sampling;
@@ -106,6 +103,20 @@ record CompletionRequest(String model, List<String> prompts, Sampling sampling, 
     }
 
     /** A string, or a list of at most {@code max} strings; {@code fallback} when absent. */
+    /** The {@code stop} field, as both APIs read it: none, a string, or a list of up to 4, none of them empty. */
+    static List<String> stops(JsonObject o) {
+        List<String> stop = strings(o, "stop", MAX_STOPS, List.of());
+        if (stop.stream().anyMatch(String::isEmpty)) {
+            throw ApiError.badField("stop", "must not hold an empty string");
+        }
+        return stop;
+    }
+
+    /** The {@code logprobs} field, as both APIs read it: -1 when absent, else the alternatives asked for, 0 to 5. */
+    static int logprobs(JsonObject o) {
+        return (int) GenerationRequest.whole(o, "logprobs", -1, 0, MAX_LOGPROBS);
+    }
+
     static List<String> strings(JsonObject o, String field, int max, List<String> fallback) {
         JsonElement e = o.get(field);
         if (e == null || e.isJsonNull()) {

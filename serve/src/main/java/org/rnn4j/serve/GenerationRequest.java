@@ -59,13 +59,9 @@ record GenerationRequest(String model, String prefix, Sampling sampling, Long se
             throw ApiError.badField("n", "is another name for samples; give one of them, not " + n + " and " + samples);
         }
         samples = n;
-        java.util.List<String> stop = CompletionRequest.strings(o, "stop", CompletionRequest.MAX_STOPS,
-                java.util.List.of());
-        if (stop.stream().anyMatch(String::isEmpty)) {
-            throw ApiError.badField("stop", "must not hold an empty string");
-        }
+        java.util.List<String> stop = CompletionRequest.stops(o);
         boolean stream = bool(o, "stream", false);
-        int logprobs = (int) whole(o, "logprobs", -1, 0, CompletionRequest.MAX_LOGPROBS);
+        int logprobs = CompletionRequest.logprobs(o);
         Sampling sampling;
         try {
             sampling = Sampling.temperature(temperature).topK(topK).topP(topP).length(length)
