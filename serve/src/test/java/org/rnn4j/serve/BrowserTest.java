@@ -67,6 +67,15 @@ class BrowserTest {
         waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#model option[value=bpe]")));
     }
 
+    /** Switches autocomplete on, types {@code text} into the editor, and waits for the three continuations offered. */
+    static List<WebElement> typeWithAutocomplete(String text) {
+        browser.findElement(By.id("autocomplete")).click();
+        WebElement editor = browser.findElement(By.id("editor"));
+        editor.clear();
+        editor.sendKeys(text);
+        return waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#suggestions li.suggestion"), 3));
+    }
+
     static String post(String path, String body) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
                 + path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
@@ -103,12 +112,8 @@ class BrowserTest {
     @Test
     void autocompleteOffersThreeContinuationsAndTabTakesOne() {
         open();
-        browser.findElement(By.id("autocomplete")).click();
+        List<WebElement> offered = typeWithAutocomplete("the time traveller ");
         WebElement editor = browser.findElement(By.id("editor"));
-        editor.clear();
-        editor.sendKeys("the time traveller ");
-        List<WebElement> offered = waiting().until(ExpectedConditions.numberOfElementsToBe(
-                By.cssSelector("#suggestions li.suggestion"), 3));
         String first = offered.get(0).getDomProperty("textContent");
         assertTrue(!first.isEmpty(), "a continuation of 20 characters");
         editor.sendKeys(Keys.TAB);
@@ -126,12 +131,8 @@ class BrowserTest {
         set("temperature", "0.8");
         set("top-p", "0.95");
         set("seed", "7");
-        browser.findElement(By.id("autocomplete")).click();
+        List<WebElement> offered = typeWithAutocomplete("the time trav");
         WebElement editor = browser.findElement(By.id("editor"));
-        editor.clear();
-        editor.sendKeys("the time trav");
-        List<WebElement> offered = waiting().until(ExpectedConditions.numberOfElementsToBe(
-                By.cssSelector("#suggestions li.suggestion"), 3));
         var samples = JsonParser.parseString(post("/v1/generate", "{\"model\": \"bpe\", \"prefix\": \"the time trav\", "
                 + "\"length\": 20, \"samples\": 3, \"temperature\": 0.8, \"top_p\": 0.95, \"seed\": 7}"))
                 .getAsJsonObject().getAsJsonArray("samples");
