@@ -58,7 +58,9 @@ final class GenerateAnswer {
             c.end(i);
             samples.add(c.text(i));
             finish.add(c.finish(i));
-            logprobs.add(c.logprobs(i, Integer.MAX_VALUE));
+            if (r.logprobs() >= 0) {
+                logprobs.add(c.logprobs(i, Integer.MAX_VALUE));
+            }
         }
         o.add("samples", samples);
         o.add("finish_reasons", finish);
