@@ -142,8 +142,9 @@ public final class TextModel {
 
     /**
      * A model built into rnn4j, to generate from or to fine-tune from ({@link Training#startFrom}): {@code english}, a
-     * 2-layer GRU of 256 trained by rnn4j on public-domain English (the King James Bible, The Devil's Dictionary, the
-     * Jargon File and The Time Machine; {@code scripts/train-english.sh} is its recipe), its weights stored in 16 bits.
+     * 2-layer GRU of 256 trained by rnn4j on public-domain English (the King James New Testament, SQLite's
+     * documentation, The Devil's Dictionary, the Jargon File and The Time Machine; {@code scripts/train-english.sh} is
+     * its recipe), its weights stored in 16 bits.
      */
     public static TextModel pretrained(String name) {
         if (!PRETRAINED.contains(name)) {
