@@ -39,16 +39,13 @@ record Sizing(double validationFraction, int hidden, int batch, int mostEpochs, 
     }
 
     /**
-     * The choice for fine-tuning a trained model on a text of {@code tokens} tokens: as {@link #of(long)}, but a small
-     * text without dropout, as what the model knows already holds it back from learning the text by heart and dropout
-     * only slows it; a middling text keeps its dropout, without which the run stops early, worse (README, "Start from
-     * English").
+     * The choice for fine-tuning a trained model on a text of {@code tokens} tokens: as {@link #of(long)}, but without
+     * dropout, as what the model knows already holds it back from learning the text by heart and dropout only slows
+     * it (with the built-in {@code english}, on three texts of 300,000 characters, no dropout scored 0.06 to 0.13 bits
+     * per character better than the middling text's: README, "Start from English").
      */
     static Sizing fineTuning(long tokens) {
         Sizing s = of(tokens);
-        if (tokens >= SMALL) {
-            return s;
-        }
         return new Sizing(s.validationFraction, s.hidden, s.batch, s.mostEpochs, 0, 0, s.earlyStop,
                 String.format(Locale.ROOT, "%,d characters, fine-tuning: no dropout, the model's knowledge holds it "
                         + "back", tokens));

@@ -34,8 +34,8 @@ import org.rnn4j.train.TrainConfig;
  *       below 100,000 characters 128 units, 16 sequences a minibatch, variational dropout 0.2 and weight dropout 0.3,
  *       up to 200 epochs, early stop after 8 without a better validation perplexity; from there on 256 units, 32
  *       sequences, up to 50 epochs, early stop after 3, and below a million characters dropout 0.1 and 0.2, none
- *       above (none when fine-tuning a {@link #startFrom} model on a small text); about 10 million tokens of training in all; the model
- *       of the best epoch is the one returned;</li>
+ *       above (none when fine-tuning a {@link #startFrom} model); about 10 million tokens of training in all; the
+ *       model of the best epoch is the one returned;</li>
  *   <li>seed 0, which drives the initialisation, the minibatch order and the dropout masks;</li>
  *   <li>every core for the matrix products, rnn4j's own kernels; no checkpoint written on the way.</li>
  * </ul>
@@ -708,7 +708,7 @@ public final class Training {
 
     /**
      * These settings with the options still open that the text's size decides ({@link #sized}), chosen for a text of
-     * {@code tokens} tokens (with no dropout when fine-tuning a {@link #startFrom} model on a small text); these
+     * {@code tokens} tokens (with no dropout when fine-tuning a {@link #startFrom} model); these
      * settings themselves when none is open.
      */
     Training sizedTo(long tokens) {

@@ -59,7 +59,8 @@ class TrainingRunTest {
         assertEquals(1, Sizing.of(20_000_000).epochs(19_600_000), "a large one: at least 1");
         assertEquals(new Sizing(0.1, 128, 16, 200, 0, 0, 8, "30,000 characters, fine-tuning: no dropout, the model's "
                 + "knowledge holds it back"), Sizing.fineTuning(30_000), "fine-tuning a small text: no dropout");
-        assertEquals(Sizing.of(300_000), Sizing.fineTuning(300_000), "a middling one: its dropout");
+        assertEquals(new Sizing(0.1, 256, 32, Training.MOST_EPOCHS, 0, 0, 3, "300,000 characters, fine-tuning: no "
+                + "dropout, the model's knowledge holds it back"), Sizing.fineTuning(300_000), "nor a middling one");
     }
 
     /**
