@@ -1,7 +1,7 @@
 """The prose of a folder of HTML pages as plain text, for the built-in model's corpus (scripts/train-english.sh).
 
-Pages are read in the order of their paths, index and cross-reference pages left out (their text is lists of
-names), script and style dropped, block elements made line breaks and runs of spaces one space. A paragraph (a run
+Pages are read in the order of their paths, SQLite's index and cross-reference pages left out by name (LEFT_OUT:
+their text is lists of names), script and style dropped, block elements made line breaks and runs of spaces one space. A paragraph (a run
 of lines between blank lines) is written once, the first time it occurs: the navigation every page repeats, and a
 page that copies another, then add nothing.
 
