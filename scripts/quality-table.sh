@@ -47,7 +47,7 @@ PY
 # the old defaults' epochs: about 10 million tokens' worth of the 95 % trained on, 1 to 50
 epochs_a=$(python3 -c "import sys; n = len(open(sys.argv[1], encoding='utf-8', newline='').read()); \
 t = n - int(n * 0.05 + 0.5); print(max(1, min(50, int(1e7 / t + 0.5))))" "$out/train.txt")
-ta=$(run a --hidden 256 --batch 32 --epochs "$epochs_a" --val-fraction 0.05 --variational-dropout 0 \
+ta=$(run a --hidden 256 --batch 32 --epochs "$epochs_a" --val-fraction 0.05 --variational-dropout 0 --memory 0 \
   --weight-dropout 0 --early-stop 3)
 tb=$(run b)
 tc=$(run c --init-from english --time-limit "$tb")

@@ -8,7 +8,9 @@ import java.util.Locale;
  * dropout that keeps a recurrent model from memorising a small text (variational on the inputs and outputs, weight
  * dropout on W_hh), and the patience of early stopping. A small text is learnt by heart within a few epochs and then
  * scores worse on new text each epoch; dropout slows that, and costs a large text more than it gives back, as it slows
- * learning that has no memorising to hold back (measured in README, "Your own text").
+ * learning that has no memorising to hold back (measured in README, "Your own text"). Below a million characters the
+ * network is mixed with an n-gram model of the text, which recalls the strings the network cannot (README, "A memory
+ * of the text").
  *
  * @param validationFraction the share held out: 50,000 characters' worth, within 2 % and 10 %
  * @param hidden             units per layer: fewer for a small text, which has less to learn and more to learn by heart
@@ -19,19 +21,23 @@ import java.util.Locale;
  * @param weightDropout      weight dropout of each W_hh
  * @param earlyStop          epochs without a better validation figure before stopping: a small text's held-out part
  *                           is small, its figure noisy, so it waits longer
+ * @param memory             the order of the n-gram model of the text mixed with the network, 0 for none: below a
+ *                           million characters, where the network recalls the text's exact strings worst
  * @param why                the text's size and what it made of it, for the settings line
  */
 record Sizing(double validationFraction, int hidden, int batch, int mostEpochs, double variationalDropout,
-              double weightDropout, int earlyStop, String why) {
+              double weightDropout, int earlyStop, int memory, String why) {
     /** The {@link Training} options a text's size decides, by their setters' names. */
     static final List<String> OPTIONS = List.of("validationFraction", "hidden", "batch", "epochs", "variationalDropout",
-            "weightDropout", "earlyStop");
+            "weightDropout", "earlyStop", "memory");
     /** Below this many characters a text is small. */
     static final long SMALL = 100_000;
     /** Below this many, and from {@link #SMALL} on, a text is middling; from here on, large. */
     static final long LARGE = 1_000_000;
     /** The characters held out, as a share of the text within [2 %, 10 %]. */
     static final long HELD_OUT = 50_000;
+    /** The order of a small or middling text's memory. */
+    static final int MEMORY = 6;
 
     /** The epochs of about {@link Training#TOKEN_BUDGET} tokens' worth over {@code trainingTokens}, 1 to the most. */
     int epochs(long trainingTokens) {
@@ -46,7 +52,7 @@ record Sizing(double validationFraction, int hidden, int batch, int mostEpochs, 
      */
     static Sizing fineTuning(long tokens) {
         Sizing s = of(tokens);
-        return new Sizing(s.validationFraction, s.hidden, s.batch, s.mostEpochs, 0, 0, s.earlyStop,
+        return new Sizing(s.validationFraction, s.hidden, s.batch, s.mostEpochs, 0, 0, s.earlyStop, s.memory,
                 String.format(Locale.ROOT, "%,d characters, fine-tuning: no dropout, the model's knowledge holds it "
                         + "back", tokens));
     }
@@ -57,14 +63,14 @@ record Sizing(double validationFraction, int hidden, int batch, int mostEpochs, 
         share = Math.round(share * 1000) / 1000.0;
         String size = String.format(Locale.ROOT, "%,d characters", tokens);
         if (tokens < SMALL) {
-            return new Sizing(share, 128, 16, 200, 0.2, 0.3, 8, size + ", a small text: a smaller model, and dropout "
-                    + "that keeps it from learning the text by heart");
+            return new Sizing(share, 128, 16, 200, 0.2, 0.3, 8, MEMORY, size + ", a small text: a smaller model, "
+                    + "dropout that keeps it from learning the text by heart, and a memory of its exact strings");
         }
         if (tokens < LARGE) {
-            return new Sizing(share, 256, 32, Training.MOST_EPOCHS, 0.1, 0.2, 3, size + ", a middling text: some "
-                    + "dropout");
+            return new Sizing(share, 256, 32, Training.MOST_EPOCHS, 0.1, 0.2, 3, MEMORY, size + ", a middling text: "
+                    + "some dropout, and a memory of its exact strings");
         }
-        return new Sizing(share, 256, 32, Training.MOST_EPOCHS, 0, 0, 3, size + ", a large text: no dropout, which "
+        return new Sizing(share, 256, 32, Training.MOST_EPOCHS, 0, 0, 3, 0, size + ", a large text: no dropout, which "
                 + "would slow it more than help it");
     }
 }

@@ -34,8 +34,8 @@ import org.rnn4j.train.TrainConfig;
  *       below 100,000 characters 128 units, 16 sequences a minibatch, variational dropout 0.2 and weight dropout 0.3,
  *       up to 200 epochs, early stop after 8 without a better validation perplexity; from there on 256 units, 32
  *       sequences, up to 50 epochs, early stop after 3, and below a million characters dropout 0.1 and 0.2, none
- *       above (none when fine-tuning a {@link #startFrom} model); about 10 million tokens of training in all; the
- *       model of the best epoch is the one returned;</li>
+ *       above (none when fine-tuning a {@link #startFrom} model); about 10 million tokens of training in all; below
+ *       a million characters a {@link #memory} of order 6; the model of the best epoch is the one returned;</li>
  *   <li>seed 0, which drives the initialisation, the minibatch order and the dropout masks;</li>
  *   <li>every core for the matrix products, rnn4j's own kernels; no checkpoint written on the way.</li>
  * </ul>
@@ -50,6 +50,8 @@ public final class Training {
     public static final long TOKEN_BUDGET = 10_000_000;
     /** The most epochs a run of unset {@link #epochs} takes. */
     public static final int MOST_EPOCHS = 50;
+    /** The highest order of a {@link #memory}. */
+    public static final int MOST_MEMORY = 10;
 
     private CellType cell = CellType.GRU;
     private int hidden = 256;
@@ -72,6 +74,7 @@ public final class Training {
     private boolean randomOffset = true;
     private double validationFraction = 0.05;
     private int earlyStop = 3;
+    private int memory; // 0: none
     private Preprocessing preprocessing = Preprocessing.RAW;
     private int maxTokens;
     private int minFrequency = 1;
@@ -132,6 +135,7 @@ public final class Training {
         t.randomOffset = randomOffset;
         t.validationFraction = validationFraction;
         t.earlyStop = earlyStop;
+        t.memory = memory;
         t.preprocessing = preprocessing;
         t.maxTokens = maxTokens;
         t.minFrequency = minFrequency;
@@ -340,6 +344,22 @@ public final class Training {
         }
         this.earlyStop = epochs;
         return set("earlyStop");
+    }
+
+    /**
+     * The order of the n-gram model of the training text that the network is mixed with wherever it reads or generates
+     * ({@link org.rnn4j.nn.Memory}: the tokens before the next one that it reads are one fewer), the mixture's weight
+     * fitted on the held-out part at each epoch; 0: none, the network alone. It needs a held-out part and
+     * characters as tokens, and the model file then holds the training text (default: by the text's size, 6 below a
+     * million characters, none from there on).
+     */
+    public Training memory(int order) {
+        if (order != 0 && (order < 2 || order > MOST_MEMORY)) {
+            throw new InputException("{Training.memory} must be 0 (none) or an order from 2 to " + MOST_MEMORY
+                    + ", got " + order);
+        }
+        this.memory = order;
+        return set("memory");
     }
 
     /** How text becomes tokens (default {@link Preprocessing#RAW}: every character as it is). */
@@ -565,6 +585,10 @@ public final class Training {
         return earlyStop;
     }
 
+    public int memory() {
+        return memory;
+    }
+
     public Preprocessing preprocessing() {
         return preprocessing;
     }
@@ -728,6 +752,9 @@ public final class Training {
         }
         if (sized.contains("earlyStop")) {
             t.earlyStop = choice.earlyStop();
+        }
+        if (sized.contains("memory")) {
+            t.memory = choice.memory();
         }
         if (sized.contains("hidden")) {
             t.hidden = choice.hidden();

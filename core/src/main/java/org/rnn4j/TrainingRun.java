@@ -13,7 +13,9 @@ import org.rnn4j.data.TokenIds;
 import org.rnn4j.io.Checkpoint;
 import org.rnn4j.io.DataConfig;
 import org.rnn4j.nn.Engine;
+import org.rnn4j.nn.KneserNey;
 import org.rnn4j.nn.LanguageModel;
+import org.rnn4j.nn.Memory;
 import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.tensor.Kernels;
@@ -58,6 +60,8 @@ final class TrainingRun {
     private Snapshot bestModel;
     /** The epoch of the last checkpoint the run wrote (or resumed from, when it writes there), 0 before one. */
     private int lastSaved;
+    /** The memory the network is mixed with, its weight fitted at the last epoch; null without one. */
+    private Memory memory;
 
     private TrainingRun(Training options) {
         this.options = options;
@@ -83,6 +87,8 @@ final class TrainingRun {
             if (options.given().contains("epochs")) { // the total the run goes on to
                 settings.epochs(options.epochs());
             }
+            Memory memory = resumed.model().memory();
+            settings.memory(memory != null ? memory.ngram().order() : 0);
             base = null;
         } else {
             resumed = null;
@@ -186,10 +192,15 @@ final class TrainingRun {
             throw new InputException("{Training.validationFraction} " + data.valFraction() + ": " + valTokens + " of "
                     + all.length() + " tokens is too few to validate on; raise it or give a longer text");
         }
+        KneserNey ngram = ngram(text.name(), ids, valIds, vocab);
+        double[] ngramVal = ngram != null ? Evaluation.ngramProbabilities(ngram, valIds) : null;
+        // the model's memory counts the whole text: its weight is fitted without the held-out part, which it then
+        // adds, as the end of a text is often the best guide to what follows it
+        KneserNey whole = ngram != null ? new KneserNey(tokens(all), ngram.order(), vocab.size()) : null;
         TrainConfig config = settings.config(ids.length()); // a resumed run's epochs are set: its text's size is moot
         ModelConfig shape = settings.model();
         Rng rng = new Rng(config.seed());
-        LanguageModel model = resumed != null ? resumed.model() : base != null
+        LanguageModel model = resumed != null ? resumed.model().withMemory(null) : base != null
                 ? shape.widen(base.network(), vocab.size(), rng.split(), kernels) : shape.build(vocab.size(), rng.split(), kernels);
         Trainer trainer = resumed != null
                 ? new Trainer(model, ids, config, new Rng(resumed.state().sampleRng()), new Rng(resumed.state().dropoutRng()),
@@ -198,6 +209,7 @@ final class TrainingRun {
         Engine engine = settings.engine();
         trainer.on(engine);
         if (resumed != null) {
+            memory = resumed.model().memory();
             trainer.optimizer().restore(resumed.optimizer());
             trainer.resumeAfter(resumed.state().epochsDone());
             for (Epoch e : resumed.metrics()) {
@@ -220,21 +232,29 @@ final class TrainingRun {
                 valIds != null ? valIds.length() : 0, vocab, base != null ? base.vocabulary().size() : 0,
                 trainer.epochsDone(), engine == Engine.OWN ? kernels.name() : engine.describe(), opening(ids, vocab),
                 valIds != null ? Evaluation.unigramPerplexity(ids, valIds, vocab.size()) : Double.NaN,
-                validationPerToken, live.model(history)));
+                validationPerToken, live.model(history, memory)));
         int earlyStop = settings.earlyStop();
         long began = System.nanoTime(), limit = (long) (options.timeLimit() * 1e9);
         long[] lastEnd = {began}, lastEpoch = {0};
         try {
             trainer.run(e -> {
-                double val = valIds != null ? Evaluation.perplexity(model, valIds, config.steps()) : Double.NaN;
+                double val;
+                if (ngram != null) { // the mixture's weight fitted anew to the network as it now reads
+                    double[] network = Evaluation.networkProbabilities(model, valIds, config.steps());
+                    double weight = Memory.fit(network, ngramVal);
+                    val = Evaluation.perplexity(new Memory(ngram, weight), network, ngramVal);
+                    memory = new Memory(whole, weight);
+                } else {
+                    val = valIds != null ? Evaluation.perplexity(model, valIds, config.steps()) : Double.NaN;
+                }
                 trainer.recordValidation(val);
                 Epoch done = e.validated(val).perCharacter(trainingPerToken, validationPerToken);
                 history.add(done);
                 boolean improved = track(done);
-                TextModel now = live.model(history);
+                TextModel now = live.model(history, memory);
                 Path file = settings.checkpoint();
                 if (improved) {
-                    bestModel = live.snapshot(history);
+                    bestModel = live.snapshot(history, memory);
                     bestFile = file != null ? bestPath(file) : null;
                 }
                 if (file != null) { // before the listener hears of the epoch, so that its time holds the saving
@@ -262,9 +282,36 @@ final class TrainingRun {
         listener.ended(new TrainingListener.End(trainer.epochsDone(), stoppingEarly(earlyStop),
                 bestEpoch, bestEpoch > 0 ? best : Double.NaN, bestEpoch > 0 ? bestFile : null));
         if (bestModel == null) {
-            return live.snapshot(history).model(live);
+            return live.snapshot(history, memory).model(live);
         }
         return bestModel.model(live);
+    }
+
+    /**
+     * The count model of the training part that the run's {@link Training#memory} asks for, or null: none asked, or
+     * one the text's size chose where it cannot be (no held-out part to fit its weight on, or tokens other than
+     * characters), which a memory asked for by name refuses.
+     */
+    private KneserNey ngram(String name, TokenIds ids, TokenIds valIds, Vocab vocab) {
+        int order = settings.memory();
+        String missing = order == 0 ? null : valIds == null ? "a held-out part to fit its weight on; give "
+                + "{Training.validationFraction} above 0" : vocab.kind() != Subwords.Kind.CHAR ? "characters as tokens"
+                + "; drop {Training.tokens}" : null;
+        if (order == 0 || missing != null) {
+            if (missing != null && options.given().contains("memory")) {
+                throw new InputException(name + ": {Training.memory} " + order + " needs " + missing
+                        + ", or {Training.memory} 0");
+            }
+            settings.memory(0);
+            return null;
+        }
+        return new KneserNey(tokens(ids), order, vocab.size());
+    }
+
+    private static int[] tokens(TokenIds ids) {
+        int[] text = new int[ids.length()];
+        ids.copyTo(0, text, 0, text.length);
+        return text;
     }
 
     private void save(TextModel model, Path file, int epoch, boolean isBest) {
@@ -336,13 +383,14 @@ final class TrainingRun {
     private record Live(LanguageModel model, Vocab vocab, ModelConfig shape, DataConfig data, TrainConfig config,
                         String name, Trainer trainer) {
         /** A view of the weights as they are; its optimiser state is read when it is saved. */
-        TextModel model(List<Epoch> history) {
-            return new TextModel(new Checkpoint.Contents(model, shape, vocab, data, config, name, state(),
-                    Optimizer.State.NONE, history), trainer.optimizer()::state);
+        TextModel model(List<Epoch> history, Memory memory) {
+            return new TextModel(new Checkpoint.Contents(model.withMemory(memory), shape, vocab, data, config, name,
+                    state(), Optimizer.State.NONE, history), trainer.optimizer()::state);
         }
 
-        Snapshot snapshot(List<Epoch> history) {
-            return new Snapshot(model.params.data.clone(), state(), trainer.optimizer().state(), List.copyOf(history));
+        Snapshot snapshot(List<Epoch> history, Memory memory) {
+            return new Snapshot(model.params.data.clone(), state(), trainer.optimizer().state(), List.copyOf(history),
+                    memory);
         }
 
         Checkpoint.RunState state() {
@@ -351,11 +399,12 @@ final class TrainingRun {
     }
 
     /** A run's model at one epoch: its weights, its state and its figures up to it. */
-    private record Snapshot(float[] params, Checkpoint.RunState state, Optimizer.State optimizer, List<Epoch> history) {
-        /** The model at this epoch: the run's network, its weights put back to this epoch's. */
+    private record Snapshot(float[] params, Checkpoint.RunState state, Optimizer.State optimizer, List<Epoch> history,
+                            Memory memory) {
+        /** The model at this epoch: the run's network, its weights put back to this epoch's, and its memory. */
         TextModel model(Live live) {
             System.arraycopy(params, 0, live.model().params.data, 0, params.length);
-            Checkpoint.Contents c = new Checkpoint.Contents(live.model(), live.shape(), live.vocab(), live.data(),
+            Checkpoint.Contents c = new Checkpoint.Contents(live.model().withMemory(memory), live.shape(), live.vocab(), live.data(),
                     live.config(), live.name(), state, optimizer, history);
             return new TextModel(c, c::optimizer);
         }

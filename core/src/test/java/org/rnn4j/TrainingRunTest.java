@@ -46,20 +46,22 @@ class TrainingRunTest {
      */
     @Test
     void theTextsSizeDecidesWhatIsLeftOpen() {
-        assertEquals(new Sizing(0.1, 128, 16, 200, 0.2, 0.3, 8, "30,000 characters, a small text: a smaller model, "
-                + "and dropout that keeps it from learning the text by heart"), Sizing.of(30_000));
-        assertEquals(List.of(0.1, 256.0, 32.0, 0.1, 0.2, 3.0), figures(Sizing.of(300_000)));
-        assertEquals(List.of(0.05, 256.0, 32.0, 0.1, 0.2, 3.0), figures(Sizing.of(999_999)));
-        assertEquals(List.of(0.025, 256.0, 32.0, 0.0, 0.0, 3.0), figures(Sizing.of(2_000_000)));
-        assertEquals(List.of(0.02, 256.0, 32.0, 0.0, 0.0, 3.0), figures(Sizing.of(20_000_000)), "at least 2 %");
-        assertEquals(List.of(0.1, 128.0, 16.0, 0.2, 0.3, 8.0), figures(Sizing.of(99_999)));
+        assertEquals(new Sizing(0.1, 128, 16, 200, 0.2, 0.3, 8, 6, "30,000 characters, a small text: a smaller model, "
+                + "dropout that keeps it from learning the text by heart, and a memory of its exact strings"),
+                Sizing.of(30_000));
+        assertEquals(List.of(0.1, 256.0, 32.0, 0.1, 0.2, 3.0, 6.0), figures(Sizing.of(300_000)));
+        assertEquals(List.of(0.05, 256.0, 32.0, 0.1, 0.2, 3.0, 6.0), figures(Sizing.of(999_999)));
+        assertEquals(List.of(0.05, 256.0, 32.0, 0.0, 0.0, 3.0, 0.0), figures(Sizing.of(1_000_000)),
+                "a large text: no memory");
+        assertEquals(List.of(0.02, 256.0, 32.0, 0.0, 0.0, 3.0, 0.0), figures(Sizing.of(20_000_000)), "at least 2 %");
+        assertEquals(List.of(0.1, 128.0, 16.0, 0.2, 0.3, 8.0, 6.0), figures(Sizing.of(99_999)));
         assertEquals(200, Sizing.of(30_000).epochs(27_000), "a small text: up to 200");
         assertEquals(37, Sizing.of(30_000).epochs(270_000));
         assertEquals(50, Sizing.of(300_000).epochs(180_000), "a middling one: up to 50");
         assertEquals(1, Sizing.of(20_000_000).epochs(19_600_000), "a large one: at least 1");
-        assertEquals(new Sizing(0.1, 128, 16, 200, 0, 0, 8, "30,000 characters, fine-tuning: no dropout, the model's "
-                + "knowledge holds it back"), Sizing.fineTuning(30_000), "fine-tuning a small text: no dropout");
-        assertEquals(new Sizing(0.1, 256, 32, Training.MOST_EPOCHS, 0, 0, 3, "300,000 characters, fine-tuning: no "
+        assertEquals(new Sizing(0.1, 128, 16, 200, 0, 0, 8, 6, "30,000 characters, fine-tuning: no dropout, the "
+                + "model's knowledge holds it back"), Sizing.fineTuning(30_000), "fine-tuning a small text: no dropout");
+        assertEquals(new Sizing(0.1, 256, 32, Training.MOST_EPOCHS, 0, 0, 3, 6, "300,000 characters, fine-tuning: no "
                 + "dropout, the model's knowledge holds it back"), Sizing.fineTuning(300_000), "nor a middling one");
     }
 
@@ -72,23 +74,23 @@ class TrainingRunTest {
         String text = "Sizing by the text, one small text. ".repeat(100);
         assertEquals(Sizing.OPTIONS, Training.defaults().sized());
         Training t = start(text, Training.defaults().layers(1).steps(10));
-        assertEquals(List.of(0.1, 128.0, 16.0, 200.0, 0.2, 0.3, 8.0), List.of(t.validationFraction(),
+        assertEquals(List.of(0.1, 128.0, 16.0, 200.0, 0.2, 0.3, 8.0, 6.0), List.of(t.validationFraction(),
                 (double) t.hidden(), (double) t.batch(), (double) t.epochs(), t.variationalDropout(),
-                t.weightDropout(), (double) t.earlyStop()));
+                t.weightDropout(), (double) t.earlyStop(), (double) t.memory()));
         assertTrue(t.sizing().startsWith("3,600 characters, a small text"), t.sizing());
         Training set = start(text, Training.defaults().hidden(8).layers(1).batch(4).steps(10).epochs(1)
                 .weightDropout(0).validationFraction(0.2));
         assertEquals(List.of(0.2, 8.0, 4.0, 1.0, 0.2, 0.0), List.of(set.validationFraction(), (double) set.hidden(),
                 (double) set.batch(), (double) set.epochs(), set.variationalDropout(), set.weightDropout()));
-        assertEquals(List.of("variationalDropout", "earlyStop"), set.sized());
+        assertEquals(List.of("variationalDropout", "earlyStop", "memory"), set.sized());
         Training none = start(text, Training.defaults().hidden(8).layers(1).batch(4).steps(10).epochs(1)
-                .weightDropout(0).variationalDropout(0).validationFraction(0.2).earlyStop(0));
+                .weightDropout(0).variationalDropout(0).validationFraction(0.2).earlyStop(0).memory(0));
         assertEquals(null, none.sizing());
     }
 
     private static List<Double> figures(Sizing s) {
         return List.of(s.validationFraction(), (double) s.hidden(), (double) s.batch(), s.variationalDropout(),
-                s.weightDropout(), (double) s.earlyStop());
+                s.weightDropout(), (double) s.earlyStop(), (double) s.memory());
     }
 
     /** The settings a run on {@code text} takes, as its listener hears them. */

@@ -46,7 +46,7 @@ class TrainingSettingsTest {
 
     private static Training tiny() {
         return Training.defaults().hidden(8).layers(1).batch(4).steps(10).epochs(2).seed(1).threads(1)
-                .validationFraction(0.1).earlyStop(0);
+                .validationFraction(0.1).earlyStop(0).memory(0);
     }
 
     /**
@@ -92,6 +92,7 @@ class TrainingSettingsTest {
                 case_("sampling", t -> t, t -> t.sampling(Sampler.Kind.RANDOM)),
                 case_("randomOffset", t -> t, t -> t.randomOffset(false)),
                 case_("validationFraction", t -> t, t -> t.validationFraction(0.2)),
+                case_("memory", t -> t, t -> t.memory(3)),
                 case_("earlyStop", t -> t.epochs(8).learningRate(0.3), t -> t.epochs(8).learningRate(0.3).earlyStop(1)),
                 case_("preprocessing", t -> t, t -> t.preprocessing(Preprocessing.LETTERS)),
                 case_("maxTokens", t -> t, t -> t.maxTokens(2_000)),

@@ -43,7 +43,14 @@ final class ExportCommand implements Callable<Integer> {
         TextModel m = TextModel.open(model, Main.notes(spec.commandLine().getErr()));
         switch (f) {
             case TOKENIZER -> m.saveTokenizer(Path.of(output));
-            case ONNX -> m.exportOnnx(Path.of(output));
+            case ONNX -> {
+                m.exportOnnx(Path.of(output));
+                if (m.network().memory() != null) {
+                    spec.commandLine().getErr().println("note: " + output + " holds the network alone: its memory of "
+                            + "the training text (an n-gram of order " + m.network().memory().ngram().order()
+                            + ") is not in the graph, so what runs it generates without it");
+                }
+            }
             case F16 -> m.saveWeights(Path.of(output));
         }
         return 0;

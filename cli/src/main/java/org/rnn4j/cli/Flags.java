@@ -22,6 +22,7 @@ final class Flags {
             Map.entry("Training.steps", "--steps"), Map.entry("Training.sampling", "--sampling"),
             Map.entry("Training.randomOffset", "--random-offset"),
             Map.entry("Training.validationFraction", "--val-fraction"), Map.entry("Training.earlyStop", "--early-stop"),
+            Map.entry("Training.memory", "--memory"),
             Map.entry("Training.preprocessing", "--preprocess"), Map.entry("Training.maxTokens", "--max-tokens"),
             Map.entry("Training.minFrequency", "--min-freq"), Map.entry("Training.corpus", "--corpus"),
             Map.entry("Training.tokens", "--tokens"), Map.entry("Training.embedding", "--embedding"),

@@ -55,7 +55,7 @@ enum Preset {
         return Training.defaults().corpus(corpus).preprocessing(preprocessing).maxTokens(10_000).cell(CellType.RNN)
                 .hidden(hidden).layers(1).init(Init.NORMAL).optimizer(Optimizer.Kind.SGD).batch(32).steps(35)
                 .sampling(Sampler.Kind.CONSECUTIVE).randomOffset(false).validationFraction(0).earlyStop(0)
-                .variationalDropout(0).weightDropout(0);
+                .variationalDropout(0).weightDropout(0).memory(0);
     }
 
     /** A fresh copy of the preset's settings, named after it, each a default that flags override. */
@@ -99,6 +99,9 @@ enum Preset {
                     sized(t, "validationFraction", "--val-fraction " + Settings.show(t.validationFraction()))));
             if (t.earlyStop() > 0 || t.sized().contains("earlyStop")) {
                 flags.add(sized(t, "earlyStop", "--early-stop " + t.earlyStop()));
+            }
+            if (t.memory() > 0 || t.sized().contains("memory")) {
+                flags.add(sized(t, "memory", "--memory " + t.memory()));
             }
             if (t.variationalDropout() > 0 || t.sized().contains("variationalDropout")) {
                 flags.add(sized(t, "variationalDropout", "--variational-dropout "

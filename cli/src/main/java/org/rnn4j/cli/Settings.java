@@ -121,6 +121,9 @@ final class Settings {
         if (t.earlyStop() > 0) {
             s.add("--early-stop", t.earlyStop(), from(t, "earlyStop", sized, origin));
         }
+        if (t.memory() > 0) {
+            s.add("--memory", t.memory(), from(t, "memory", sized, origin));
+        }
         if (print.sampleTemperature() != null) {
             s.add("--sample-temperature", print.sampleTemperature());
         }

@@ -171,6 +171,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "With a validation split, stop after N epochs without a better validation perplexity.")
     Integer earlyStop;
 
+    @Option(names = "--memory", paramLabel = "ORDER",
+            description = "Mix the network with an n-gram model of order ORDER (2 to 10) of the training text, its weight "
+                    + "fitted on the held-out part; 0: the network alone. The model file then holds the text (default: "
+                    + "6 below a million characters, none above; none for the seeds' presets).")
+    Integer memory;
+
     @Option(names = "--time-limit", paramLabel = "SECONDS",
             description = "Train for at most SECONDS: no epoch starts that would end past them (judged by the last).")
     Double timeLimit;
@@ -299,6 +305,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         given(earlyStop, v -> t.earlyStop(Flags.positive("--early-stop", v)));
         given(timeLimit, v -> t.timeLimit(Flags.positive("--time-limit", v)));
+        given(memory, t::memory);
         given(threads.threads, t::threads);
         if (device != null && !List.of("cpu", "gpu").contains(device)) {
             throw new InputException("--device " + device + ": the devices are cpu and gpu");

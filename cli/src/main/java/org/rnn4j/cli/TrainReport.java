@@ -213,7 +213,8 @@ final class TrainReport implements TrainingListener, AutoCloseable {
                 last.epoch(), last.validationPerplexity(), last.validationBitsPerCharacter(), last.perplexity(),
                 last.bitsPerCharacter(), start.unigramPerplexity(), Epoch.bits(start.unigramPerplexity(), start.charactersPerToken()),
                 tokens / seconds, epochsRun);
-        if (last.validationBitsPerCharacter() < UNLIKE * last.bitsPerCharacter()) {
+        // with a memory the validation figure is the mixture's, which the network's training figure cannot measure
+        if (start.settings().memory() == 0 && last.validationBitsPerCharacter() < UNLIKE * last.bitsPerCharacter()) {
             err.printf(Locale.ROOT, "rnn4j: note: the validation figure (%.3f bits/char) is far below the training "
                     + "one (%.3f): the held-out last %s of the text reads unlike the rest (a list, a licence, repeated "
                     + "lines?), so it says little of the model on new text; hold out another share (--val-fraction), "

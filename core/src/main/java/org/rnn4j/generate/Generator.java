@@ -77,11 +77,13 @@ public final class Generator {
             String[] read = Reading.split(vocab, prefixes.get(b));
             State state;
             int first;
+            int[] ids;
             if (previous != null) {
                 state = previous.state.copy();
                 first = previous.token;
+                ids = previous.history();
             } else {
-                int[] ids = vocab.encode(read[0]);
+                ids = vocab.encode(read[0]);
                 StateCache.Hit hit = cache != null && ids.length > 1 ? cache.longest(ids, ids.length - 1) : null;
                 state = hit != null ? hit.state() : model.newState(1);
                 first = prime(model, one, ids, hit != null ? hit.length() : 0, state);
@@ -89,7 +91,7 @@ public final class Generator {
                     cache.put(ids, ids.length - 1, state);
                 }
             }
-            streams.add(new Stream(state, first, samplers.get(b), length, vocab, read[1]));
+            streams.add(new Stream(state, first, samplers.get(b), length, vocab, read[1], model.memory(), ids));
         }
         return streams;
     }

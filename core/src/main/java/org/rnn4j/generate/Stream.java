@@ -1,11 +1,13 @@
 package org.rnn4j.generate;
 
+import org.rnn4j.nn.Memory;
 import org.rnn4j.nn.State;
 import org.rnn4j.text.Vocab;
 
 /**
  * One continuation under way: its recurrent state (one sequence), the next step's input (the prefix's last token,
- * then each token drawn), its own sampler and the tokens left to draw. A {@link Stepper} steps any set of streams
+ * then each token drawn), its own sampler and the tokens left to draw; with the model's {@link Memory}, the last tokens
+ * it read or drew, and each draw is from the mixture. A {@link Stepper} steps any set of streams
  * together; each gives the tokens it would give alone.
  */
 public final class Stream {
@@ -23,14 +25,33 @@ public final class Stream {
     private double logprob;
     private int[] topTokens = new int[0];
     private double[] topLogprobs = new double[0];
+    /** The model's memory, or null; with it, the last tokens read or drawn (as many as it reads) and its scratch. */
+    private final Memory memory;
+    private final int[] history;
+    private int historyLength;
+    private final double[] scratch;
 
-    Stream(State state, int firstInput, TokenSampler sampler, int length, Vocab vocab, String pending) {
+    /** @param read the prefix's tokens that the model read, the last of them {@code firstInput} (none: empty) */
+    Stream(State state, int firstInput, TokenSampler sampler, int length, Vocab vocab, String pending, Memory memory,
+           int[] read) {
         this.state = state;
         this.token = firstInput;
         this.sampler = sampler;
         this.remaining = length;
         this.vocab = vocab;
         this.pending = pending;
+        this.memory = memory;
+        this.history = memory != null ? new int[memory.ngram().context()] : null;
+        this.scratch = memory != null ? new double[vocab.size()] : null;
+        if (memory != null) {
+            historyLength = Math.min(history.length, read.length);
+            System.arraycopy(read, read.length - historyLength, history, 0, historyLength);
+        }
+    }
+
+    /** The prefix's tokens it has read, as many as its memory reads: what a stream that copies it starts from. */
+    int[] history() {
+        return history != null ? java.util.Arrays.copyOf(history, historyLength) : new int[0];
     }
 
     /**
@@ -39,6 +60,9 @@ public final class Stream {
      * A token that only spells the prefix again adds no text, and does not count among the tokens asked for.
      */
     void draw(float[] logits, int off) {
+        if (memory != null) {
+            memory.mix(logits, off, history, historyLength, scratch);
+        }
         double logZ = top >= 0 ? logSumExp(logits, off) : 0; // of the model's own distribution, before any mask
         if (top >= 0) {
             rankTop(logits, off, logZ);
@@ -52,6 +76,9 @@ public final class Stream {
             }
         }
         token = sampler.next(logits, off);
+        if (memory != null) {
+            remember(token);
+        }
         if (top >= 0) {
             logprob = logits[off + token] - logZ;
         }
@@ -61,6 +88,17 @@ public final class Stream {
         if (shownAlready < text.length()) {
             remaining--;
         }
+    }
+
+    private void remember(int t) {
+        if (history.length == 0) {
+            return;
+        }
+        if (historyLength == history.length) {
+            System.arraycopy(history, 1, history, 0, historyLength - 1);
+            historyLength--;
+        }
+        history[historyLength++] = t;
     }
 
     /**

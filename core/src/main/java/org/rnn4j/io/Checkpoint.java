@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.rnn4j.InputException;
+import org.rnn4j.nn.KneserNey;
 import org.rnn4j.nn.LanguageModel;
+import org.rnn4j.nn.Memory;
 import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.nn.Parameters;
 import org.rnn4j.optim.Optimizer;
@@ -30,9 +32,13 @@ import org.rnn4j.train.TrainConfig;
  * (strings, as the format requires; JSON inside, mapped by {@link CheckpointJson}) holds {@code format},
  * {@code format_version}, {@code vocab} (the code points of indices 1…V−1), {@code model}, {@code data},
  * {@code training}, {@code preset} (whose printing settings a resumed run keeps), {@code state} (epochs done,
- * generator states, optimiser steps) and {@code metrics} (one entry per epoch).
+ * generator states, optimiser steps) and {@code metrics} (one entry per epoch). A model with a {@link Memory} also has
+ * {@code memory} ({@code order}, {@code discount}, the network's {@code weight}) in its metadata and the text it counts
+ * as the {@code I32} tensor {@code memory.text}: the count model is built again from it on loading.
  */
 public final class Checkpoint {
+    /** The tensor of a model's {@link Memory}: the training text it counts, as token indices. */
+    static final String MEMORY_TEXT = "memory.text";
     public static final String FORMAT = "rnn4j-checkpoint";
     public static final int VERSION = 1;
 
@@ -92,8 +98,16 @@ public final class Checkpoint {
             tensors.put("optimizer." + name, values);
             shapes.put("optimizer." + name, new int[] {values.length});
         }
+        Map<String, int[]> integers = new LinkedHashMap<>();
+        Memory memory = c.model().memory();
+        if (memory != null) {
+            int[] text = memory.ngram().text();
+            integers.put(MEMORY_TEXT, text);
+            shapes.put(MEMORY_TEXT, new int[] {text.length});
+        }
         try {
-            AtomicFile.write(file, Safetensors.encode(tensors, shapes, CheckpointJson.metadata(c), weightsOnly));
+            AtomicFile.write(file, Safetensors.encode(tensors, shapes, CheckpointJson.metadata(c), weightsOnly,
+                    integers));
         } catch (IOException e) {
             throw new InputException(file + ": cannot write the checkpoint (" + e.getMessage()
                     + "); check that the folder is writable and has room — the previous checkpoint is intact", e);
@@ -163,6 +177,16 @@ public final class Checkpoint {
                 .noneMatch(name -> c.tensors().containsKey("optimizer." + name));
         for (String name : weightsOnly ? List.<String>of() : h.training().optimizer().stateTensors()) {
             state.put(name, c.tensor("optimizer." + name, new int[] {model.params.size()}, "the optimiser's state"));
+        }
+        if (h.memory() != null) {
+            int[] text = c.integers(MEMORY_TEXT, "the memory's text");
+            try {
+                model = model.withMemory(new Memory(new KneserNey(text, h.memory().order(), vocab.size()),
+                        h.memory().weight()));
+            } catch (IllegalArgumentException e) {
+                throw new InputException(file + ": the checkpoint's memory is damaged (" + e.getMessage()
+                        + "); train again or use another checkpoint");
+            }
         }
         return new Contents(model, shape, vocab, h.data(), h.training(), h.preset(), h.state(),
                 new Optimizer.State(h.optimizerSteps(), state), h.metrics());

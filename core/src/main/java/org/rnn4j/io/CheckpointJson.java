@@ -17,6 +17,8 @@ import org.rnn4j.InputException;
 import org.rnn4j.data.Sampler;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.nn.Init;
+import org.rnn4j.nn.KneserNey;
+import org.rnn4j.nn.Memory;
 import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.text.Preprocessing;
@@ -42,7 +44,11 @@ public final class CheckpointJson {
 
     /** The metadata fields but the tensors: what {@link Checkpoint#load} reads back. */
     record Header(Vocab vocab, ModelConfig shape, DataConfig data, TrainConfig training, String preset,
-                  Checkpoint.RunState state, long optimizerSteps, List<Epoch> metrics) {
+                  Checkpoint.RunState state, long optimizerSteps, List<Epoch> metrics, MemorySpec memory) {
+    }
+
+    /** A {@link Memory}'s order and weight, as the metadata gives them; its text is a tensor. */
+    record MemorySpec(int order, double weight) {
     }
 
     /** The metadata of a checkpoint, every value a string as safetensors requires. */
@@ -73,6 +79,15 @@ public final class CheckpointJson {
         JsonArray metrics = new JsonArray();
         c.metrics().forEach(m -> metrics.add(epoch(m)));
         meta.put("metrics", metrics.toString());
+        Memory memory = c.model().memory();
+        if (memory != null) {
+            JsonObject m = new JsonObject();
+            m.addProperty("kind", "kneser-ney");
+            m.addProperty("order", memory.ngram().order());
+            m.addProperty("discount", KneserNey.DISCOUNT);
+            m.addProperty("weight", memory.weight());
+            meta.put("memory", m.toString());
+        }
         return meta;
     }
 
@@ -155,8 +170,13 @@ public final class CheckpointJson {
                     o.has("characters_per_token") ? r.number(o, "metrics.characters_per_token") : 1,
                     o.has("val_characters_per_token") ? r.number(o, "metrics.val_characters_per_token") : 1));
         }
+        MemorySpec memory = null;
+        if (meta.containsKey("memory")) {
+            JsonObject o = r.object(meta, "memory");
+            memory = new MemorySpec(r.integer(o, "memory.order"), r.number(o, "memory.weight"));
+        }
         return new Header(vocab, shape, data, training, r.field(meta, "preset"), state,
-                r.wholeNumber(st, "state.optimizer_steps"), metrics);
+                r.wholeNumber(st, "state.optimizer_steps"), metrics, memory);
     }
 
     /** A run's learning-rate schedule; files from before schedules kept the rate constant. */

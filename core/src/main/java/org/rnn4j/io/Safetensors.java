@@ -18,7 +18,7 @@ import org.rnn4j.InputException;
 
 /**
  * The safetensors container, for float32 tensors (written as F32, or as F16 to halve a file, and read back as
- * float32 either way): {@code u64 n} (little-endian), n bytes of JSON
+ * float32 either way) and whole-number ones ({@code I32}): {@code u64 n} (little-endian), n bytes of JSON
  * ({@code {"__metadata__": {...}, "name": {"dtype": "F32", "shape": [...], "data_offsets": [b, e]}}},
  * padded with spaces to a multiple of 8), then the tensor bytes, offsets relative to their start.
  */
@@ -36,16 +36,22 @@ final class Safetensors {
     static final String CHECKSUM = "data_crc32c";
 
     static byte[] encode(Map<String, float[]> tensors, Map<String, int[]> shapes, Map<String, String> metadata) {
-        return encode(tensors, shapes, metadata, false);
+        return encode(tensors, shapes, metadata, false, Map.of());
     }
 
-    /** As {@link #encode(Map, Map, Map)}, every tensor in half precision ({@code F16}) when {@code half}. */
+    /**
+     * As {@link #encode(Map, Map, Map)}, every float tensor in half precision ({@code F16}) when {@code half}, then the
+     * {@code integers} as {@code I32} (their shapes in {@code shapes} too).
+     */
     static byte[] encode(Map<String, float[]> tensors, Map<String, int[]> shapes, Map<String, String> metadata,
-                         boolean half) {
+                         boolean half, Map<String, int[]> integers) {
         int width = half ? 2 : 4;
         long size = 0;
         for (float[] values : tensors.values()) {
             size += (long) width * values.length;
+        }
+        for (int[] values : integers.values()) {
+            size += 4L * values.length;
         }
         ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
         for (float[] values : tensors.values()) {
@@ -58,6 +64,10 @@ final class Safetensors {
                 data.position(data.position() + 4 * values.length);
             }
         }
+        for (int[] values : integers.values()) {
+            data.asIntBuffer().put(values);
+            data.position(data.position() + 4 * values.length);
+        }
         JsonObject header = new JsonObject();
         JsonObject meta = new JsonObject();
         metadata.forEach(meta::addProperty);
@@ -65,19 +75,11 @@ final class Safetensors {
         header.add("__metadata__", meta);
         long offset = 0;
         for (Map.Entry<String, float[]> t : tensors.entrySet()) {
-            JsonObject e = new JsonObject();
-            e.addProperty("dtype", half ? "F16" : "F32");
-            com.google.gson.JsonArray shape = new com.google.gson.JsonArray();
-            for (int d : shapes.get(t.getKey())) {
-                shape.add(d);
-            }
-            e.add("shape", shape);
-            com.google.gson.JsonArray offsets = new com.google.gson.JsonArray();
-            offsets.add(offset);
-            offset += (long) width * t.getValue().length;
-            offsets.add(offset);
-            e.add("data_offsets", offsets);
-            header.add(t.getKey(), e);
+            offset = describe(header, t.getKey(), half ? "F16" : "F32", shapes.get(t.getKey()), offset,
+                    (long) width * t.getValue().length);
+        }
+        for (Map.Entry<String, int[]> t : integers.entrySet()) {
+            offset = describe(header, t.getKey(), "I32", shapes.get(t.getKey()), offset, 4L * t.getValue().length);
         }
         byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) & ~7;
@@ -91,14 +93,34 @@ final class Safetensors {
         return out.array();
     }
 
+    /** Adds tensor {@code name}'s entry, its {@code bytes} from {@code offset}; returns where the next begins. */
+    private static long describe(JsonObject header, String name, String dtype, int[] dims, long offset, long bytes) {
+        JsonObject e = new JsonObject();
+        e.addProperty("dtype", dtype);
+        com.google.gson.JsonArray shape = new com.google.gson.JsonArray();
+        for (int d : dims) {
+            shape.add(d);
+        }
+        e.add("shape", shape);
+        com.google.gson.JsonArray offsets = new com.google.gson.JsonArray();
+        offsets.add(offset);
+        offsets.add(offset + bytes);
+        e.add("data_offsets", offsets);
+        header.add(name, e);
+        return offset + bytes;
+    }
+
     private static String crc32c(byte[] bytes, int from, int length) {
         CRC32C crc = new CRC32C();
         crc.update(bytes, from, length);
         return String.format("%08x", crc.getValue());
     }
 
-    /** A tensor's place in the data section, and its bytes per value: 4 ({@code F32}) or 2 ({@code F16}). */
-    record Entry(int[] shape, long begin, long end, int width) {
+    /**
+     * A tensor's place in the data section, and its bytes per value: 4 ({@code F32}, {@code I32}) or 2 ({@code F16});
+     * {@code integer} for {@code I32}.
+     */
+    record Entry(int[] shape, long begin, long end, int width, boolean integer) {
     }
 
     /**
@@ -110,6 +132,10 @@ final class Safetensors {
         /** The values of tensor {@code name}, which must have {@code shape}. */
         float[] tensor(String name, int[] shape, String what) {
             Entry e = entry(name, shape, what);
+            if (e.integer()) {
+                throw new InputException(file + ": tensor '" + name + "' holds whole numbers (I32) where " + what
+                        + " needs floats: the checkpoint was written by a different model");
+            }
             float[] values = new float[(int) ((e.end() - e.begin()) / e.width())];
             ByteBuffer b = ByteBuffer.wrap(bytes, dataStart + (int) e.begin(), values.length * e.width())
                     .order(ByteOrder.LITTLE_ENDIAN);
@@ -120,6 +146,19 @@ final class Safetensors {
                     values[i] = Half.toFloat(b.getShort());
                 }
             }
+            return values;
+        }
+
+        /** The values of the {@code I32} tensor {@code name}, one-dimensional, of any length. */
+        int[] integers(String name, String what) {
+            Entry e = tensors.get(name);
+            if (e == null || !e.integer() || e.shape().length != 1) {
+                throw new InputException(file + ": no one-dimensional I32 tensor '" + name + "' (" + what
+                        + "): the file is damaged");
+            }
+            int[] values = new int[e.shape()[0]];
+            ByteBuffer.wrap(bytes, dataStart + (int) e.begin(), 4 * values.length).order(ByteOrder.LITTLE_ENDIAN)
+                    .asIntBuffer().get(values);
             return values;
         }
 
@@ -172,11 +211,11 @@ final class Safetensors {
                     continue;
                 }
                 String dtype = o.get("dtype").getAsString();
-                if (!dtype.equals("F32") && !dtype.equals("F16")) {
+                if (!dtype.equals("F32") && !dtype.equals("F16") && !dtype.equals("I32")) {
                     throw new InputException(file + ": tensor '" + e.getKey() + "' is " + dtype
-                            + "; rnn4j checkpoints hold F32 (or F16, read as F32) only");
+                            + "; rnn4j checkpoints hold F32 (or F16, read as F32) and I32 only");
                 }
-                int width = dtype.equals("F32") ? 4 : 2;
+                int width = dtype.equals("F16") ? 2 : 4;
                 int[] shape = new int[o.getAsJsonArray("shape").size()];
                 long count = 1;
                 for (int i = 0; i < shape.length; i++) {
@@ -193,7 +232,7 @@ final class Safetensors {
                     throw new InputException(file + ": tensor '" + e.getKey() + "' ends at byte " + end + " of data but the file has "
                             + dataLength + ": the file is truncated");
                 }
-                tensors.put(e.getKey(), new Entry(shape, begin, end, width));
+                tensors.put(e.getKey(), new Entry(shape, begin, end, width, dtype.equals("I32")));
             }
         } catch (IllegalStateException | NullPointerException | UnsupportedOperationException | ClassCastException
                  | IndexOutOfBoundsException | NumberFormatException e) {

@@ -34,6 +34,8 @@ public final class LanguageModel {
     /** The embedding E (V, E), or null for one-hot inputs. */
     public final Parameters.View embedding;
     private final Kernels k;
+    /** The count model it is mixed with when it reads or generates, or null. */
+    private final Memory memory;
 
     /**
      * Lays out and initialises the parameters: with {@link Init#NORMAL} the matrices in the order
@@ -61,6 +63,7 @@ public final class LanguageModel {
         this.vocab = vocab;
         this.hidden = rnn.hidden;
         this.k = kernels;
+        this.memory = null;
         Parameters.Builder p = new Parameters.Builder();
         embedding = rnn.denseInput ? p.add("E", vocab, rnn.inputSize) : null;
         rnn.declare(p);
@@ -92,7 +95,7 @@ public final class LanguageModel {
         return whq == null;
     }
 
-    private LanguageModel(LanguageModel shared, Kernels kernels) {
+    private LanguageModel(LanguageModel shared, Kernels kernels, Memory memory) {
         rnn = shared.rnn;
         vocab = shared.vocab;
         hidden = shared.hidden;
@@ -101,6 +104,7 @@ public final class LanguageModel {
         bq = shared.bq;
         embedding = shared.embedding;
         k = kernels;
+        this.memory = memory;
     }
 
     /**
@@ -108,7 +112,24 @@ public final class LanguageModel {
      * thread at a time, so each thread that runs the model at once needs its own view.
      */
     public LanguageModel withKernels(Kernels kernels) {
-        return new LanguageModel(this, kernels);
+        return new LanguageModel(this, kernels, memory);
+    }
+
+    /**
+     * This model, its very parameters shared, mixed with {@code memory} (null: none) wherever it reads a text or
+     * generates: {@link org.rnn4j.train.Evaluation} and {@link org.rnn4j.generate.Stream} mix; training does not.
+     */
+    public LanguageModel withMemory(Memory memory) {
+        if (memory != null && memory.ngram().vocab() != vocab) {
+            throw new IllegalArgumentException("a memory of " + memory.ngram().vocab() + " tokens for a model of "
+                    + vocab);
+        }
+        return new LanguageModel(this, k, memory);
+    }
+
+    /** The memory of the training text it is mixed with, or null. */
+    public Memory memory() {
+        return memory;
     }
 
     /** Activations and scratch for one (B, T) shape, allocated once and reused every minibatch. */

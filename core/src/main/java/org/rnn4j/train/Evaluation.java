@@ -1,7 +1,9 @@
 package org.rnn4j.train;
 
 import org.rnn4j.data.TokenIds;
+import org.rnn4j.nn.KneserNey;
 import org.rnn4j.nn.LanguageModel;
+import org.rnn4j.nn.Memory;
 import org.rnn4j.nn.State;
 
 /**
@@ -37,11 +39,16 @@ public final class Evaluation {
 
     /**
      * exp(mean cross-entropy) over the {@code ids.length − 1} predictions, read in windows of {@code steps} tokens
-     * or {@value #WINDOW}, whichever is more; needs at least 2 ids.
+     * or {@value #WINDOW}, whichever is more; needs at least 2 ids. A model with a {@link Memory} is read as its
+     * mixture.
      */
     public static double perplexity(LanguageModel model, TokenIds ids, int steps) {
         if (ids.length() < 2) {
             throw new IllegalArgumentException("perplexity needs at least 2 tokens, got " + ids.length());
+        }
+        Memory memory = model.memory();
+        if (memory != null) {
+            return perplexity(memory, networkProbabilities(model, ids, steps), ngramProbabilities(memory.ngram(), ids));
         }
         int predictions = ids.length() - 1;
         int window = Math.min(predictions, Math.max(steps, WINDOW));
@@ -52,6 +59,65 @@ public final class Evaluation {
             loss += windows(model, model.inferenceWorkspace(1, rest), ids, predictions - rest, 1, rest, state);
         }
         return Math.exp(loss / predictions);
+    }
+
+    /** The perplexity of {@code memory}'s mixture, given each prediction's probability under its two parts. */
+    public static double perplexity(Memory memory, double[] network, double[] ngram) {
+        double loss = 0;
+        for (int i = 0; i < network.length; i++) {
+            loss -= Math.log(memory.weight() * network[i] + (1 - memory.weight()) * ngram[i]);
+        }
+        return Math.exp(loss / network.length);
+    }
+
+    /**
+     * The probability the network alone (its memory aside) gives each token after the first, read as {@link
+     * #perplexity} reads: {@code ids.length − 1} values.
+     */
+    public static double[] networkProbabilities(LanguageModel model, TokenIds ids, int steps) {
+        int predictions = ids.length() - 1;
+        int window = Math.min(predictions, Math.max(steps, WINDOW));
+        double[] p = new double[predictions];
+        State state = model.newState(1);
+        LanguageModel.Workspace ws = model.inferenceWorkspace(1, window);
+        int[] x = new int[window];
+        for (int start = 0; start < predictions; start += window) {
+            int n = Math.min(window, predictions - start);
+            if (n < window) {
+                ws = model.inferenceWorkspace(1, n);
+                x = new int[n];
+            }
+            ids.copyTo(start, x, 0, n);
+            model.forward(ws, x, state, null);
+            float[] logits = ws.outputs();
+            for (int t = 0; t < n; t++) {
+                p[start + t] = softmaxAt(logits, t * model.vocab, model.vocab, ids.get(start + t + 1));
+            }
+        }
+        return p;
+    }
+
+    /** The probability {@code ngram} gives each token after the first of {@code ids}, from those before it. */
+    public static double[] ngramProbabilities(KneserNey ngram, TokenIds ids) {
+        int[] all = new int[ids.length()];
+        ids.copyTo(0, all, 0, all.length);
+        double[] p = new double[all.length - 1];
+        for (int i = 1; i < all.length; i++) {
+            p[i - 1] = ngram.probability(all, i, all[i]);
+        }
+        return p;
+    }
+
+    private static double softmaxAt(float[] logits, int off, int v, int label) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int t = 0; t < v; t++) {
+            max = Math.max(max, logits[off + t]);
+        }
+        double sum = 0;
+        for (int t = 0; t < v; t++) {
+            sum += Math.exp(logits[off + t] - max);
+        }
+        return Math.exp(logits[off + label] - max) / sum;
     }
 
     /**

@@ -7,7 +7,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.nn.Init;
+import org.rnn4j.nn.KneserNey;
 import org.rnn4j.nn.LanguageModel;
+import org.rnn4j.nn.Memory;
 import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.nn.State;
 import org.rnn4j.tensor.Kernels;
@@ -46,6 +48,27 @@ class GeneratorTest {
         List<Integer> out = new ArrayList<>();
         Generator.continuation(model, vocab, prefix, length, new TokenSampler(Decoding.GREEDY, null, vocab.size()), out::add);
         return out;
+    }
+
+    /**
+     * With a memory, each token is drawn from the mixture: at weight 0 from the n-gram alone, which, having counted
+     * "abcdef" over and over, spells it on after any prefix (its last tokens its context); at weight 1 the network
+     * alone, as without one; and the log-probability reported is the mixture's.
+     */
+    @Test
+    void withAMemoryEachTokenIsDrawnFromTheMixture() {
+        KneserNey kn = new KneserNey(vocab.encode("abcdef".repeat(20)), 3, vocab.size());
+        LanguageModel recalling = model.withMemory(new Memory(kn, 0));
+        assertEquals("efabcdefab", Greedy.continuation(recalling, vocab, "cd", 10).substring(2));
+        assertEquals("cdefabcdef", Greedy.continuation(recalling, vocab, "xab", 10).substring(3),
+                "a character it never saw is read, not remembered");
+        assertEquals(Greedy.continuation(model, vocab, "cab", 9),
+                Greedy.continuation(model.withMemory(new Memory(kn, 1)), vocab, "cab", 9));
+        Stream stream = Generator.streams(recalling, recalling.generationWorkspace(1), vocab, List.of("ab"),
+                List.of(new TokenSampler(Decoding.GREEDY, null, vocab.size())), 1).get(0);
+        stream.reportTop(1);
+        Generator.run(recalling, List.of(stream), (b, token) -> { });
+        assertEquals(Math.log(kn.probability(vocab.encode("ab"), 2, vocab.encode("c")[0])), stream.logprob(), 1e-6);
     }
 
     @Test

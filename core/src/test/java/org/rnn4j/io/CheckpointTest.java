@@ -24,7 +24,9 @@ import org.rnn4j.InputException;
 import org.rnn4j.data.Sampler;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.nn.Init;
+import org.rnn4j.nn.KneserNey;
 import org.rnn4j.nn.LanguageModel;
+import org.rnn4j.nn.Memory;
 import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.nn.Parameters;
 import org.rnn4j.optim.Adam;
@@ -173,6 +175,41 @@ class CheckpointTest {
         Checkpoint.save(again, back);
         assertArrayEquals(expected, Checkpoint.load(again, Kernels.reference()).model().params.data);
         assertTrue(Checkpoint.load(again, Kernels.reference()).optimizer().tensors().isEmpty());
+    }
+
+    /**
+     * A memory comes back: its text an {@code I32} tensor (whole in the 16-bit file too), its order and weight in the
+     * metadata, the count model built again the same; a damaged one is a clear error.
+     */
+    @Test
+    void aMemoryComesBack() throws IOException {
+        int[] text = {1, 2, 3, 1, 2, 4, 5, 6, 1, 2, 3, 6, 6, 5};
+        Memory memory = new Memory(new KneserNey(text, 3, vocab.size()), 0.625);
+        LanguageModel model = model().withMemory(memory);
+        Path file = save(model, adam(model)), half = dir.resolve("h.safetensors");
+        Checkpoint.saveWeights(half, Checkpoint.load(file, Kernels.reference()));
+        for (Path f : List.of(file, half)) {
+            Memory back = Checkpoint.load(f, Kernels.reference()).model().memory();
+            assertArrayEquals(text, back.ngram().text(), f.toString());
+            assertEquals(3, back.ngram().order());
+            assertEquals(0.625, back.weight());
+            int[] history = {6, 1, 2};
+            for (int t = 0; t < vocab.size(); t++) {
+                assertEquals(memory.ngram().probability(history, 3, t), back.ngram().probability(history, 3, t));
+            }
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        String header = new String(bytes, 8, (int) n, StandardCharsets.UTF_8);
+        Path damaged = dir.resolve("damaged");
+        String changed = header.replace("\\\"order\\\":3", "\\\"order\\\":0");
+        assertTrue(!changed.equals(header), header);
+        byte[] d = bytes.clone();
+        System.arraycopy(changed.getBytes(StandardCharsets.UTF_8), 0, d, 8, (int) n);
+        Files.write(damaged, d);
+        assertMessage(damaged, "the checkpoint's memory is damaged");
+        assertEquals(null, Checkpoint.load(save(model(), adam(model())), Kernels.reference()).model().memory(),
+                "none saved, none read");
     }
 
     /** Several sources and members come back in their order. */

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.rnn4j.data.TokenIds;
 import org.rnn4j.nn.CellType;
 import org.rnn4j.nn.Init;
+import org.rnn4j.nn.KneserNey;
 import org.rnn4j.nn.LanguageModel;
+import org.rnn4j.nn.Memory;
 import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.nn.State;
 import org.rnn4j.tensor.Kernels;
@@ -32,6 +34,39 @@ class EvaluationTest {
         assertThrows(IllegalArgumentException.class, () -> Evaluation.perplexity(model, TokenIds.of(new int[] {1}), 10));
         double two = Evaluation.perplexity(model, TokenIds.of(new int[] {text[0], text[1]}), 10); // one prediction
         assertTrue(two > 1 && Double.isFinite(two), "two tokens are one prediction: " + two);
+    }
+
+    /**
+     * The network's own probabilities multiply to its perplexity (the kernels' path); a model with a memory is read as
+     * its mixture, each token's probability {@code weight · network + (1 − weight) · n-gram}.
+     */
+    @Test
+    void aModelWithAMemoryIsReadAsItsMixture() {
+        int V = 7;
+        LanguageModel model = new ModelConfig(CellType.GRU, 12, 2, 0, Init.UNIFORM).build(V, new Rng(4), Kernels.reference());
+        Rng rng = new Rng(10);
+        int[] text = new int[300];
+        for (int i = 0; i < text.length; i++) {
+            text[i] = i % 5 == 0 ? rng.nextInt(V) : 1 + i % 4;
+        }
+        TokenIds ids = TokenIds.of(text);
+        double[] network = Evaluation.networkProbabilities(model, ids, 50);
+        assertEquals(text.length - 1, network.length);
+        double own = 0;
+        for (double p : network) {
+            own -= Math.log(p);
+        }
+        double alone = Evaluation.perplexity(model, ids, 50);
+        assertEquals(alone, Math.exp(own / network.length), 1e-5 * alone);
+        Memory memory = new Memory(new KneserNey(java.util.Arrays.copyOf(text, 200), 3, V), 0.4);
+        double mixed = 0;
+        for (int i = 0; i + 1 < text.length; i++) {
+            mixed -= Math.log(0.4 * network[i] + 0.6 * memory.ngram().probability(text, i + 1, text[i + 1]));
+        }
+        double expected = Math.exp(mixed / network.length);
+        assertEquals(expected, Evaluation.perplexity(model.withMemory(memory), ids, 50), 1e-9 * expected);
+        assertTrue(expected < alone, "the memory helps a text of repeats: " + expected + " against " + alone);
+        assertEquals(null, model.memory(), "a view has it, the model not");
     }
 
     /**

@@ -97,6 +97,12 @@ final class ServedModel implements AutoCloseable {
         JsonArray corpora = new JsonArray();
         text.corpora().forEach(corpora::add);
         o.add("corpus", corpora);
+        if (text.network().memory() != null) { // the figures below are the mixture's
+            JsonObject memory = new JsonObject();
+            memory.addProperty("order", text.network().memory().ngram().order());
+            memory.addProperty("weight", text.network().memory().weight());
+            o.add("memory", memory);
+        }
         List<Epoch> history = text.history();
         if (!history.isEmpty()) {
             Epoch last = history.get(history.size() - 1);

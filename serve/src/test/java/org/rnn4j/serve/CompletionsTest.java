@@ -124,7 +124,8 @@ class CompletionsTest {
 
     /**
      * {@code logprobs}: each token's log-probability and the three likeliest tokens', against the log-softmax of the
-     * model's own outputs computed here step by step in double precision; streamed, the same entries.
+     * model's own outputs computed here step by step in double precision, mixed with its memory of the text after the
+     * tokens so far; streamed, the same entries.
      */
     @Test
     void logprobsAreTheModelsLogSoftmax() throws Exception {
@@ -140,11 +141,16 @@ class CompletionsTest {
             net.forward(ws, new int[] {prompt[t]}, state, null);
         }
         int input = prompt[prompt.length - 1];
+        org.rnn4j.nn.Memory memory = net.memory();
+        assertTrue(memory != null, "the defaults' model has a memory");
+        int[] read = java.util.Arrays.copyOf(prompt, prompt.length + 8);
+        double[] scratch = new double[vocab.size()];
         String text = text(a, 0);
         int offset = 0;
         for (int k = 0; k < 8; k++) {
             net.forward(ws, new int[] {input}, state, null);
-            float[] logits = ws.outputs();
+            float[] logits = ws.outputs().clone();
+            memory.mix(logits, 0, read, prompt.length + k, scratch);
             double max = Double.NEGATIVE_INFINITY, sum = 0;
             for (float x : logits) {
                 max = Math.max(max, x);
@@ -170,6 +176,7 @@ class CompletionsTest {
             }
             assertEquals(text.substring(offset, offset + token.length()), token);
             offset += token.length();
+            read[prompt.length + k] = id;
             input = id;
         }
         String body = post("/v1/completions", "{\"prompt\": \"the time \", \"max_tokens\": 8, \"temperature\": 0.7, "

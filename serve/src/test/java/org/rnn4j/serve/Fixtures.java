@@ -7,11 +7,11 @@ import org.rnn4j.text.Preprocessing;
 import org.rnn4j.text.Subwords;
 
 /**
- * Small GRUs trained on the first 20,000 characters of The Time Machine, read raw, once per test JVM: one of characters,
- * one of subwords and one of words.
+ * Small GRUs trained on the first 20,000 characters of The Time Machine, read raw, once per test JVM: one of characters
+ * (with the memory of the text the defaults give it), the same without it, one of subwords and one of words.
  */
 final class Fixtures {
-    private static TextModel model, subwords, words;
+    private static TextModel model, networkAlone, subwords, words;
 
     private Fixtures() {
     }
@@ -21,6 +21,14 @@ final class Fixtures {
             model = TextModel.train(text(), training());
         }
         return model;
+    }
+
+    /** {@link #model}'s network without its memory of the text: what an ONNX graph of it holds. */
+    static synchronized TextModel networkAlone() {
+        if (networkAlone == null) {
+            networkAlone = TextModel.train(text(), training().memory(0));
+        }
+        return networkAlone;
     }
 
     /** BPE tokens, 300 of them, read through a tied embedding. */

@@ -57,7 +57,7 @@ class OnnxPageTest {
                     "npm could not install the page's packages (RNN4J_NODE_TESTS=required)");
             assumeTrue(false, "no Node.js or npm registry here");
         }
-        Fixtures.model().exportOnnx(web.resolve("tm.onnx"));
+        Fixtures.networkAlone().exportOnnx(web.resolve("tm.onnx"));
         files = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         files.createContext("/", exchange -> {
             Path file = web.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
@@ -115,7 +115,7 @@ class OnnxPageTest {
         browser.get(url("index.html"));
         browser.findElement(By.id("file")).sendKeys(web.resolve("tm.onnx").toAbsolutePath().toString());
         waiting().until(ExpectedConditions.attributeToBe(By.id("model-facts"), "data-state", "ready"));
-        TextModel model = Fixtures.model();
+        TextModel model = Fixtures.networkAlone();
         assertEquals(model.generate("The time traveller ", Sampling.greedy().length(150)),
                 generate("The time traveller ", "0", 150));
         assertTrue(browser.findElement(By.id("status")).getText().startsWith("150 tokens"),
@@ -166,7 +166,7 @@ class OnnxPageTest {
         for (Preprocessing p : new Preprocessing[] {Preprocessing.LETTERS, Preprocessing.SPACES}) {
             TextModel model = TextModel.train(Fixtures.model().generate("", Sampling.temperature(1).seed(1)
                     .length(3000)), Training.defaults().hidden(32).layers(1).batch(8).steps(20).epochs(2)
-                    .preprocessing(p).seed(5));
+                    .preprocessing(p).seed(5).memory(0));
             model.exportOnnx(web.resolve("pre.onnx"));
             browser.get(url("index.html?model=pre.onnx"));
             waiting().until(ExpectedConditions.attributeToBe(By.id("model-facts"), "data-state", "ready"));
@@ -182,7 +182,7 @@ class OnnxPageTest {
     void aModelNamedInTheAddressGeneratesFromNothing() {
         browser.get(url("index.html?model=tm.onnx"));
         waiting().until(ExpectedConditions.attributeToBe(By.id("model-facts"), "data-state", "ready"));
-        assertEquals(Fixtures.model().generate("", Sampling.greedy().length(60)), generate("", "0", 60));
+        assertEquals(Fixtures.networkAlone().generate("", Sampling.greedy().length(60)), generate("", "0", 60));
         browser.get(url("index.html?model=missing.onnx"));
         waiting().until(ExpectedConditions.attributeToBe(By.id("model-facts"), "data-state", "error"));
         assertTrue(browser.findElement(By.id("model-facts")).getText().contains("missing.onnx"));

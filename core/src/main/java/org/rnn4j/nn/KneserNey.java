@@ -1,0 +1,183 @@
+package org.rnn4j.nn;
+
+import java.util.Arrays;
+
+/**
+ * An interpolated Kneser–Ney n-gram model of a token sequence (Chen and Goodman, "An Empirical Study of Smoothing
+ * Techniques for Language Modeling", 1998; one absolute discount {@value #DISCOUNT} at every order): the probability of
+ * a token after the {@code order − 1} before it is its discounted count after them, plus the discounted mass times the
+ * same estimate after one token fewer; lower orders count a token's distinct left neighbours (its continuations) rather
+ * than its occurrences, and the lowest backs off to the uniform distribution over the vocabulary, so that every token
+ * has a probability above zero.
+ * <p>
+ * Every substring of up to {@code order} tokens is a node of a trie, with its occurrences and its continuations; a
+ * node's children (linked siblings) are the tokens seen after it. Built once, read by any number of threads.
+ */
+public final class KneserNey {
+    /** The absolute discount of every count (Kneser and Ney's; Chen and Goodman's single-discount variant). */
+    public static final double DISCOUNT = 0.75;
+
+    private final int order;
+    private final int vocab;
+    private final int[] text;
+    private int nodes = 1; // node 0, the root, is the empty context
+    private int[] token = new int[1024];
+    private int[] count = new int[1024];
+    private int[] continuation = new int[1024];
+    private int[] firstChild = new int[1024];
+    private int[] nextSibling = new int[1024];
+    /** Per node as a context: its children's occurrences, continuations, and how many of each are above zero. */
+    private final int[] childCount;
+    private final int[] childContinuation;
+    private final int[] typesCount;
+    private final int[] typesContinuation;
+
+    /**
+     * Counts {@code text}, token indices below {@code vocab}, as substrings of up to {@code order} tokens (at least 1).
+     */
+    public KneserNey(int[] text, int order, int vocab) {
+        if (order < 1) {
+            throw new IllegalArgumentException("an n-gram model's order is at least 1, not " + order);
+        }
+        this.order = order;
+        this.vocab = vocab;
+        this.text = text.clone();
+        Arrays.fill(firstChild, -1);
+        Arrays.fill(nextSibling, -1);
+        int[] path = new int[order + 1];
+        boolean[] created = new boolean[order + 1], createdBefore = new boolean[order + 1];
+        for (int i = 0; i < text.length; i++) {
+            if (text[i] < 0 || text[i] >= vocab) {
+                throw new IllegalArgumentException("token " + text[i] + " at " + i + " is outside a vocabulary of "
+                        + vocab);
+            }
+            int deepest = Math.min(order, text.length - i), node = 0;
+            for (int d = 1; d <= deepest; d++) {
+                int child = child(node, text[i + d - 1]);
+                created[d] = child < 0;
+                node = child >= 0 ? child : add(node, text[i + d - 1]);
+                count[node]++;
+                path[d] = node;
+            }
+            // the string of depth d that began one token earlier, seen for the first time, is one more distinct
+            // left neighbour of its suffix: this position's node of depth d − 1
+            for (int d = 2; i > 0 && d <= Math.min(order, text.length - i + 1); d++) {
+                if (createdBefore[d]) {
+                    continuation[path[d - 1]]++;
+                }
+            }
+            boolean[] swap = createdBefore;
+            createdBefore = created;
+            created = swap;
+            Arrays.fill(created, false);
+        }
+        childCount = new int[nodes];
+        childContinuation = new int[nodes];
+        typesCount = new int[nodes];
+        typesContinuation = new int[nodes];
+        for (int node = 0; node < nodes; node++) {
+            for (int c = firstChild[node]; c >= 0; c = nextSibling[c]) {
+                childCount[node] += count[c];
+                typesCount[node]++;
+                childContinuation[node] += continuation[c];
+                typesContinuation[node] += continuation[c] > 0 ? 1 : 0;
+            }
+        }
+    }
+
+    /** The tokens before the next one that it reads: {@code order − 1}. */
+    public int context() {
+        return order - 1;
+    }
+
+    public int order() {
+        return order;
+    }
+
+    public int vocab() {
+        return vocab;
+    }
+
+    /** The sequence it counted. */
+    public int[] text() {
+        return text.clone();
+    }
+
+    /** Its substrings of up to {@link #order} tokens, distinct: the size of what it holds. */
+    public int nodes() {
+        return nodes - 1;
+    }
+
+    /** The probability of {@code next} after {@code history[0 … end)} (of which it reads the last {@code order − 1}). */
+    public double probability(int[] history, int end, int next) {
+        double p = 1.0 / vocab;
+        for (int n = 0; n < order && n <= end; n++) {
+            int node = context(history, end, n);
+            boolean top = n == order - 1;
+            int total = node < 0 ? 0 : top ? childCount[node] : childContinuation[node];
+            if (total == 0) {
+                break;
+            }
+            int c = child(node, next);
+            double seen = c < 0 ? 0 : Math.max((top ? count[c] : continuation[c]) - DISCOUNT, 0);
+            p = seen / total + DISCOUNT * (top ? typesCount[node] : typesContinuation[node]) / total * p;
+        }
+        return p;
+    }
+
+    /** {@link #probability} of every token, into {@code out[0 … vocab)}. */
+    public void distribution(int[] history, int end, double[] out) {
+        Arrays.fill(out, 0, vocab, 1.0 / vocab);
+        for (int n = 0; n < order && n <= end; n++) {
+            int node = context(history, end, n);
+            boolean top = n == order - 1;
+            int total = node < 0 ? 0 : top ? childCount[node] : childContinuation[node];
+            if (total == 0) {
+                break;
+            }
+            double backoff = DISCOUNT * (top ? typesCount[node] : typesContinuation[node]) / total;
+            for (int v = 0; v < vocab; v++) {
+                out[v] *= backoff;
+            }
+            for (int c = firstChild[node]; c >= 0; c = nextSibling[c]) {
+                out[token[c]] += Math.max((top ? count[c] : continuation[c]) - DISCOUNT, 0) / total;
+            }
+        }
+    }
+
+    /** The node of the last {@code n} tokens before {@code end}, or −1 when the text never had them. */
+    private int context(int[] history, int end, int n) {
+        int node = 0;
+        for (int i = end - n; i < end && node >= 0; i++) {
+            node = child(node, history[i]);
+        }
+        return node;
+    }
+
+    private int child(int node, int t) {
+        for (int c = firstChild[node]; c >= 0; c = nextSibling[c]) {
+            if (token[c] == t) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    private int add(int parent, int t) {
+        if (nodes == token.length) {
+            int size = token.length * 2;
+            token = Arrays.copyOf(token, size);
+            count = Arrays.copyOf(count, size);
+            continuation = Arrays.copyOf(continuation, size);
+            firstChild = Arrays.copyOf(firstChild, size);
+            nextSibling = Arrays.copyOf(nextSibling, size);
+            Arrays.fill(firstChild, nodes, size, -1);
+            Arrays.fill(nextSibling, nodes, size, -1);
+        }
+        int node = nodes++;
+        token[node] = t;
+        nextSibling[node] = firstChild[parent];
+        firstChild[parent] = node;
+        return node;
+    }
+}
