@@ -8,9 +8,9 @@ import java.util.Locale;
  * dropout that keeps a recurrent model from memorising a small text (variational on the inputs and outputs, weight
  * dropout on W_hh), and the patience of early stopping. A small text is learnt by heart within a few epochs and then
  * scores worse on new text each epoch; dropout slows that, and costs a large text more than it gives back, as it slows
- * learning that has no memorising to hold back (measured in README, "Your own text"). Below a million characters the
- * network is mixed with an n-gram model of the text, which recalls the strings the network cannot (README, "A memory
- * of the text").
+ * learning that has no memorising to hold back (measured in README, "Your own text"). Up to 10 million characters
+ * the network is mixed with an n-gram model of the text, which recalls the strings the network cannot (README, "A
+ * memory of the text"); above, the model file would hold too much of the text (4 bytes a character).
  *
  * @param validationFraction the share held out: 50,000 characters' worth, within 2 % and 10 %
  * @param hidden             units per layer: fewer for a small text, which has less to learn and more to learn by heart
@@ -21,8 +21,8 @@ import java.util.Locale;
  * @param weightDropout      weight dropout of each W_hh
  * @param earlyStop          epochs without a better validation figure before stopping: a small text's held-out part
  *                           is small, its figure noisy, so it waits longer
- * @param memory             the order of the n-gram model of the text mixed with the network, 0 for none: below a
- *                           million characters, where the network recalls the text's exact strings worst
+ * @param memory             the order of the n-gram model of the text mixed with the network, 0 for none (above
+ *                           {@link #MOST_REMEMBERED} characters)
  * @param why                the text's size and what it made of it, for the settings line
  */
 record Sizing(double validationFraction, int hidden, int batch, int mostEpochs, double variationalDropout,
@@ -36,8 +36,10 @@ record Sizing(double validationFraction, int hidden, int batch, int mostEpochs, 
     static final long LARGE = 1_000_000;
     /** The characters held out, as a share of the text within [2 %, 10 %]. */
     static final long HELD_OUT = 50_000;
-    /** The order of a small or middling text's memory. */
+    /** The order of a text's memory. */
     static final int MEMORY = 6;
+    /** Above this many characters a text gets no memory: the model file would hold 40 MB of it and more. */
+    static final long MOST_REMEMBERED = 10_000_000;
 
     /** The epochs of about {@link Training#TOKEN_BUDGET} tokens' worth over {@code trainingTokens}, 1 to the most. */
     int epochs(long trainingTokens) {
@@ -70,7 +72,11 @@ record Sizing(double validationFraction, int hidden, int batch, int mostEpochs, 
             return new Sizing(share, 256, 32, Training.MOST_EPOCHS, 0.1, 0.2, 3, MEMORY, size + ", a middling text: "
                     + "some dropout, and a memory of its exact strings");
         }
+        if (tokens <= MOST_REMEMBERED) {
+            return new Sizing(share, 256, 32, Training.MOST_EPOCHS, 0, 0, 3, MEMORY, size + ", a large text: no "
+                    + "dropout, which would slow it more than help it, and a memory of its exact strings");
+        }
         return new Sizing(share, 256, 32, Training.MOST_EPOCHS, 0, 0, 3, 0, size + ", a large text: no dropout, which "
-                + "would slow it more than help it");
+                + "would slow it more than help it, and no memory, which would make the model file as large as it");
     }
 }

@@ -34,8 +34,8 @@ import org.rnn4j.train.TrainConfig;
  *       below 100,000 characters 128 units, 16 sequences a minibatch, variational dropout 0.2 and weight dropout 0.3,
  *       up to 200 epochs, early stop after 8 without a better validation perplexity; from there on 256 units, 32
  *       sequences, up to 50 epochs, early stop after 3, and below a million characters dropout 0.1 and 0.2, none
- *       above (none when fine-tuning a {@link #startFrom} model); about 10 million tokens of training in all; below
- *       a million characters a {@link #memory} of order 6; the model of the best epoch is the one returned;</li>
+ *       above (none when fine-tuning a {@link #startFrom} model); about 10 million tokens of training in all; up to
+ *       10 million characters a {@link #memory} of order 6; the model of the best epoch is the one returned;</li>
  *   <li>seed 0, which drives the initialisation, the minibatch order and the dropout masks;</li>
  *   <li>every core for the matrix products, rnn4j's own kernels; no checkpoint written on the way.</li>
  * </ul>
@@ -350,8 +350,8 @@ public final class Training {
      * The order of the n-gram model of the training text that the network is mixed with wherever it reads or generates
      * ({@link org.rnn4j.nn.Memory}: the tokens before the next one that it reads are one fewer), the mixture's weight
      * fitted on the held-out part at each epoch; 0: none, the network alone. It needs a held-out part and
-     * characters as tokens, and the model file then holds the training text (default: by the text's size, 6 below a
-     * million characters, none from there on).
+     * characters as tokens, and the model file then holds the training text (default: by the text's size, 6 up to 10
+     * million characters, none above).
      */
     public Training memory(int order) {
         if (order != 0 && (order < 2 || order > MOST_MEMORY)) {

@@ -174,7 +174,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--memory", paramLabel = "ORDER",
             description = "Mix the network with an n-gram model of order ORDER (2 to 10) of the training text, its weight "
                     + "fitted on the held-out part; 0: the network alone. The model file then holds the text (default: "
-                    + "6 below a million characters, none above; none for the seeds' presets).")
+                    + "6 up to 10 million characters, none above; none for the seeds' presets).")
     Integer memory;
 
     @Option(names = "--time-limit", paramLabel = "SECONDS",
