@@ -345,7 +345,8 @@ public final class TextModel {
 
     /**
      * The perplexity of the model on a text, read with its preprocessing: exp of the mean cross-entropy of each token
-     * after the first; characters the model never saw count as {@code <unk>}.
+     * after the first; characters the model never saw count as {@code <unk>}. A model with a memory of its training
+     * text ({@link Training#memory}) is read as the mixture, as it generates.
      */
     public double perplexity(String text) {
         return Evaluation.perplexity(inference(), read(text), config.steps());

@@ -172,9 +172,9 @@ final class TrainCommand implements Callable<Integer> {
     Integer earlyStop;
 
     @Option(names = "--memory", paramLabel = "ORDER",
-            description = "Mix the network with an n-gram model of order ORDER (2 to 10) of the training text, its weight "
-                    + "fitted on the held-out part; 0: the network alone. The model file then holds the text (default: "
-                    + "6 up to 10 million characters, none above; none for the seeds' presets).")
+            description = "Mix the network with an n-gram model of order ORDER (2 to 10) of the training text, its "
+                    + "weight fitted on the held-out part; 0: the network alone. The model file then holds the text "
+                    + "(default: 6 up to 10 million characters, none above; none for the seeds' presets).")
     Integer memory;
 
     @Option(names = "--time-limit", paramLabel = "SECONDS",

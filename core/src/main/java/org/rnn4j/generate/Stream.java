@@ -2,6 +2,7 @@ package org.rnn4j.generate;
 
 import org.rnn4j.nn.Memory;
 import org.rnn4j.nn.State;
+import org.rnn4j.tensor.Kernels;
 import org.rnn4j.text.Vocab;
 
 /**
@@ -63,7 +64,7 @@ public final class Stream {
         if (memory != null) {
             memory.mix(logits, off, history, historyLength, scratch);
         }
-        double logZ = top >= 0 ? logSumExp(logits, off) : 0; // of the model's own distribution, before any mask
+        double logZ = top >= 0 ? Kernels.logSumExp(logits, off, vocab.size()) : 0; // the model's, before any mask
         if (top >= 0) {
             rankTop(logits, off, logZ);
         }
@@ -125,18 +126,6 @@ public final class Stream {
     /** Their log-probabilities. */
     public double[] topLogprobs() {
         return topLogprobs.clone();
-    }
-
-    private double logSumExp(float[] logits, int off) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int t = 0; t < vocab.size(); t++) {
-            max = Math.max(max, logits[off + t]);
-        }
-        double sum = 0;
-        for (int t = 0; t < vocab.size(); t++) {
-            sum += Math.exp(logits[off + t] - max);
-        }
-        return max + Math.log(sum);
     }
 
     private void rankTop(float[] logits, int off, double logZ) {

@@ -112,15 +112,12 @@ public final class KneserNey {
     public double probability(int[] history, int end, int next) {
         double p = 1.0 / vocab;
         for (int n = 0; n < order && n <= end; n++) {
-            int node = context(history, end, n);
-            boolean top = n == order - 1;
-            int total = node < 0 ? 0 : top ? childCount[node] : childContinuation[node];
+            int node = context(history, end, n), total = total(node, n);
             if (total == 0) {
                 break;
             }
             int c = child(node, next);
-            double seen = c < 0 ? 0 : Math.max((top ? count[c] : continuation[c]) - DISCOUNT, 0);
-            p = seen / total + DISCOUNT * (top ? typesCount[node] : typesContinuation[node]) / total * p;
+            p = (c < 0 ? 0 : discounted(c, n)) / total + backoff(node, n, total) * p;
         }
         return p;
     }
@@ -129,20 +126,36 @@ public final class KneserNey {
     public void distribution(int[] history, int end, double[] out) {
         Arrays.fill(out, 0, vocab, 1.0 / vocab);
         for (int n = 0; n < order && n <= end; n++) {
-            int node = context(history, end, n);
-            boolean top = n == order - 1;
-            int total = node < 0 ? 0 : top ? childCount[node] : childContinuation[node];
+            int node = context(history, end, n), total = total(node, n);
             if (total == 0) {
                 break;
             }
-            double backoff = DISCOUNT * (top ? typesCount[node] : typesContinuation[node]) / total;
+            double backoff = backoff(node, n, total);
             for (int v = 0; v < vocab; v++) {
                 out[v] *= backoff;
             }
             for (int c = firstChild[node]; c >= 0; c = nextSibling[c]) {
-                out[token[c]] += Math.max((top ? count[c] : continuation[c]) - DISCOUNT, 0) / total;
+                out[token[c]] += discounted(c, n) / total;
             }
         }
+    }
+
+    /**
+     * What a context of {@code n} tokens counts after it, in all: at the top order the occurrences of what follows it,
+     * below it their continuations; 0 for a context the text never had (node −1) or never followed.
+     */
+    private int total(int node, int n) {
+        return node < 0 ? 0 : n == order - 1 ? childCount[node] : childContinuation[node];
+    }
+
+    /** A child's count at a context of {@code n} tokens, less the discount. */
+    private double discounted(int child, int n) {
+        return Math.max((n == order - 1 ? count[child] : continuation[child]) - DISCOUNT, 0);
+    }
+
+    /** The mass the discounts free at a context of {@code n} tokens, given to the estimate of one token fewer. */
+    private double backoff(int node, int n, int total) {
+        return DISCOUNT * (n == order - 1 ? typesCount[node] : typesContinuation[node]) / total;
     }
 
     /** The node of the last {@code n} tokens before {@code end}, or −1 when the text never had them. */

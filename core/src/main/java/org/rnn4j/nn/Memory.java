@@ -1,5 +1,7 @@
 package org.rnn4j.nn;
 
+import org.rnn4j.tensor.Kernels;
+
 /**
  * A network's memory of the text it was trained on: a {@link KneserNey} n-gram model of it, mixed with the network's
  * prediction as {@code weight · network + (1 − weight) · n-gram} (the linear interpolation of Mikolov's RNNLM with a
@@ -29,15 +31,7 @@ public record Memory(KneserNey ngram, double weight) {
      */
     public void mix(float[] logits, int off, int[] history, int end, double[] scratch) {
         int v = ngram.vocab();
-        double max = Double.NEGATIVE_INFINITY;
-        for (int t = 0; t < v; t++) {
-            max = Math.max(max, logits[off + t]);
-        }
-        double sum = 0;
-        for (int t = 0; t < v; t++) {
-            sum += Math.exp(logits[off + t] - max);
-        }
-        double logZ = max + Math.log(sum);
+        double logZ = Kernels.logSumExp(logits, off, v);
         ngram.distribution(history, end, scratch);
         for (int t = 0; t < v; t++) {
             double p = weight * Math.exp(logits[off + t] - logZ) + (1 - weight) * scratch[t];

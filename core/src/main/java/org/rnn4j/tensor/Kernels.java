@@ -469,6 +469,22 @@ public class Kernels {
     }
 
     /**
+     * {@code log Σ exp(x)} over {@code x[off … off + n)}, in double, from the maximum: the log-partition of one row of
+     * logits, for inference's one row at a time (a log-softmax is {@code x − logSumExp}).
+     */
+    public static double logSumExp(float[] x, int off, int n) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, x[off + i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += Math.exp(x[off + i] - max);
+        }
+        return max + Math.log(sum);
+    }
+
+    /**
      * A row's loss, {@code log Σ exp(x − max) − (x_label − max)}, in double from the label's own logit: exact however
      * far below the maximum the label lies (its exponential may underflow to 0 in float, its logarithm never does).
      */

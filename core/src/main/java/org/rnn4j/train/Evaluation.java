@@ -5,6 +5,7 @@ import org.rnn4j.nn.KneserNey;
 import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.nn.Memory;
 import org.rnn4j.nn.State;
+import org.rnn4j.tensor.Kernels;
 
 /**
  * Perplexity of a model on a token sequence: every token after the first predicted from those before it, read as one
@@ -91,7 +92,8 @@ public final class Evaluation {
             model.forward(ws, x, state, null);
             float[] logits = ws.outputs();
             for (int t = 0; t < n; t++) {
-                p[start + t] = softmaxAt(logits, t * model.vocab, model.vocab, ids.get(start + t + 1));
+                int row = t * model.vocab;
+                p[start + t] = Math.exp(logits[row + ids.get(start + t + 1)] - Kernels.logSumExp(logits, row, model.vocab));
             }
         }
         return p;
@@ -106,18 +108,6 @@ public final class Evaluation {
             p[i - 1] = ngram.probability(all, i, all[i]);
         }
         return p;
-    }
-
-    private static double softmaxAt(float[] logits, int off, int v, int label) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int t = 0; t < v; t++) {
-            max = Math.max(max, logits[off + t]);
-        }
-        double sum = 0;
-        for (int t = 0; t < v; t++) {
-            sum += Math.exp(logits[off + t] - max);
-        }
-        return Math.exp(logits[off + label] - max) / sum;
     }
 
     /**
