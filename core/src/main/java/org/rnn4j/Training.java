@@ -349,8 +349,8 @@ public final class Training {
     /**
      * The order of the n-gram model of the training text that the network is mixed with wherever it reads or generates
      * ({@link org.rnn4j.nn.Memory}: the tokens before the next one that it reads are one fewer), the mixture's weight
-     * fitted on the held-out part at each epoch; 0: none, the network alone. It needs a held-out part and
-     * characters as tokens, and the model file then holds the training text (default: by the text's size, 6 up to 10
+     * fitted on the held-out part at each epoch; 0: none, the network alone. It needs a held-out part, and
+     * the model file then holds the training text (default: by the text's size, 6 up to 10
      * million characters, none above).
      */
     public Training memory(int order) {

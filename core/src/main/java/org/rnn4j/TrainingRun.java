@@ -289,18 +289,15 @@ final class TrainingRun {
 
     /**
      * The count model of the training part that the run's {@link Training#memory} asks for, or null: none asked, or
-     * one the text's size chose where it cannot be (no held-out part to fit its weight on, or tokens other than
-     * characters), which a memory asked for by name refuses.
+     * one the text's size chose where it cannot be (no held-out part to fit its weight on), which a memory asked for by
+     * name refuses.
      */
     private KneserNey ngram(String name, TokenIds ids, TokenIds valIds, Vocab vocab) {
         int order = settings.memory();
-        String missing = order == 0 ? null : valIds == null ? "a held-out part to fit its weight on; give "
-                + "{Training.validationFraction} above 0" : vocab.kind() != Subwords.Kind.CHAR ? "characters as tokens"
-                + "; drop {Training.tokens}" : null;
-        if (order == 0 || missing != null) {
-            if (missing != null && options.given().contains("memory")) {
-                throw new InputException(name + ": {Training.memory} " + order + " needs " + missing
-                        + ", or {Training.memory} 0");
+        if (order == 0 || valIds == null) {
+            if (order > 0 && options.given().contains("memory")) {
+                throw new InputException(name + ": {Training.memory} " + order + " needs a held-out part to fit its "
+                        + "weight on; give {Training.validationFraction} above 0, or {Training.memory} 0");
             }
             settings.memory(0);
             return null;

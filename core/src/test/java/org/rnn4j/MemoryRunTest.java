@@ -79,7 +79,7 @@ class MemoryRunTest {
     }
 
     @Test
-    void aMemoryNeedsAHeldOutPartAndCharacters() {
+    void aMemoryNeedsAHeldOutPart() {
         InputException e = assertThrows(InputException.class,
                 () -> TextModel.train(TEXT, small().memory(4).validationFraction(0)));
         assertEquals("text: Training.memory 4 needs a held-out part to fit its weight on; give "
@@ -88,7 +88,12 @@ class MemoryRunTest {
                 "sized, it is left out where it cannot be");
         assertThrows(InputException.class, () -> small().memory(1));
         assertThrows(InputException.class, () -> small().memory(Training.MOST_MEMORY + 1));
-        assertNull(TextModel.train(TEXT, small().tokens(org.rnn4j.text.Subwords.Kind.WORD)).network().memory(),
-                "words: none");
+        Training subwords = small().tokens(org.rnn4j.text.Subwords.Kind.BPE).vocabSize(200).embedding(16);
+        TextModel remembering = TextModel.train(TEXT, subwords.copy());
+        assertNotNull(remembering.network().memory(), "subwords have one too");
+        assertTrue(remembering.bitsPerCharacter(TEXT) < TextModel.train(TEXT, subwords.copy().memory(0))
+                .bitsPerCharacter(TEXT));
+        String text = remembering.generate("The Time Tra", Sampling.greedy().length(12)); // a piece left to spell
+        assertTrue(text.startsWith("The Time Tra") && text.length() > 14, text);
     }
 }

@@ -8,10 +8,10 @@ import org.rnn4j.text.Subwords;
 
 /**
  * Small GRUs trained on the first 20,000 characters of The Time Machine, read raw, once per test JVM: one of characters
- * (with the memory of the text the defaults give it), the same without it, one of subwords and one of words.
+ * and one of subwords (each with the memory of the text the defaults give it, and without), and one of words.
  */
 final class Fixtures {
-    private static TextModel model, networkAlone, subwords, words;
+    private static TextModel model, networkAlone, subwords, subwordsAlone, words;
 
     private Fixtures() {
     }
@@ -39,10 +39,20 @@ final class Fixtures {
         return subwords;
     }
 
-    /** Word tokens, 600 of them, read through an embedding. */
+    /** {@link #subwords}' network without its memory: what an ONNX graph of it holds. */
+    static synchronized TextModel subwordsAlone() {
+        if (subwordsAlone == null) {
+            subwordsAlone = TextModel.train(text(), training().tokens(Subwords.Kind.BPE).vocabSize(300).embedding(48)
+                    .tie(true).memory(0));
+        }
+        return subwordsAlone;
+    }
+
+    /** Word tokens, 600 of them, read through an embedding; without a memory, as the graph the page runs of it. */
     static synchronized TextModel words() {
         if (words == null) {
-            words = TextModel.train(text(), training().tokens(Subwords.Kind.WORD).vocabSize(600).embedding(32));
+            words = TextModel.train(text(), training().tokens(Subwords.Kind.WORD).vocabSize(600).embedding(32)
+                    .memory(0));
         }
         return words;
     }
