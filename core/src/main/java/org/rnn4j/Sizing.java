@@ -10,7 +10,7 @@ import java.util.Locale;
  * scores worse on new text each epoch; dropout slows that, and costs a large text more than it gives back, as it slows
  * learning that has no memorising to hold back (measured in README, "Your own text"). Up to 10 million characters
  * the network is mixed with an n-gram model of the text, which recalls the strings the network cannot (README, "A
- * memory of the text"); above, the model file would hold too much of the text (4 bytes a character).
+ * memory of the text"); above, the model file would hold too much of the text (2 bytes a character).
  *
  * @param validationFraction the share held out: 50,000 characters' worth, within 2 % and 10 %
  * @param hidden             units per layer: fewer for a small text, which has less to learn and more to learn by heart
@@ -38,7 +38,7 @@ record Sizing(double validationFraction, int hidden, int batch, int mostEpochs, 
     static final long HELD_OUT = 50_000;
     /** The order of a text's memory. */
     static final int MEMORY = 6;
-    /** Above this many characters a text gets no memory: the model file would hold 40 MB of it and more. */
+    /** Above this many characters a text gets no memory: the model file would hold 20 MB of it and more. */
     static final long MOST_REMEMBERED = 10_000_000;
 
     /** The epochs of about {@link Training#TOKEN_BUDGET} tokens' worth over {@code trainingTokens}, 1 to the most. */

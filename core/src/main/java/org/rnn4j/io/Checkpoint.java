@@ -34,7 +34,8 @@ import org.rnn4j.train.TrainConfig;
  * {@code training}, {@code preset} (whose printing settings a resumed run keeps), {@code state} (epochs done,
  * generator states, optimiser steps) and {@code metrics} (one entry per epoch). A model with a {@link Memory} also has
  * {@code memory} ({@code order}, {@code discount}, the network's {@code weight}) in its metadata and the text it counts
- * as the {@code I32} tensor {@code memory.text}: the count model is built again from it on loading.
+ * as the tensor {@code memory.text} ({@code U16}, or {@code I32} for a vocabulary above 65,536): the count model is
+ * built again from it on loading.
  */
 public final class Checkpoint {
     /** The tensor of a model's {@link Memory}: the training text it counts, as token indices. */

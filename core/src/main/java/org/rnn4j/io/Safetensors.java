@@ -12,13 +12,14 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 import org.rnn4j.InputException;
 
 /**
  * The safetensors container, for float32 tensors (written as F32, or as F16 to halve a file, and read back as
- * float32 either way) and whole-number ones ({@code I32}): {@code u64 n} (little-endian), n bytes of JSON
+ * float32 either way) and whole-number ones (as {@code U16} where every value fits, else {@code I32}): {@code u64 n} (little-endian), n bytes of JSON
  * ({@code {"__metadata__": {...}, "name": {"dtype": "F32", "shape": [...], "data_offsets": [b, e]}}},
  * padded with spaces to a multiple of 8), then the tensor bytes, offsets relative to their start.
  */
@@ -41,7 +42,8 @@ final class Safetensors {
 
     /**
      * As {@link #encode(Map, Map, Map)}, every float tensor in half precision ({@code F16}) when {@code half}, then the
-     * {@code integers} as {@code I32} (their shapes in {@code shapes} too).
+     * {@code integers} (their shapes in {@code shapes} too), each as {@code U16} when all its values lie in [0, 65535]
+     * (a text's token ids, nearly always: half the bytes), else as {@code I32}.
      */
     static byte[] encode(Map<String, float[]> tensors, Map<String, int[]> shapes, Map<String, String> metadata,
                          boolean half, Map<String, int[]> integers) {
@@ -51,7 +53,7 @@ final class Safetensors {
             size += (long) width * values.length;
         }
         for (int[] values : integers.values()) {
-            size += 4L * values.length;
+            size += (long) width(values) * values.length;
         }
         ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
         for (float[] values : tensors.values()) {
@@ -65,8 +67,14 @@ final class Safetensors {
             }
         }
         for (int[] values : integers.values()) {
-            data.asIntBuffer().put(values);
-            data.position(data.position() + 4 * values.length);
+            if (width(values) == 2) {
+                for (int v : values) {
+                    data.putShort((short) v);
+                }
+            } else {
+                data.asIntBuffer().put(values);
+                data.position(data.position() + 4 * values.length);
+            }
         }
         JsonObject header = new JsonObject();
         JsonObject meta = new JsonObject();
@@ -79,7 +87,9 @@ final class Safetensors {
                     (long) width * t.getValue().length);
         }
         for (Map.Entry<String, int[]> t : integers.entrySet()) {
-            offset = describe(header, t.getKey(), "I32", shapes.get(t.getKey()), offset, 4L * t.getValue().length);
+            int w = width(t.getValue());
+            offset = describe(header, t.getKey(), w == 2 ? "U16" : "I32", shapes.get(t.getKey()), offset,
+                    (long) w * t.getValue().length);
         }
         byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) & ~7;
@@ -91,6 +101,16 @@ final class Safetensors {
         }
         out.put(data.array());
         return out.array();
+    }
+
+    /** The bytes a value of {@code values} takes: 2 ({@code U16}) when every one lies in [0, 65535], else 4. */
+    private static int width(int[] values) {
+        for (int v : values) {
+            if (v < 0 || v > 0xFFFF) {
+                return 4;
+            }
+        }
+        return 2;
     }
 
     /** Adds tensor {@code name}'s entry, its {@code bytes} from {@code offset}; returns where the next begins. */
@@ -117,8 +137,8 @@ final class Safetensors {
     }
 
     /**
-     * A tensor's place in the data section, and its bytes per value: 4 ({@code F32}, {@code I32}) or 2 ({@code F16});
-     * {@code integer} for {@code I32}.
+     * A tensor's place in the data section, and its bytes per value: 4 ({@code F32}, {@code I32}) or 2 ({@code F16},
+     * {@code U16}); {@code integer} for {@code I32} and {@code U16}.
      */
     record Entry(int[] shape, long begin, long end, int width, boolean integer) {
     }
@@ -133,7 +153,7 @@ final class Safetensors {
         float[] tensor(String name, int[] shape, String what) {
             Entry e = entry(name, shape, what);
             if (e.integer()) {
-                throw new InputException(file + ": tensor '" + name + "' holds whole numbers (I32) where " + what
+                throw new InputException(file + ": tensor '" + name + "' holds whole numbers where " + what
                         + " needs floats: the checkpoint was written by a different model");
             }
             float[] values = new float[(int) ((e.end() - e.begin()) / e.width())];
@@ -149,16 +169,23 @@ final class Safetensors {
             return values;
         }
 
-        /** The values of the {@code I32} tensor {@code name}, one-dimensional, of any length. */
+        /** The values of the whole-number tensor {@code name} ({@code U16} or {@code I32}), one-dimensional. */
         int[] integers(String name, String what) {
             Entry e = tensors.get(name);
             if (e == null || !e.integer() || e.shape().length != 1) {
-                throw new InputException(file + ": no one-dimensional I32 tensor '" + name + "' (" + what
+                throw new InputException(file + ": no one-dimensional tensor of whole numbers '" + name + "' (" + what
                         + "): the file is damaged");
             }
             int[] values = new int[e.shape()[0]];
-            ByteBuffer.wrap(bytes, dataStart + (int) e.begin(), 4 * values.length).order(ByteOrder.LITTLE_ENDIAN)
-                    .asIntBuffer().get(values);
+            ByteBuffer b = ByteBuffer.wrap(bytes, dataStart + (int) e.begin(), e.width() * values.length)
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            if (e.width() == 2) {
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = Short.toUnsignedInt(b.getShort());
+                }
+            } else {
+                b.asIntBuffer().get(values);
+            }
             return values;
         }
 
@@ -211,11 +238,11 @@ final class Safetensors {
                     continue;
                 }
                 String dtype = o.get("dtype").getAsString();
-                if (!dtype.equals("F32") && !dtype.equals("F16") && !dtype.equals("I32")) {
+                if (!List.of("F32", "F16", "I32", "U16").contains(dtype)) {
                     throw new InputException(file + ": tensor '" + e.getKey() + "' is " + dtype
-                            + "; rnn4j checkpoints hold F32 (or F16, read as F32) and I32 only");
+                            + "; rnn4j checkpoints hold F32 (or F16, read as F32), and I32 or U16, only");
                 }
-                int width = dtype.equals("F16") ? 2 : 4;
+                int width = dtype.equals("F16") || dtype.equals("U16") ? 2 : 4;
                 int[] shape = new int[o.getAsJsonArray("shape").size()];
                 long count = 1;
                 for (int i = 0; i < shape.length; i++) {
@@ -232,7 +259,7 @@ final class Safetensors {
                     throw new InputException(file + ": tensor '" + e.getKey() + "' ends at byte " + end + " of data but the file has "
                             + dataLength + ": the file is truncated");
                 }
-                tensors.put(e.getKey(), new Entry(shape, begin, end, width, dtype.equals("I32")));
+                tensors.put(e.getKey(), new Entry(shape, begin, end, width, dtype.equals("I32") || dtype.equals("U16")));
             }
         } catch (IllegalStateException | NullPointerException | UnsupportedOperationException | ClassCastException
                  | IndexOutOfBoundsException | NumberFormatException e) {

@@ -178,7 +178,7 @@ class CheckpointTest {
     }
 
     /**
-     * A memory comes back: its text an {@code I32} tensor (whole in the 16-bit file too), its order and weight in the
+     * A memory comes back: its text a {@code U16} tensor (whole in the 16-bit file too), its order and weight in the
      * metadata, the count model built again the same; a damaged one is a clear error.
      */
     @Test
@@ -201,6 +201,10 @@ class CheckpointTest {
         byte[] bytes = Files.readAllBytes(file);
         long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         String header = new String(bytes, 8, (int) n, StandardCharsets.UTF_8);
+        JsonObject entry = JsonParser.parseString(header).getAsJsonObject().getAsJsonObject("memory.text");
+        assertEquals("U16", entry.get("dtype").getAsString());
+        assertEquals(2L * text.length, entry.getAsJsonArray("data_offsets").get(1).getAsLong()
+                - entry.getAsJsonArray("data_offsets").get(0).getAsLong(), "2 bytes a token");
         Path damaged = dir.resolve("damaged");
         String changed = header.replace("\\\"order\\\":3", "\\\"order\\\":0");
         assertTrue(!changed.equals(header), header);
@@ -210,6 +214,21 @@ class CheckpointTest {
         assertMessage(damaged, "the checkpoint's memory is damaged");
         assertEquals(null, Checkpoint.load(save(model(), adam(model())), Kernels.reference()).model().memory(),
                 "none saved, none read");
+    }
+
+    /** Whole numbers come back as they went: as U16 where they all fit, as I32 where one does not. */
+    @Test
+    void wholeNumbersTakeTwoBytesWhereTheyFit() {
+        Map<String, int[]> integers = new LinkedHashMap<>();
+        integers.put("small", new int[] {0, 7, 65_535});
+        integers.put("large", new int[] {1, 65_536, 3});
+        Map<String, int[]> shapes = Map.of("small", new int[] {3}, "large", new int[] {3});
+        Safetensors.Contents c = Safetensors.decode(Safetensors.encode(Map.of(), shapes, Map.of(), false, integers),
+                "t");
+        assertArrayEquals(integers.get("small"), c.integers("small", "a test"));
+        assertArrayEquals(integers.get("large"), c.integers("large", "a test"));
+        assertEquals(2, c.tensors().get("small").width());
+        assertEquals(4, c.tensors().get("large").width());
     }
 
     /** Several sources and members come back in their order. */
