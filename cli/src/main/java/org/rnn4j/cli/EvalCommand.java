@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.rnn4j.InputException;
 import org.rnn4j.TextModel;
 import org.rnn4j.data.TokenIds;
+import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.nn.Memory;
 import org.rnn4j.tensor.Kernels;
 import org.rnn4j.text.Encoded;
@@ -60,19 +61,22 @@ final class EvalCommand implements Callable<Integer> {
                     loaded.preprocessing()) + " preprocessing; perplexity needs at least 2");
         }
         long unknown = text.unknown();
-        double ppl = Evaluation.perplexity(loaded.network().withKernels(kernels), ids, loaded.steps());
+        LanguageModel network = loaded.network().withKernels(kernels);
+        Memory memory = network.memory();
+        // with a memory, the network reads the text once for both figures: the mixture's and its own
+        double[] alone = memory != null ? Evaluation.networkProbabilities(network, ids, loaded.steps()) : null;
+        double ppl = memory != null ? Evaluation.perplexity(memory, alone, Evaluation.ngramProbabilities(
+                memory.ngram(), ids)) : Evaluation.perplexity(network, ids, loaded.steps());
         out.printf(Locale.ROOT, "%s: %,d tokens (%s preprocessing), %,d unknown to the model (%.2f%%, counted as <unk>)%n",
                 text.name(), ids.length(), TrainCommand.lower(loaded.preprocessing()), unknown,
                 100.0 * unknown / ids.length());
         double perCharacter = Evaluation.charactersPerToken(ids, loaded.vocabulary());
         out.printf(Locale.ROOT, "perplexity %.6f (%.4f bits per character)%n", ppl, Epoch.bits(ppl, perCharacter));
-        Memory memory = loaded.network().memory();
         if (memory != null) {
-            double alone = Evaluation.perplexity(loaded.network().withKernels(kernels).withMemory(null), ids,
-                    loaded.steps());
+            double own = Evaluation.perplexity(alone);
             out.printf(Locale.ROOT, "with its memory (an n-gram of order %d of its training text, weight %.3f on the "
                     + "network); the network alone: perplexity %.6f (%.4f bits per character)%n",
-                    memory.ngram().order(), memory.weight(), alone, Epoch.bits(alone, perCharacter));
+                    memory.ngram().order(), memory.weight(), own, Epoch.bits(own, perCharacter));
         }
         return 0;
     }

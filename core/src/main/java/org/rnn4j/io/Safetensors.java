@@ -19,7 +19,8 @@ import org.rnn4j.InputException;
 
 /**
  * The safetensors container, for float32 tensors (written as F32, or as F16 to halve a file, and read back as
- * float32 either way) and whole-number ones (as {@code U16} where every value fits, else {@code I32}): {@code u64 n} (little-endian), n bytes of JSON
+ * float32 either way) and whole-number ones (as {@code U16} where every value fits, else {@code I32}): {@code u64 n}
+ * (little-endian), n bytes of JSON
  * ({@code {"__metadata__": {...}, "name": {"dtype": "F32", "shape": [...], "data_offsets": [b, e]}}},
  * padded with spaces to a multiple of 8), then the tensor bytes, offsets relative to their start.
  */
@@ -48,12 +49,14 @@ final class Safetensors {
     static byte[] encode(Map<String, float[]> tensors, Map<String, int[]> shapes, Map<String, String> metadata,
                          boolean half, Map<String, int[]> integers) {
         int width = half ? 2 : 4;
+        Map<String, Integer> widths = new LinkedHashMap<>(); // each whole-number tensor's, from one look at its values
+        integers.forEach((name, values) -> widths.put(name, width(values)));
         long size = 0;
         for (float[] values : tensors.values()) {
             size += (long) width * values.length;
         }
-        for (int[] values : integers.values()) {
-            size += (long) width(values) * values.length;
+        for (Map.Entry<String, int[]> t : integers.entrySet()) {
+            size += (long) widths.get(t.getKey()) * t.getValue().length;
         }
         ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
         for (float[] values : tensors.values()) {
@@ -66,8 +69,9 @@ final class Safetensors {
                 data.position(data.position() + 4 * values.length);
             }
         }
-        for (int[] values : integers.values()) {
-            if (width(values) == 2) {
+        for (Map.Entry<String, int[]> t : integers.entrySet()) {
+            int[] values = t.getValue();
+            if (widths.get(t.getKey()) == 2) {
                 for (int v : values) {
                     data.putShort((short) v);
                 }
@@ -87,7 +91,7 @@ final class Safetensors {
                     (long) width * t.getValue().length);
         }
         for (Map.Entry<String, int[]> t : integers.entrySet()) {
-            int w = width(t.getValue());
+            int w = widths.get(t.getKey());
             offset = describe(header, t.getKey(), w == 2 ? "U16" : "I32", shapes.get(t.getKey()), offset,
                     (long) w * t.getValue().length);
         }

@@ -51,15 +51,18 @@ public final class Evaluation {
         if (memory != null) {
             return perplexity(memory, networkProbabilities(model, ids, steps), ngramProbabilities(memory.ngram(), ids));
         }
-        int predictions = ids.length() - 1;
-        int window = Math.min(predictions, Math.max(steps, WINDOW));
-        State state = model.newState(1);
-        double loss = windows(model, model.inferenceWorkspace(1, window), ids, 0, predictions / window, window, state);
-        int rest = predictions % window;
-        if (rest > 0) {
-            loss += windows(model, model.inferenceWorkspace(1, rest), ids, predictions - rest, 1, rest, state);
+        double[] loss = {0};
+        read(model, ids, steps, (ws, labels, start) -> loss[0] += model.loss(ws, labels));
+        return Math.exp(loss[0] / (ids.length() - 1));
+    }
+
+    /** exp of the mean −log of each prediction's probability: {@link #networkProbabilities}' perplexity. */
+    public static double perplexity(double[] probabilities) {
+        double loss = 0;
+        for (double p : probabilities) {
+            loss -= Math.log(p);
         }
-        return Math.exp(loss / predictions);
+        return Math.exp(loss / probabilities.length);
     }
 
     /** The perplexity of {@code memory}'s mixture, given each prediction's probability under its two parts. */
@@ -76,27 +79,45 @@ public final class Evaluation {
      * #perplexity} reads: {@code ids.length − 1} values.
      */
     public static double[] networkProbabilities(LanguageModel model, TokenIds ids, int steps) {
+        double[] p = new double[ids.length() - 1];
+        read(model, ids, steps, (ws, labels, start) -> {
+            float[] logits = ws.outputs();
+            for (int t = 0; t < labels.length; t++) {
+                int row = t * model.vocab;
+                p[start + t] = Math.exp(logits[row + labels[t]] - Kernels.logSumExp(logits, row, model.vocab));
+            }
+        });
+        return p;
+    }
+
+    /** What is done with each window's forward pass: its outputs, the tokens they predict, where the window starts. */
+    @FunctionalInterface
+    private interface Window {
+        void read(LanguageModel.Workspace ws, int[] labels, int start);
+    }
+
+    /**
+     * Reads {@code ids} as one stream from a zero state, in windows of {@code steps} tokens or {@value #WINDOW},
+     * whichever is more (the last one the rest), and hands each window's forward pass to {@code each} in order.
+     */
+    private static void read(LanguageModel model, TokenIds ids, int steps, Window each) {
         int predictions = ids.length() - 1;
         int window = Math.min(predictions, Math.max(steps, WINDOW));
-        double[] p = new double[predictions];
         State state = model.newState(1);
         LanguageModel.Workspace ws = model.inferenceWorkspace(1, window);
-        int[] x = new int[window];
+        int[] x = new int[window], y = new int[window];
         for (int start = 0; start < predictions; start += window) {
             int n = Math.min(window, predictions - start);
-            if (n < window) {
+            if (n < window) { // the rest, in a workspace of its own size
                 ws = model.inferenceWorkspace(1, n);
                 x = new int[n];
+                y = new int[n];
             }
             ids.copyTo(start, x, 0, n);
+            ids.copyTo(start + 1, y, 0, n);
             model.forward(ws, x, state, null);
-            float[] logits = ws.outputs();
-            for (int t = 0; t < n; t++) {
-                int row = t * model.vocab;
-                p[start + t] = Math.exp(logits[row + ids.get(start + t + 1)] - Kernels.logSumExp(logits, row, model.vocab));
-            }
+            each.read(ws, y, start);
         }
-        return p;
     }
 
     /** The probability {@code ngram} gives each token after the first of {@code ids}, from those before it. */
@@ -128,19 +149,5 @@ public final class Evaluation {
             loss -= Math.log((counts[heldOut.get(i)] + 1) / total);
         }
         return Math.exp(loss / (heldOut.length() - 1));
-    }
-
-    private static double windows(LanguageModel model, LanguageModel.Workspace ws, TokenIds ids, int from, int count,
-                                  int steps, State state) {
-        int[] x = new int[steps], y = new int[steps];
-        double loss = 0;
-        for (int w = 0; w < count; w++) {
-            int start = from + w * steps;
-            ids.copyTo(start, x, 0, steps);
-            ids.copyTo(start + 1, y, 0, steps);
-            model.forward(ws, x, state, null);
-            loss += model.loss(ws, y);
-        }
-        return loss;
     }
 }
