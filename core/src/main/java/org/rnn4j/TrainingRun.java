@@ -238,17 +238,18 @@ final class TrainingRun {
         long[] lastEnd = {began}, lastEpoch = {0};
         try {
             trainer.run(e -> {
-                double val;
+                double val, alone = Double.NaN;
                 if (ngram != null) { // the mixture's weight fitted anew to the network as it now reads
                     double[] network = Evaluation.networkProbabilities(model, valIds, config.steps());
                     double weight = Memory.fit(network, ngramVal);
                     val = Evaluation.perplexity(new Memory(ngram, weight), network, ngramVal);
+                    alone = Evaluation.perplexity(network);
                     memory = new Memory(whole, weight);
                 } else {
                     val = valIds != null ? Evaluation.perplexity(model, valIds, config.steps()) : Double.NaN;
                 }
                 trainer.recordValidation(val);
-                Epoch done = e.validated(val).perCharacter(trainingPerToken, validationPerToken);
+                Epoch done = e.validated(val, alone).perCharacter(trainingPerToken, validationPerToken);
                 history.add(done);
                 boolean improved = track(done);
                 TextModel now = live.model(history, memory);

@@ -50,6 +50,9 @@ class MemoryRunTest {
         List<Epoch> mixed = model.history(), own = alone.history();
         for (int e = 0; e < own.size(); e++) {
             assertEquals(own.get(e).perplexity(), mixed.get(e).perplexity(), "the network trains the same");
+            assertEquals(own.get(e).validationPerplexity(), mixed.get(e).networkValidationPerplexity(),
+                    1e-6 * own.get(e).validationPerplexity(), "the network's own validation figure beside the mixture's");
+            assertTrue(Double.isNaN(own.get(e).networkValidationPerplexity()), "none without a memory");
             assertTrue(mixed.get(e).validationPerplexity() < own.get(e).validationPerplexity(),
                     "epoch " + (e + 1) + ": " + mixed.get(e).validationPerplexity() + " against "
                             + own.get(e).validationPerplexity());

@@ -35,7 +35,7 @@ final class MetricsLog implements Closeable {
             out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
             if (csv) {
                 out.write("epoch,perplexity,val_perplexity,seconds,tokens_per_second,bits_per_character,"
-                        + "val_bits_per_character\n");
+                        + "val_bits_per_character,val_network_bits_per_character\n");
             }
         } catch (IOException e) {
             throw new InputException("--metrics " + file + ": cannot write (" + e.getMessage() + ")", e);
@@ -47,10 +47,12 @@ final class MetricsLog implements Closeable {
         String line;
         if (csv) {
             boolean val = !Double.isNaN(m.validationPerplexity());
-            line = String.format(Locale.ROOT, "%d,%.6f,%s,%.4f,%.0f,%.6f,%s", m.epoch(), m.perplexity(),
+            line = String.format(Locale.ROOT, "%d,%.6f,%s,%.4f,%.0f,%.6f,%s,%s", m.epoch(), m.perplexity(),
                     val ? String.format(Locale.ROOT, "%.6f", m.validationPerplexity()) : "", m.seconds(),
                     m.tokensPerSecond(), m.bitsPerCharacter(),
-                    val ? String.format(Locale.ROOT, "%.6f", m.validationBitsPerCharacter()) : "");
+                    val ? String.format(Locale.ROOT, "%.6f", m.validationBitsPerCharacter()) : "",
+                    Double.isNaN(m.networkValidationPerplexity()) ? ""
+                            : String.format(Locale.ROOT, "%.6f", m.networkValidationBitsPerCharacter()));
         } else {
             line = CheckpointJson.epoch(m).toString();
         }

@@ -12,7 +12,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.rnn4j.InputException;
 import org.rnn4j.train.Epoch;
 
-/** The seeds' figure: perplexity against epochs, for training and, when there is one, validation. */
+/**
+ * The seeds' figure: perplexity against epochs, for training and, when there is one, validation (and, for a model
+ * with a memory, the network's own validation beside its mixture's).
+ */
 final class Plot {
     private Plot() {
     }
@@ -33,6 +36,12 @@ final class Plot {
         if (!val.isEmpty()) {
             chart.addSeries("validation", val.stream().mapToDouble(Epoch::epoch).toArray(),
                     val.stream().mapToDouble(Epoch::validationPerplexity).toArray()).setMarker(SeriesMarkers.NONE);
+        }
+        List<Epoch> alone = history.stream().filter(m -> !Double.isNaN(m.networkValidationPerplexity())).toList();
+        if (!alone.isEmpty()) { // validation above is the mixture with a memory: the network's own, as training's
+            chart.addSeries("validation, the network alone", alone.stream().mapToDouble(Epoch::epoch).toArray(),
+                    alone.stream().mapToDouble(Epoch::networkValidationPerplexity).toArray())
+                    .setMarker(SeriesMarkers.NONE);
         }
         try {
             byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);

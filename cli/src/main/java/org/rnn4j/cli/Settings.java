@@ -121,7 +121,7 @@ final class Settings {
         if (t.earlyStop() > 0) {
             s.add("--early-stop", t.earlyStop(), from(t, "earlyStop", sized, origin));
         }
-        if (t.memory() > 0) {
+        if (t.memory() > 0 || t.sized().contains("memory") || parsed.hasMatchedOption("--memory")) {
             s.add("--memory", t.memory(), from(t, "memory", sized, origin));
         }
         if (print.sampleTemperature() != null) {

@@ -150,7 +150,9 @@ final class TrainReport implements TrainingListener, AutoCloseable {
         double wall = (System.nanoTime() - since) / 1e9; // training, validation, saving and these continuations
         out.printf(Locale.ROOT, "epoch %d, perplexity %.6f (%.3f bits/char)%s%s, time %.2f sec, %,.0f tokens/s%n",
                 e.epoch(), e.perplexity(), e.bitsPerCharacter(), Double.isNaN(val) ? "" : String.format(Locale.ROOT,
-                        ", validation perplexity %.6f (%.3f bits/char)", val, e.validationBitsPerCharacter()),
+                        ", validation perplexity %.6f (%.3f bits/char%s)", val, e.validationBitsPerCharacter(),
+                        Double.isNaN(e.networkValidationPerplexity()) ? "" : String.format(Locale.ROOT,
+                                "; the network alone %.3f", e.networkValidationBitsPerCharacter())),
                 t.schedule().kind() == Schedule.Kind.CONSTANT ? ""
                         : ", lr " + String.format(Locale.ROOT, "%.4g", e.learningRate()).replaceAll("\\.?0+$", ""),
                 wall, e.tokensPerSecond());
@@ -213,12 +215,14 @@ final class TrainReport implements TrainingListener, AutoCloseable {
                 last.epoch(), last.validationPerplexity(), last.validationBitsPerCharacter(), last.perplexity(),
                 last.bitsPerCharacter(), start.unigramPerplexity(), Epoch.bits(start.unigramPerplexity(), start.charactersPerToken()),
                 tokens / seconds, epochsRun);
-        // with a memory the validation figure is the mixture's, which the network's training figure cannot measure
-        if (start.settings().memory() == 0 && last.validationBitsPerCharacter() < UNLIKE * last.bitsPerCharacter()) {
-            err.printf(Locale.ROOT, "rnn4j: note: the validation figure (%.3f bits/char) is far below the training "
-                    + "one (%.3f): the held-out last %s of the text reads unlike the rest (a list, a licence, repeated "
-                    + "lines?), so it says little of the model on new text; hold out another share (--val-fraction), "
-                    + "or put last a document like the others%n", last.validationBitsPerCharacter(),
+        // the network's own held-out figure, as the training one is: a memory's mixture reads better than either
+        double own = Double.isNaN(last.networkValidationPerplexity()) ? last.validationBitsPerCharacter()
+                : last.networkValidationBitsPerCharacter();
+        if (own < UNLIKE * last.bitsPerCharacter()) {
+            err.printf(Locale.ROOT, "rnn4j: note: the network's validation figure (%.3f bits/char) is far below its "
+                    + "training one (%.3f): the held-out last %s of the text reads unlike the rest (a list, a licence, "
+                    + "repeated lines?), so it says little of the model on new text; hold out another share "
+                    + "(--val-fraction), or put last a document like the others%n", own,
                     last.bitsPerCharacter(), Settings.show(Math.round(start.settings().validationFraction() * 1000) / 10.0) + " %");
         }
     }

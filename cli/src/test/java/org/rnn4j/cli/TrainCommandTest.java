@@ -226,7 +226,7 @@ class TrainCommandTest {
         assertTrue(Files.exists(out) && Files.exists(dir.resolve("m.best.safetensors")));
         List<String> csv = Files.readAllLines(dir.resolve("m.csv"));
         assertEquals("epoch,perplexity,val_perplexity,seconds,tokens_per_second,bits_per_character,"
-                + "val_bits_per_character", csv.get(0));
+                + "val_bits_per_character,val_network_bits_per_character", csv.get(0));
         assertEquals(7, csv.size());
         String[] last = csv.get(6).split(",");
         assertTrue(last[0].equals("6") && last.length == 7, csv.get(6));

@@ -104,6 +104,10 @@ public final class CheckpointJson {
             o.addProperty("val_perplexity", m.validationPerplexity());
             o.addProperty("val_bits_per_character", m.validationBitsPerCharacter());
         }
+        if (!Double.isNaN(m.networkValidationPerplexity())) { // the above is a mixture's: the network's own beside it
+            o.addProperty("val_network_perplexity", m.networkValidationPerplexity());
+            o.addProperty("val_network_bits_per_character", m.networkValidationBitsPerCharacter());
+        }
         if (!Double.isNaN(m.learningRate())) {
             o.addProperty("lr", m.learningRate());
         }
@@ -168,7 +172,8 @@ public final class CheckpointJson {
                     o.has("lr") ? r.number(o, "metrics.lr") : Double.NaN, r.number(o, "metrics.seconds"),
                     r.number(o, "metrics.tokens_per_second"),
                     o.has("characters_per_token") ? r.number(o, "metrics.characters_per_token") : 1,
-                    o.has("val_characters_per_token") ? r.number(o, "metrics.val_characters_per_token") : 1));
+                    o.has("val_characters_per_token") ? r.number(o, "metrics.val_characters_per_token") : 1,
+                    o.has("val_network_perplexity") ? r.number(o, "metrics.val_network_perplexity") : Double.NaN));
         }
         MemorySpec memory = null;
         if (meta.containsKey("memory")) {

@@ -12,13 +12,17 @@ package org.rnn4j.train;
  * @param tokensPerSecond      training throughput
  * @param charactersPerToken   the training text's characters per token: 1 for characters, more for words or subwords
  * @param validationCharactersPerToken the held-out text's
+ * @param networkValidationPerplexity  the network's own on the held-out text where {@code validationPerplexity} is
+ *                                     that of its mixture with a memory of the text; NaN otherwise. The training
+ *                                     figure is always the network's own, so this is the one to set beside it
  */
 public record Epoch(int epoch, double perplexity, double validationPerplexity, double learningRate, double seconds,
-                    double tokensPerSecond, double charactersPerToken, double validationCharactersPerToken) {
-    /** An epoch of a model whose tokens are characters. */
+                    double tokensPerSecond, double charactersPerToken, double validationCharactersPerToken,
+                    double networkValidationPerplexity) {
+    /** An epoch of a model whose tokens are characters, without a memory. */
     public Epoch(int epoch, double perplexity, double validationPerplexity, double learningRate, double seconds,
                  double tokensPerSecond) {
-        this(epoch, perplexity, validationPerplexity, learningRate, seconds, tokensPerSecond, 1, 1);
+        this(epoch, perplexity, validationPerplexity, learningRate, seconds, tokensPerSecond, 1, 1, Double.NaN);
     }
 
     /**
@@ -36,6 +40,11 @@ public record Epoch(int epoch, double perplexity, double validationPerplexity, d
         return bits(validationPerplexity, validationCharactersPerToken);
     }
 
+    /** {@link #bitsPerCharacter()} of the network alone on the held-out text, NaN without a memory. */
+    public double networkValidationBitsPerCharacter() {
+        return bits(networkValidationPerplexity, validationCharactersPerToken);
+    }
+
     /** Bits per character of a perplexity per character: log₂ of it. */
     public static double bits(double perplexity) {
         return bits(perplexity, 1);
@@ -49,7 +58,7 @@ public record Epoch(int epoch, double perplexity, double validationPerplexity, d
     /** This epoch with the characters per token of its training and held-out texts. */
     public Epoch perCharacter(double training, double validation) {
         return new Epoch(epoch, perplexity, validationPerplexity, learningRate, seconds, tokensPerSecond, training,
-                validation);
+                validation, networkValidationPerplexity);
     }
 
     /** The predictions the epoch made. */
@@ -57,9 +66,14 @@ public record Epoch(int epoch, double perplexity, double validationPerplexity, d
         return tokensPerSecond * seconds;
     }
 
-    /** This epoch with its validation perplexity. */
+    /** This epoch with its validation perplexity, of a network without a memory. */
     public Epoch validated(double perplexity) {
-        return new Epoch(epoch, this.perplexity, perplexity, learningRate, seconds, tokensPerSecond, charactersPerToken,
-                validationCharactersPerToken);
+        return validated(perplexity, Double.NaN);
+    }
+
+    /** This epoch with the validation perplexity of a network's mixture with a memory, and of the network alone. */
+    public Epoch validated(double mixture, double network) {
+        return new Epoch(epoch, perplexity, mixture, learningRate, seconds, tokensPerSecond, charactersPerToken,
+                validationCharactersPerToken, network);
     }
 }

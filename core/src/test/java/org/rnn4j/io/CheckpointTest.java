@@ -49,11 +49,15 @@ class CheckpointTest {
             true, -5L, Schedule.CONSTANT, 0.25);
     private final DataConfig data = new DataConfig(List.of("lyrics.zip"), List.of("a.txt"), Preprocessing.SPACES, 0, 1, 0.1, true);
 
+    /** Epochs with and without validation and a learning rate, and one of a mixture with a memory. */
+    private static final List<Epoch> HISTORY = List.of(new Epoch(1, 20.5, 21.25, 0.01, 0.5, 1000),
+            new Epoch(2, 10, Double.NaN, Double.NaN, 0.25, 2000), new Epoch(3, 9, 0, 0.01, 0.25, 2000).validated(8, 9.5));
+
     private Path save(LanguageModel model, Optimizer.State optimizer) {
         Path file = dir.resolve("m.safetensors");
         Checkpoint.save(file, new Checkpoint.Contents(model, shape, vocab, data, training, "jaychou",
                 new Checkpoint.RunState(7, Long.MIN_VALUE + 3, 42), optimizer,
-                List.of(new Epoch(1, 20.5, 21.25, 0.01, 0.5, 1000), new Epoch(2, 10, Double.NaN, Double.NaN, 0.25, 2000))));
+                HISTORY));
         return file;
     }
 
@@ -83,8 +87,7 @@ class CheckpointTest {
         assertEquals(training, back.training());
         assertEquals("jaychou", back.preset());
         assertEquals(new Checkpoint.RunState(7, Long.MIN_VALUE + 3, 42), back.state());
-        assertEquals(List.of(new Epoch(1, 20.5, 21.25, 0.01, 0.5, 1000), new Epoch(2, 10, Double.NaN, Double.NaN, 0.25,
-                2000)), back.metrics());
+        assertEquals(HISTORY, back.metrics());
         Adam fresh = new Adam(0.01, 0.9, 0.999, 1e-8, model.params.size(), Kernels.reference());
         fresh.restore(back.optimizer());
         assertArrayEquals(adam.tensors().get("m"), fresh.state().tensors().get("m"));

@@ -108,7 +108,8 @@ final class ServedModel implements AutoCloseable {
             Epoch last = history.get(history.size() - 1);
             o.addProperty("epochs", last.epoch());
             JsonObject figures = CheckpointJson.epoch(last); // the names and the absent validation, as the history's
-            for (String key : List.of("perplexity", "bits_per_character", "val_perplexity", "val_bits_per_character")) {
+            for (String key : List.of("perplexity", "bits_per_character", "val_perplexity", "val_bits_per_character",
+                    "val_network_perplexity", "val_network_bits_per_character")) {
                 if (figures.has(key)) {
                     o.add(key, figures.get(key));
                 }

@@ -273,6 +273,8 @@ class ServerTest {
         assertTrue(card.get("val_perplexity").getAsDouble() > 1);
         assertEquals(Math.log(card.get("val_perplexity").getAsDouble()) / Math.log(2),
                 card.get("val_bits_per_character").getAsDouble(), 1e-9);
+        assertEquals(model.history().get(model.history().size() - 1).networkValidationBitsPerCharacter(),
+                card.get("val_network_bits_per_character").getAsDouble(), 1e-9, "a mixture's: the network's own beside it");
         assertEquals("ok", json(HTTP.send(HttpRequest.newBuilder(uri("/health")).build(),
                 HttpResponse.BodyHandlers.ofString())).get("status").getAsString());
         post("{\"prefix\": \"a\", \"length\": 7, \"seed\": 1}");
