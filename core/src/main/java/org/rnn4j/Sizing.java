@@ -23,7 +23,8 @@ import java.util.Locale;
  *                           is small, its figure noisy, so it waits longer
  * @param memory             the order of the n-gram model of the text mixed with the network, 0 for none (above
  *                           {@link #MOST_REMEMBERED} characters)
- * @param why                the text's size and what it made of it, for the settings line
+ * @param why                the text's size and what it made of the model and its dropout, for the settings line
+ *                           ({@link #why(boolean)} adds the memory)
  */
 record Sizing(double validationFraction, int hidden, int batch, int mostEpochs, double variationalDropout,
               double weightDropout, int earlyStop, int memory, String why) {
@@ -40,6 +41,15 @@ record Sizing(double validationFraction, int hidden, int batch, int mostEpochs, 
     static final int MEMORY = 6;
     /** Above this many characters a text gets no memory: the model file would hold 20 MB of it and more. */
     static final long MOST_REMEMBERED = 10_000_000;
+
+    /**
+     * The text's size and what it made of the options it decided, for the settings line: {@link #why}, and the memory
+     * when {@code memory} (not when a setter or flag gave it).
+     */
+    String why(boolean memory) {
+        return !memory ? why : why + (this.memory > 0 ? ", and a memory of its exact strings"
+                : ", and no memory, which would make the model file as large as it");
+    }
 
     /** The epochs of about {@link Training#TOKEN_BUDGET} tokens' worth over {@code trainingTokens}, 1 to the most. */
     int epochs(long trainingTokens) {
@@ -66,17 +76,17 @@ record Sizing(double validationFraction, int hidden, int batch, int mostEpochs, 
         String size = String.format(Locale.ROOT, "%,d characters", tokens);
         if (tokens < SMALL) {
             return new Sizing(share, 128, 16, 200, 0.2, 0.3, 8, MEMORY, size + ", a small text: a smaller model, "
-                    + "dropout that keeps it from learning the text by heart, and a memory of its exact strings");
+                    + "dropout that keeps it from learning the text by heart");
         }
         if (tokens < LARGE) {
             return new Sizing(share, 256, 32, Training.MOST_EPOCHS, 0.1, 0.2, 3, MEMORY, size + ", a middling text: "
-                    + "some dropout, and a memory of its exact strings");
+                    + "some dropout");
         }
         if (tokens <= MOST_REMEMBERED) {
             return new Sizing(share, 256, 32, Training.MOST_EPOCHS, 0, 0, 3, MEMORY, size + ", a large text: no "
-                    + "dropout, which would slow it more than help it, and a memory of its exact strings");
+                    + "dropout, which would slow it more than help it");
         }
         return new Sizing(share, 256, 32, Training.MOST_EPOCHS, 0, 0, 3, 0, size + ", a large text: no dropout, which "
-                + "would slow it more than help it, and no memory, which would make the model file as large as it");
+                + "would slow it more than help it");
     }
 }

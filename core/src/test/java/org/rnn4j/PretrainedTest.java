@@ -2,6 +2,7 @@ package org.rnn4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,7 @@ class PretrainedTest {
         assertEquals(List.of(CellType.GRU, 256, 2), List.of(english.shape().cell(), english.shape().hidden(),
                 english.shape().layers()));
         assertEquals(List.of("nt.txt", "sqlite.txt", "devil.txt", "jargon.txt", "timemachine.txt"), english.corpora());
+        assertNull(english.network().memory(), "the network alone: a memory would hold its 6.6 MB of text");
         Epoch last = english.history().get(english.history().size() - 1);
         assertTrue(last.validationBitsPerCharacter() < 2.5, "its held-out figure: " + last);
         try (InputStream in = TextModel.class.getResourceAsStream("/org/rnn4j/models/english.safetensors")) {

@@ -47,8 +47,11 @@ class TrainingRunTest {
     @Test
     void theTextsSizeDecidesWhatIsLeftOpen() {
         assertEquals(new Sizing(0.1, 128, 16, 200, 0.2, 0.3, 8, 6, "30,000 characters, a small text: a smaller model, "
-                + "dropout that keeps it from learning the text by heart, and a memory of its exact strings"),
-                Sizing.of(30_000));
+                + "dropout that keeps it from learning the text by heart"), Sizing.of(30_000));
+        assertEquals("30,000 characters, a small text: a smaller model, dropout that keeps it from learning the text by "
+                + "heart, and a memory of its exact strings", Sizing.of(30_000).why(true), "the memory when it chose it");
+        assertEquals("10,000,001 characters, a large text: no dropout, which would slow it more than help it, and no "
+                + "memory, which would make the model file as large as it", Sizing.of(10_000_001).why(true));
         assertEquals(List.of(0.1, 256.0, 32.0, 0.1, 0.2, 3.0, 6.0), figures(Sizing.of(300_000)));
         assertEquals(List.of(0.05, 256.0, 32.0, 0.1, 0.2, 3.0, 6.0), figures(Sizing.of(999_999)));
         assertEquals(List.of(0.05, 256.0, 32.0, 0.0, 0.0, 3.0, 6.0), figures(Sizing.of(1_000_000)),

@@ -81,6 +81,20 @@ class OwnTextTest {
         assertTrue(validation < 0.6 * unigram, "validation " + validation + " against the unigram " + unigram);
     }
 
+    /** A memory left out by its flag is said to be, and the text's size claims no memory it did not choose. */
+    @Test
+    void theSettingsLineSaysWhoDecidedTheMemory() throws Exception {
+        Path text = Files.writeString(dir.resolve("a.txt"), String.join(" ", DOCUMENTS).repeat(20));
+        TrainCommandTest.Run r = run("train", "--corpus", text.toString(), "--epochs", "1", "--hidden", "16",
+                "--memory", "0", "--length", "0");
+        assertEquals(0, r.code(), r.err());
+        String settings = r.out().lines().findFirst().orElseThrow();
+        assertTrue(settings.startsWith("settings: from flags: --corpus " + text + " --hidden 16 --epochs 1 --memory 0"
+                + " --length 0; "), settings);
+        assertTrue(settings.contains("a small text: a smaller model, dropout that keeps it from learning the text by "
+                + "heart): --val-fraction 0.1 "), settings);
+    }
+
     @Test
     void aFolderIsItsTextFilesInPathOrder() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("notes/2024"));
