@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 import org.rnn4j.nn.LanguageModel;
+import org.rnn4j.nn.NgramReader;
 import org.rnn4j.nn.State;
 import org.rnn4j.tensor.Rng;
 import org.rnn4j.text.Corpus;
@@ -78,10 +79,12 @@ public final class Generator {
             State state;
             int first;
             int[] ids;
+            NgramReader reader;
             if (previous != null) {
                 state = previous.state.copy();
                 first = previous.token;
                 ids = previous.history();
+                reader = previous.reader();
             } else {
                 ids = vocab.encode(read[0]);
                 StateCache.Hit hit = cache != null && ids.length > 1 ? cache.longest(ids, ids.length - 1) : null;
@@ -90,8 +93,9 @@ public final class Generator {
                 if (cache != null) {
                     cache.put(ids, ids.length - 1, state);
                 }
+                reader = model.memory() != null ? NgramReader.after(model.memory().ngram(), ids) : null;
             }
-            streams.add(new Stream(state, first, samplers.get(b), length, vocab, read[1], model.memory(), ids));
+            streams.add(new Stream(state, first, samplers.get(b), length, vocab, read[1], model.memory(), reader, ids));
         }
         return streams;
     }

@@ -1,14 +1,16 @@
 package org.rnn4j.generate;
 
 import org.rnn4j.nn.Memory;
+import org.rnn4j.nn.NgramReader;
 import org.rnn4j.nn.State;
 import org.rnn4j.tensor.Kernels;
 import org.rnn4j.text.Vocab;
 
 /**
  * One continuation under way: its recurrent state (one sequence), the next step's input (the prefix's last token,
- * then each token drawn), its own sampler and the tokens left to draw; with the model's {@link Memory}, the last tokens
- * it read or drew, and each draw is from the mixture. A {@link Stepper} steps any set of streams
+ * then each token drawn), its own sampler and the tokens left to draw; with the model's {@link Memory}, its n-gram as
+ * read after the prefix and the last tokens it read or drew, and each draw is from the mixture. A {@link Stepper} steps
+ * any set of streams
  * together; each gives the tokens it would give alone.
  */
 public final class Stream {
@@ -26,15 +28,24 @@ public final class Stream {
     private double logprob;
     private int[] topTokens = new int[0];
     private double[] topLogprobs = new double[0];
-    /** The model's memory, or null; with it, the last tokens read or drawn (as many as it reads) and its scratch. */
+    /**
+     * The model's memory, or null; with it, its n-gram as read after the prefix (the tokens drawn are not counted: a
+     * model that counted its own words would repeat them more each time), the last tokens read or drawn (as many as it
+     * reads) and its scratch.
+     */
     private final Memory memory;
+    private final NgramReader reader;
     private final int[] history;
     private int historyLength;
     private final double[] scratch;
 
-    /** @param read the prefix's tokens that the model read, the last of them {@code firstInput} (none: empty) */
+    /**
+     * @param read   the prefix's tokens that the model read, the last of them {@code firstInput} (none: empty), or their
+     *               last ones, as many as the memory reads
+     * @param reader with a memory, its n-gram's reader after the whole prefix
+     */
     Stream(State state, int firstInput, TokenSampler sampler, int length, Vocab vocab, String pending, Memory memory,
-           int[] read) {
+           NgramReader reader, int[] read) {
         this.state = state;
         this.token = firstInput;
         this.sampler = sampler;
@@ -42,12 +53,18 @@ public final class Stream {
         this.vocab = vocab;
         this.pending = pending;
         this.memory = memory;
+        this.reader = reader;
         this.history = memory != null ? new int[memory.ngram().context()] : null;
         this.scratch = memory != null ? new double[vocab.size()] : null;
         if (memory != null) {
             historyLength = Math.min(history.length, read.length);
             System.arraycopy(read, read.length - historyLength, history, 0, historyLength);
         }
+    }
+
+    /** Its memory's reader after the prefix, which a stream of the same prefix shares (null without a memory). */
+    NgramReader reader() {
+        return reader;
     }
 
     /** The prefix's tokens it has read, as many as its memory reads: what a stream that copies it starts from. */
@@ -62,7 +79,7 @@ public final class Stream {
      */
     void draw(float[] logits, int off) {
         if (memory != null) {
-            memory.mix(logits, off, history, historyLength, scratch);
+            memory.mix(logits, off, reader, history, historyLength, scratch);
         }
         double logZ = top >= 0 ? Kernels.logSumExp(logits, off, vocab.size()) : 0; // the model's, before any mask
         if (top >= 0) {

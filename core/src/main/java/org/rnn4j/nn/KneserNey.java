@@ -11,7 +11,8 @@ import java.util.Arrays;
  * has a probability above zero.
  * <p>
  * Every substring of up to {@code order} tokens is a node of a trie, with its occurrences and its continuations; a
- * node's children (linked siblings) are the tokens seen after it. Built once, read by any number of threads.
+ * node's children (linked siblings) are the tokens seen after it. Built once, read by any number of threads, each
+ * through its own {@link NgramReader}, which adds the counts of the text that reader has read.
  */
 public final class KneserNey {
     /** The absolute discount of every count (Kneser and Ney's; Chen and Goodman's single-discount variant). */
@@ -108,58 +109,38 @@ public final class KneserNey {
         return nodes - 1;
     }
 
-    /** The probability of {@code next} after {@code history[0 … end)} (of which it reads the last {@code order − 1}). */
-    public double probability(int[] history, int end, int next) {
-        double p = 1.0 / vocab;
-        for (int n = 0; n < order && n <= end; n++) {
-            int node = context(history, end, n), total = total(node, n);
-            if (total == 0) {
-                break;
-            }
-            int c = child(node, next);
-            p = (c < 0 ? 0 : discounted(c, n)) / total + backoff(node, n, total) * p;
-        }
-        return p;
-    }
-
-    /** {@link #probability} of every token, into {@code out[0 … vocab)}. */
-    public void distribution(int[] history, int end, double[] out) {
-        Arrays.fill(out, 0, vocab, 1.0 / vocab);
-        for (int n = 0; n < order && n <= end; n++) {
-            int node = context(history, end, n), total = total(node, n);
-            if (total == 0) {
-                break;
-            }
-            double backoff = backoff(node, n, total);
-            for (int v = 0; v < vocab; v++) {
-                out[v] *= backoff;
-            }
-            for (int c = firstChild[node]; c >= 0; c = nextSibling[c]) {
-                out[token[c]] += discounted(c, n) / total;
-            }
-        }
-    }
-
     /**
      * What a context of {@code n} tokens counts after it, in all: at the top order the occurrences of what follows it,
      * below it their continuations; 0 for a context the text never had (node −1) or never followed.
      */
-    private int total(int node, int n) {
+    int total(int node, int n) {
         return node < 0 ? 0 : n == order - 1 ? childCount[node] : childContinuation[node];
     }
 
-    /** A child's count at a context of {@code n} tokens, less the discount. */
-    private double discounted(int child, int n) {
-        return Math.max((n == order - 1 ? count[child] : continuation[child]) - DISCOUNT, 0);
+    /** The distinct tokens a context of {@code n} tokens counts after it (−1: none). */
+    int types(int node, int n) {
+        return node < 0 ? 0 : n == order - 1 ? typesCount[node] : typesContinuation[node];
     }
 
-    /** The mass the discounts free at a context of {@code n} tokens, given to the estimate of one token fewer. */
-    private double backoff(int node, int n, int total) {
-        return DISCOUNT * (n == order - 1 ? typesCount[node] : typesContinuation[node]) / total;
+    /** A node's count as the token after a context of {@code n} tokens: occurrences at the top order, else continuations. */
+    int value(int node, int n) {
+        return node < 0 ? 0 : n == order - 1 ? count[node] : continuation[node];
+    }
+
+    /** A node's continuations: its string's distinct left neighbours (−1: none). */
+    int continuation(int node) {
+        return node < 0 ? 0 : continuation[node];
+    }
+
+    /** Adds each token's discounted count after a context of {@code n} tokens (−1: none), over {@code total}. */
+    void addDiscounted(int node, int n, int total, double[] out) {
+        for (int c = node < 0 ? -1 : firstChild[node]; c >= 0; c = nextSibling[c]) {
+            out[token[c]] += Math.max(value(c, n) - DISCOUNT, 0) / total;
+        }
     }
 
     /** The node of the last {@code n} tokens before {@code end}, or −1 when the text never had them. */
-    private int context(int[] history, int end, int n) {
+    int context(int[] history, int end, int n) {
         int node = 0;
         for (int i = end - n; i < end && node >= 0; i++) {
             node = child(node, history[i]);
@@ -167,7 +148,8 @@ public final class KneserNey {
         return node;
     }
 
-    private int child(int node, int t) {
+    /** The child of {@code node} for token {@code t}, or −1. */
+    int child(int node, int t) {
         for (int c = firstChild[node]; c >= 0; c = nextSibling[c]) {
             if (token[c] == t) {
                 return c;

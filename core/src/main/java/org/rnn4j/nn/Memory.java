@@ -7,7 +7,8 @@ import org.rnn4j.tensor.Kernels;
  * prediction as {@code weight · network + (1 − weight) · n-gram} (the linear interpolation of Mikolov's RNNLM with a
  * count model). A recurrent network trained on a small text generalises from it but cannot recall its exact strings; a
  * count model recalls them but does not generalise; each is right where the other is not, and the mixture reads a new
- * text better than either.
+ * text better than either. The n-gram is read through an {@link NgramReader}, which counts the text it reads as well
+ * (a text scored, a prompt, a prefix; never the tokens a model draws, which would feed its own loops).
  *
  * @param ngram  the count model of the training text
  * @param weight the network's share of the mixture, in [0, 1], fitted on the held-out part ({@link #fit})
@@ -19,20 +20,16 @@ public record Memory(KneserNey ngram, double weight) {
         }
     }
 
-    /** The mixture's probability of a token: the network's and the n-gram's after {@code history[0 … end)}. */
-    public double probability(double network, int[] history, int end, int next) {
-        return weight * network + (1 - weight) * ngram.probability(history, end, next);
-    }
-
     /**
      * Turns one row of the network's logits, {@code logits[off … off + V)}, into the mixture's log-probabilities after
-     * {@code history[0 … end)}: a softmax of the row gives back the mixture, so that whatever reads logits (sampling at
-     * a temperature, top-k, the log-probabilities reported) reads the mixture. {@code scratch} holds V values.
+     * {@code history[0 … end)}, the n-gram read through {@code reader} (its counts and those of the text the reader
+     * has read): a softmax of the row gives back the mixture, so that whatever reads logits (sampling at a
+     * temperature, top-k, the log-probabilities reported) reads the mixture. {@code scratch} holds V values.
      */
-    public void mix(float[] logits, int off, int[] history, int end, double[] scratch) {
+    public void mix(float[] logits, int off, NgramReader reader, int[] history, int end, double[] scratch) {
         int v = ngram.vocab();
         double logZ = Kernels.logSumExp(logits, off, v);
-        ngram.distribution(history, end, scratch);
+        reader.distribution(history, end, scratch);
         for (int t = 0; t < v; t++) {
             double p = weight * Math.exp(logits[off + t] - logZ) + (1 - weight) * scratch[t];
             logits[off + t] = (float) Math.log(p);

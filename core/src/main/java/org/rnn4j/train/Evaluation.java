@@ -4,6 +4,7 @@ import org.rnn4j.data.TokenIds;
 import org.rnn4j.nn.KneserNey;
 import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.nn.Memory;
+import org.rnn4j.nn.NgramReader;
 import org.rnn4j.nn.State;
 import org.rnn4j.tensor.Kernels;
 
@@ -120,13 +121,19 @@ public final class Evaluation {
         }
     }
 
-    /** The probability {@code ngram} gives each token after the first of {@code ids}, from those before it. */
+    /**
+     * The probability {@code ngram} gives each token after the first of {@code ids}, from those before it: counting
+     * them too as it reads them ({@link NgramReader}), as a model's memory reads any text.
+     */
     public static double[] ngramProbabilities(KneserNey ngram, TokenIds ids) {
         int[] all = new int[ids.length()];
         ids.copyTo(0, all, 0, all.length);
         double[] p = new double[all.length - 1];
+        NgramReader reader = new NgramReader(ngram);
+        reader.read(all[0]);
         for (int i = 1; i < all.length; i++) {
-            p[i - 1] = ngram.probability(all, i, all[i]);
+            p[i - 1] = reader.probability(all, i, all[i]);
+            reader.read(all[i]);
         }
         return p;
     }

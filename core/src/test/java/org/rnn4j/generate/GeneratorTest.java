@@ -11,6 +11,7 @@ import org.rnn4j.nn.KneserNey;
 import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.nn.Memory;
 import org.rnn4j.nn.ModelConfig;
+import org.rnn4j.nn.NgramReader;
 import org.rnn4j.nn.State;
 import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
@@ -68,7 +69,23 @@ class GeneratorTest {
                 List.of(new TokenSampler(Decoding.GREEDY, null, vocab.size())), 1).get(0);
         stream.reportTop(1);
         Generator.run(recalling, List.of(stream), (b, token) -> { });
-        assertEquals(Math.log(kn.probability(vocab.encode("ab"), 2, vocab.encode("c")[0])), stream.logprob(), 1e-6);
+        assertEquals(Math.log(NgramReader.after(kn, vocab.encode("ab")).probability(vocab.encode("ab"), 2,
+                vocab.encode("c")[0])), stream.logprob(), 1e-6);
+    }
+
+    /**
+     * The memory counts the prefix it reads: after "cbacbacb", which the text never had, the n-gram alone goes on with
+     * the prefix's own cycle where the text's counts alone would say "c" after "b"; the tokens drawn are not counted.
+     */
+    @Test
+    void theMemoryCountsThePrefixButNotWhatItDraws() {
+        KneserNey kn = new KneserNey(vocab.encode("abcdef".repeat(20)), 3, vocab.size());
+        LanguageModel recalling = model.withMemory(new Memory(kn, 0));
+        assertEquals("acbacb", Greedy.continuation(recalling, vocab, "cbacbacb", 6).substring(8));
+        Stream stream = Generator.streams(recalling, recalling.generationWorkspace(1), vocab, List.of("cbacbacb"),
+                List.of(new TokenSampler(Decoding.GREEDY, null, vocab.size())), 30).get(0);
+        Generator.run(recalling, List.of(stream), (b, token) -> { });
+        assertEquals(8, stream.reader().length(), "the prefix's 8 tokens, none of the 30 drawn");
     }
 
     @Test

@@ -18,7 +18,7 @@ class KneserNeyTest {
      */
     @Test
     void probabilitiesByHand() {
-        KneserNey kn = new KneserNey(new int[] {1, 2, 1, 2, 3}, 2, 4);
+        NgramReader kn = new NgramReader(new KneserNey(new int[] {1, 2, 1, 2, 3}, 2, 4));
         double p1 = 0.25 / 3 + 0.75 / 4;
         int[] b = {2}, c = {3};
         assertEquals(0.328125, kn.probability(b, 1, 1), 1e-15);
@@ -28,8 +28,8 @@ class KneserNeyTest {
         assertEquals(p1, kn.probability(c, 1, 1), 1e-15, "a context never followed backs off");
         assertEquals(p1, kn.probability(new int[0], 0, 2), 1e-15, "no context: the lowest order");
         assertEquals(0.1875, kn.probability(new int[0], 0, 0), 1e-15);
-        assertEquals(1, kn.context());
-        assertEquals(6, kn.nodes(), "a, b, c, ab, ba, bc");
+        assertEquals(1, kn.model().context());
+        assertEquals(6, kn.model().nodes(), "a, b, c, ab, ba, bc");
     }
 
     /**
@@ -45,24 +45,57 @@ class KneserNeyTest {
             for (int i = 0; i < text.length; i++) {
                 text[i] = 1 + rng.nextInt(i % 7 == 0 ? vocab - 1 : 2); // skewed: contexts of very different counts
             }
-            KneserNey kn = new KneserNey(text, order, vocab);
-            double[] all = new double[vocab];
-            for (int q = 0; q < 60; q++) {
-                int[] history = new int[1 + rng.nextInt(6)];
-                for (int i = 0; i < history.length; i++) {
-                    history[i] = q % 3 == 0 ? rng.nextInt(vocab) : text[(q * 5 + i) % text.length];
-                }
-                int end = rng.nextInt(history.length + 1);
-                kn.distribution(history, end, all);
-                double sum = 0;
-                for (int next = 0; next < vocab; next++) {
-                    double expected = scanned(text, order, vocab, history, end, next);
-                    assertEquals(expected, kn.probability(history, end, next), 1e-12, "order " + order);
-                    assertEquals(expected, all[next], 1e-12, "the distribution is each token's probability");
-                    sum += all[next];
-                }
-                assertEquals(1, sum, 1e-12, "a distribution");
+            assertReadsAsScanned(new NgramReader(new KneserNey(text, order, vocab)), rng, order, vocab, text);
+        }
+    }
+
+    /**
+     * A reader that has read a second text reads as the model of both texts, each its own document (no string spans
+     * the two), counted by scanning: its strings' occurrences added, a left neighbour new to both counted once. The
+     * second text shares some strings with the first, has others of its own, and uses a token the first never had.
+     */
+    @Test
+    void aReaderCountsWhatItReadsAsASecondDocument() {
+        Rng rng = new Rng(5);
+        for (int order = 1; order <= 5; order++) {
+            int vocab = 6;
+            int[] text = new int[300], read = new int[150];
+            for (int i = 0; i < text.length; i++) {
+                text[i] = 1 + rng.nextInt(i % 7 == 0 ? vocab - 2 : 2);
             }
+            KneserNey kn = new KneserNey(text, order, vocab);
+            NgramReader reader = new NgramReader(kn);
+            for (int i = 0; i < read.length; i++) {
+                read[i] = i % 5 == 0 ? 5 : 1 + rng.nextInt(i % 3 == 0 ? 4 : 2);
+                reader.read(read[i]);
+                if (i % 50 == 7 || i == read.length - 1) {
+                    assertReadsAsScanned(reader, rng, order, vocab, text, java.util.Arrays.copyOf(read, i + 1));
+                }
+            }
+            assertEquals(read.length, reader.length());
+            assertReadsAsScanned(new NgramReader(kn), rng, order, vocab, text);
+        }
+    }
+
+    /** Its probabilities and distributions after histories of the documents' strings and of random tokens. */
+    private static void assertReadsAsScanned(NgramReader reader, Rng rng, int order, int vocab, int[]... documents) {
+        double[] all = new double[vocab];
+        int[] last = documents[documents.length - 1];
+        for (int q = 0; q < 60; q++) {
+            int[] history = new int[1 + rng.nextInt(6)];
+            for (int i = 0; i < history.length; i++) {
+                history[i] = q % 3 == 0 ? rng.nextInt(vocab) : last[(q * 5 + i) % last.length];
+            }
+            int end = rng.nextInt(history.length + 1);
+            reader.distribution(history, end, all);
+            double sum = 0;
+            for (int next = 0; next < vocab; next++) {
+                double expected = scanned(documents, order, vocab, history, end, next);
+                assertEquals(expected, reader.probability(history, end, next), 1e-12, "order " + order);
+                assertEquals(expected, all[next], 1e-12, "the distribution is each token's probability");
+                sum += all[next];
+            }
+            assertEquals(1, sum, 1e-12, "a distribution");
         }
     }
 
@@ -73,15 +106,21 @@ class KneserNeyTest {
         assertThrows(IllegalArgumentException.class, () -> new KneserNey(new int[] {1, 2}, 0, 4));
     }
 
-    /** Interpolated Kneser–Ney, each count found by scanning the whole text. */
-    private static double scanned(int[] text, int order, int vocab, int[] history, int end, int next) {
+    /** Interpolated Kneser–Ney, each count found by scanning the whole of every document. */
+    private static double scanned(int[][] documents, int order, int vocab, int[] history, int end, int next) {
         double p = 1.0 / vocab;
         for (int n = 0; n < order && n <= end; n++) {
             int[] context = java.util.Arrays.copyOfRange(history, end - n, end);
             boolean top = n == order - 1;
             double total = 0, types = 0, own = 0;
             for (int w = 0; w < vocab; w++) {
-                int c = top ? occurrences(text, context, w) : leftNeighbours(text, context, w);
+                int c = 0;
+                Set<Integer> left = new HashSet<>();
+                for (int[] text : documents) {
+                    c += top ? occurrences(text, context, w) : 0;
+                    left.addAll(leftNeighbours(text, context, w));
+                }
+                c += top ? 0 : left.size();
                 total += c;
                 types += c > 0 ? 1 : 0;
                 if (w == next) {
@@ -104,14 +143,14 @@ class KneserNeyTest {
         return n;
     }
 
-    private static int leftNeighbours(int[] text, int[] context, int w) {
+    private static Set<Integer> leftNeighbours(int[] text, int[] context, int w) {
         Set<Integer> left = new HashSet<>();
         for (int i = 1; i + context.length < text.length; i++) {
             if (matches(text, i, context, w)) {
                 left.add(text[i - 1]);
             }
         }
-        return left.size();
+        return left;
     }
 
     private static boolean matches(int[] text, int at, int[] context, int w) {

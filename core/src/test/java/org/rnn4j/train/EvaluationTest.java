@@ -12,6 +12,7 @@ import org.rnn4j.nn.KneserNey;
 import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.nn.Memory;
 import org.rnn4j.nn.ModelConfig;
+import org.rnn4j.nn.NgramReader;
 import org.rnn4j.nn.State;
 import org.rnn4j.tensor.Kernels;
 import org.rnn4j.tensor.Rng;
@@ -38,7 +39,8 @@ class EvaluationTest {
 
     /**
      * The network's own probabilities multiply to its perplexity (the kernels' path); a model with a memory is read as
-     * its mixture, each token's probability {@code weight · network + (1 − weight) · n-gram}.
+     * its mixture, each token's probability {@code weight · network + (1 − weight) · n-gram}, the n-gram counting the
+     * text too as it reads it.
      */
     @Test
     void aModelWithAMemoryIsReadAsItsMixture() {
@@ -60,8 +62,11 @@ class EvaluationTest {
         assertEquals(alone, Math.exp(own / network.length), 1e-5 * alone);
         Memory memory = new Memory(new KneserNey(java.util.Arrays.copyOf(text, 200), 3, V), 0.4);
         double mixed = 0;
+        NgramReader reader = new NgramReader(memory.ngram()); // counting the text as it reads it
+        reader.read(text[0]);
         for (int i = 0; i + 1 < text.length; i++) {
-            mixed -= Math.log(0.4 * network[i] + 0.6 * memory.ngram().probability(text, i + 1, text[i + 1]));
+            mixed -= Math.log(0.4 * network[i] + 0.6 * reader.probability(text, i + 1, text[i + 1]));
+            reader.read(text[i + 1]);
         }
         double expected = Math.exp(mixed / network.length);
         assertEquals(expected, Evaluation.perplexity(model.withMemory(memory), ids, 50), 1e-9 * expected);

@@ -125,7 +125,7 @@ class CompletionsTest {
     /**
      * {@code logprobs}: each token's log-probability and the three likeliest tokens', against the log-softmax of the
      * model's own outputs computed here step by step in double precision, mixed with its memory of the text after the
-     * tokens so far; streamed, the same entries.
+     * tokens so far (its n-gram having read the prompt, not the tokens drawn); streamed, the same entries.
      */
     @Test
     void logprobsAreTheModelsLogSoftmax() throws Exception {
@@ -145,12 +145,13 @@ class CompletionsTest {
         assertTrue(memory != null, "the defaults' model has a memory");
         int[] read = java.util.Arrays.copyOf(prompt, prompt.length + 8);
         double[] scratch = new double[vocab.size()];
+        org.rnn4j.nn.NgramReader reader = org.rnn4j.nn.NgramReader.after(memory.ngram(), prompt);
         String text = text(a, 0);
         int offset = 0;
         for (int k = 0; k < 8; k++) {
             net.forward(ws, new int[] {input}, state, null);
             float[] logits = ws.outputs().clone();
-            memory.mix(logits, 0, read, prompt.length + k, scratch);
+            memory.mix(logits, 0, reader, read, prompt.length + k, scratch);
             double max = Double.NEGATIVE_INFINITY, sum = 0;
             for (float x : logits) {
                 max = Math.max(max, x);
