@@ -74,8 +74,8 @@ final class EvalCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "perplexity %.6f (%.4f bits per character)%n", ppl, Epoch.bits(ppl, perCharacter));
         if (memory != null) {
             double own = Evaluation.perplexity(alone);
-            out.printf(Locale.ROOT, "with its memory (an n-gram of order %d of its training text, weight %.3f on the "
-                    + "network); the network alone: perplexity %.6f (%.4f bits per character)%n",
+            out.printf(Locale.ROOT, "with its memory (an n-gram of order %d of its training text and of this text as "
+                    + "read, weight %.3f on the network); the network alone: perplexity %.6f (%.4f bits per character)%n",
                     memory.ngram().order(), memory.weight(), own, Epoch.bits(own, perCharacter));
         }
         return 0;

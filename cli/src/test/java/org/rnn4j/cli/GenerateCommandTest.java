@@ -9,11 +9,13 @@ import static org.rnn4j.cli.TrainCommandTest.run;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rnn4j.TextModel;
 
 /** generate and eval on a model trained once for the class. */
 class GenerateCommandTest {
@@ -223,6 +225,30 @@ class GenerateCommandTest {
         for (String sample : library.generate("The Time Trav", sampling, 3)) {
             assertTrue(sample.startsWith("The Time Trav") && sample.length() > 13, sample);
         }
+    }
+
+    /**
+     * A model with a memory: eval gives the figure of its mixture, the n-gram counting the text as it reads it (the
+     * library's figure for the same text), and the network's alone, which reads a text of repeats worse.
+     */
+    @Test
+    void evalGivesTheMixtureAndTheNetworkAlone() throws Exception {
+        Path own = dir.resolve("own.txt");
+        Files.writeString(own, "the cat sat on the mat, the dog sat on the log. ".repeat(30));
+        Path saved = dir.resolve("own.safetensors");
+        TrainCommandTest.Run t = run("train", "--corpus", own.toString(), "--epochs", "2", "--hidden", "16",
+                "--memory", "4", "--length", "0", "--out", saved.toString());
+        assertEquals(0, t.code(), t.err());
+        Path other = dir.resolve("other-own.txt");
+        Files.writeString(other, "the dog sat on the mat, the cat on the log. ".repeat(4));
+        TrainCommandTest.Run r = run("eval", "--model", saved.toString(), "--corpus", other.toString());
+        assertEquals(0, r.code(), r.err());
+        double mixture = TextModel.load(saved).perplexity(Files.readString(other));
+        assertTrue(r.out().contains(String.format(Locale.ROOT, "perplexity %.6f (", mixture)), r.out());
+        Matcher m = Pattern.compile("with its memory \\(an n-gram of order 4 of its training text and of this text "
+                + "as read, weight [0-9.]+ on the network\\); the network alone: perplexity ([0-9.]+) ").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        assertTrue(Double.parseDouble(m.group(1)) > mixture, r.out());
     }
 
     @Test
