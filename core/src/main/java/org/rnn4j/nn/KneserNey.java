@@ -21,12 +21,9 @@ public final class KneserNey {
     private final int order;
     private final int vocab;
     private final int[] text;
-    private int nodes = 1; // node 0, the root, is the empty context
-    private int[] token = new int[1024];
+    private final Trie trie = new Trie(1024);
     private int[] count = new int[1024];
     private int[] continuation = new int[1024];
-    private int[] firstChild = new int[1024];
-    private int[] nextSibling = new int[1024];
     /** Per node as a context: its children's occurrences, continuations, and how many of each are above zero. */
     private final int[] childCount;
     private final int[] childContinuation;
@@ -43,8 +40,6 @@ public final class KneserNey {
         this.order = order;
         this.vocab = vocab;
         this.text = text.clone();
-        Arrays.fill(firstChild, -1);
-        Arrays.fill(nextSibling, -1);
         int[] path = new int[order + 1];
         boolean[] created = new boolean[order + 1], createdBefore = new boolean[order + 1];
         for (int i = 0; i < text.length; i++) {
@@ -54,7 +49,7 @@ public final class KneserNey {
             }
             int deepest = Math.min(order, text.length - i), node = 0;
             for (int d = 1; d <= deepest; d++) {
-                int child = child(node, text[i + d - 1]);
+                int child = trie.child(node, text[i + d - 1]);
                 created[d] = child < 0;
                 node = child >= 0 ? child : add(node, text[i + d - 1]);
                 count[node]++;
@@ -72,12 +67,13 @@ public final class KneserNey {
             created = swap;
             Arrays.fill(created, false);
         }
+        int nodes = trie.size();
         childCount = new int[nodes];
         childContinuation = new int[nodes];
         typesCount = new int[nodes];
         typesContinuation = new int[nodes];
         for (int node = 0; node < nodes; node++) {
-            for (int c = firstChild[node]; c >= 0; c = nextSibling[c]) {
+            for (int c = trie.firstChild(node); c >= 0; c = trie.nextSibling(c)) {
                 childCount[node] += count[c];
                 typesCount[node]++;
                 childContinuation[node] += continuation[c];
@@ -106,7 +102,7 @@ public final class KneserNey {
 
     /** Its substrings of up to {@link #order} tokens, distinct: the size of what it holds. */
     public int nodes() {
-        return nodes - 1;
+        return trie.size() - 1;
     }
 
     /**
@@ -134,45 +130,27 @@ public final class KneserNey {
 
     /** Adds each token's discounted count after a context of {@code n} tokens (−1: none), over {@code total}. */
     void addDiscounted(int node, int n, int total, double[] out) {
-        for (int c = node < 0 ? -1 : firstChild[node]; c >= 0; c = nextSibling[c]) {
-            out[token[c]] += Math.max(value(c, n) - DISCOUNT, 0) / total;
+        for (int c = trie.firstChild(node); c >= 0; c = trie.nextSibling(c)) {
+            out[trie.token(c)] += Math.max(value(c, n) - DISCOUNT, 0) / total;
         }
     }
 
     /** The node of the last {@code n} tokens before {@code end}, or −1 when the text never had them. */
     int context(int[] history, int end, int n) {
-        int node = 0;
-        for (int i = end - n; i < end && node >= 0; i++) {
-            node = child(node, history[i]);
-        }
-        return node;
+        return trie.context(history, end, n);
     }
 
     /** The child of {@code node} for token {@code t}, or −1. */
     int child(int node, int t) {
-        for (int c = firstChild[node]; c >= 0; c = nextSibling[c]) {
-            if (token[c] == t) {
-                return c;
-            }
-        }
-        return -1;
+        return trie.child(node, t);
     }
 
     private int add(int parent, int t) {
-        if (nodes == token.length) {
-            int size = token.length * 2;
-            token = Arrays.copyOf(token, size);
-            count = Arrays.copyOf(count, size);
-            continuation = Arrays.copyOf(continuation, size);
-            firstChild = Arrays.copyOf(firstChild, size);
-            nextSibling = Arrays.copyOf(nextSibling, size);
-            Arrays.fill(firstChild, nodes, size, -1);
-            Arrays.fill(nextSibling, nodes, size, -1);
+        int node = trie.add(parent, t);
+        if (trie.capacity() > count.length) {
+            count = Arrays.copyOf(count, trie.capacity());
+            continuation = Arrays.copyOf(continuation, trie.capacity());
         }
-        int node = nodes++;
-        token[node] = t;
-        nextSibling[node] = firstChild[parent];
-        firstChild[parent] = node;
         return node;
     }
 }

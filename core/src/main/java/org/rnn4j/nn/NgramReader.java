@@ -9,20 +9,17 @@ import java.util.Arrays;
  * what it says next, as a cache model (Kuhn and De Mori, 1990) and every compressor know. The counts read are this
  * reader's own: the model stays shared, unchanged, by any number of readers and threads.
  * <p>
- * The text read is counted in a trie of its own, each node linked to the model's node of the same string (if any), so
+ * The text read is counted in a {@link Trie} of its own, each node linked to the model's node of the same string (if any), so
  * that each count is the model's plus the reader's: occurrences, and continuations (distinct left neighbours) counted
  * only where the string is new to both.
  */
 public final class NgramReader {
     private final KneserNey model;
     private final int order;
-    /** The reader's trie: node 0 the empty string; per node its token, parent, the model's node of it (or −1). */
-    private int nodes = 1;
-    private int[] token = new int[64];
+    /** The reader's strings; per node its parent and the model's node of the same string (or −1). */
+    private final Trie trie = new Trie(64);
     private int[] parent = new int[64];
     private int[] shared = new int[64];
-    private int[] firstChild = new int[64];
-    private int[] nextSibling = new int[64];
     /** The reader's counts: occurrences and continuations of each node, and over each node's children. */
     private int[] count = new int[64];
     private int[] continuation = new int[64];
@@ -42,8 +39,6 @@ public final class NgramReader {
         this.order = model.order();
         this.ends = new int[order];
         this.path = new int[order + 1];
-        Arrays.fill(firstChild, -1);
-        Arrays.fill(nextSibling, -1);
         shared[0] = 0;
         parent[0] = -1;
     }
@@ -77,7 +72,7 @@ public final class NgramReader {
         int deepest = Math.min(order, read + 1);
         path[0] = 0;
         for (int d = 1; d <= deepest; d++) {
-            int p = ends[d - 1], node = child(p, t);
+            int p = ends[d - 1], node = trie.child(p, t);
             boolean isNew = node < 0;
             if (isNew) {
                 node = add(p, t);
@@ -113,12 +108,12 @@ public final class NgramReader {
     public double probability(int[] history, int end, int next) {
         double p = 1.0 / model.vocab();
         for (int n = 0; n < order && n <= end; n++) {
-            int node = model.context(history, end, n), own = context(history, end, n);
+            int node = model.context(history, end, n), own = trie.context(history, end, n);
             int total = model.total(node, n) + total(own, n);
             if (total == 0) {
                 break;
             }
-            int c = own >= 0 ? child(own, next) : -1;
+            int c = trie.child(own, next);
             double value = model.value(node >= 0 ? model.child(node, next) : -1, n) + value(c, n);
             p = Math.max(value - KneserNey.DISCOUNT, 0) / total + backoff(node, own, n, total) * p;
         }
@@ -130,7 +125,7 @@ public final class NgramReader {
         int vocab = model.vocab();
         Arrays.fill(out, 0, vocab, 1.0 / vocab);
         for (int n = 0; n < order && n <= end; n++) {
-            int node = model.context(history, end, n), own = context(history, end, n);
+            int node = model.context(history, end, n), own = trie.context(history, end, n);
             int total = model.total(node, n) + total(own, n);
             if (total == 0) {
                 break;
@@ -141,9 +136,9 @@ public final class NgramReader {
             }
             model.addDiscounted(node, n, total, out);
             // a token the reader counted too: what its count adds to the model's discounted one
-            for (int c = own >= 0 ? firstChild[own] : -1; c >= 0; c = nextSibling[c]) {
+            for (int c = trie.firstChild(own); c >= 0; c = trie.nextSibling(c)) {
                 double base = model.value(shared[c], n);
-                out[token[c]] += (Math.max(base + value(c, n) - KneserNey.DISCOUNT, 0)
+                out[trie.token(c)] += (Math.max(base + value(c, n) - KneserNey.DISCOUNT, 0)
                         - Math.max(base - KneserNey.DISCOUNT, 0)) / total;
             }
         }
@@ -166,47 +161,21 @@ public final class NgramReader {
         return KneserNey.DISCOUNT * types / total;
     }
 
-    /** The reader's node of the last {@code n} tokens before {@code end}, or −1 when it never read them. */
-    private int context(int[] history, int end, int n) {
-        int node = 0;
-        for (int i = end - n; i < end && node >= 0; i++) {
-            node = child(node, history[i]);
-        }
-        return node;
-    }
-
-    private int child(int node, int t) {
-        for (int c = firstChild[node]; c >= 0; c = nextSibling[c]) {
-            if (token[c] == t) {
-                return c;
-            }
-        }
-        return -1;
-    }
-
     private int add(int p, int t) {
-        if (nodes == token.length) {
-            int size = token.length * 2;
-            token = Arrays.copyOf(token, size);
+        int node = trie.add(p, t);
+        if (trie.capacity() > count.length) {
+            int size = trie.capacity();
             parent = Arrays.copyOf(parent, size);
             shared = Arrays.copyOf(shared, size);
-            firstChild = Arrays.copyOf(firstChild, size);
-            nextSibling = Arrays.copyOf(nextSibling, size);
             count = Arrays.copyOf(count, size);
             continuation = Arrays.copyOf(continuation, size);
             childCount = Arrays.copyOf(childCount, size);
             childContinuation = Arrays.copyOf(childContinuation, size);
             newTypesCount = Arrays.copyOf(newTypesCount, size);
             newTypesContinuation = Arrays.copyOf(newTypesContinuation, size);
-            Arrays.fill(firstChild, nodes, size, -1);
-            Arrays.fill(nextSibling, nodes, size, -1);
         }
-        int node = nodes++;
-        token[node] = t;
         parent[node] = p;
         shared[node] = shared[p] >= 0 ? model.child(shared[p], t) : -1;
-        nextSibling[node] = firstChild[p];
-        firstChild[p] = node;
         return node;
     }
 }
