@@ -1,7 +1,9 @@
 package org.rnn4j;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * What the size of one's own text decides when {@link Training#defaults()} leaves it open: the share held out, the
@@ -23,11 +25,12 @@ import java.util.Locale;
  *                           is small, its figure noisy, so it waits longer
  * @param memory             the order of the n-gram model of the text mixed with the network, 0 for none (above
  *                           {@link #MOST_REMEMBERED} characters)
- * @param why                the text's size and what it made of the model and its dropout, for the settings line
- *                           ({@link #why(boolean)} adds the memory)
+ * @param kind               what the text is to the choice ("a small text", "fine-tuning"), for the settings line
+ * @param model              what the choice of units does, said when the size decides them; null: nothing to say
+ * @param dropout            what the choice of dropout does, said when the size decides it
  */
 record Sizing(double validationFraction, int hidden, int batch, int mostEpochs, double variationalDropout,
-              double weightDropout, int earlyStop, int memory, String why) {
+              double weightDropout, int earlyStop, int memory, String kind, String model, String dropout) {
     /** The {@link Training} options a text's size decides, by their setters' names. */
     static final List<String> OPTIONS = List.of("validationFraction", "hidden", "batch", "epochs", "variationalDropout",
             "weightDropout", "earlyStop", "memory");
@@ -43,12 +46,27 @@ record Sizing(double validationFraction, int hidden, int batch, int mostEpochs, 
     static final long MOST_REMEMBERED = 10_000_000;
 
     /**
-     * The text's size and what it made of the options it decided, for the settings line: {@link #why}, and the memory
-     * when {@code memory} (not when a setter or flag gave it).
+     * The text's size and what it made of the options it decided, {@code sized} (by their setters' names), for the
+     * settings line: nothing of those a setter or flag gave.
      */
-    String why(boolean memory) {
-        return !memory ? why : why + (this.memory > 0 ? ", and a memory of its exact strings"
-                : ", and no memory, which would make the model file as large as it");
+    String why(long tokens, Set<String> sized) {
+        List<String> parts = new ArrayList<>();
+        if (model != null && sized.contains("hidden")) {
+            parts.add(model);
+        }
+        if (sized.contains("variationalDropout") || sized.contains("weightDropout")) {
+            parts.add(dropout);
+        }
+        if (sized.contains("memory")) {
+            parts.add(memory > 0 ? "a memory of its exact strings"
+                    : "no memory, which would make the model file as large as it");
+        }
+        String head = String.format(Locale.ROOT, "%,d characters, %s", tokens, kind);
+        if (parts.isEmpty()) {
+            return head;
+        }
+        String last = parts.remove(parts.size() - 1);
+        return head + ": " + (parts.isEmpty() ? last : String.join(", ", parts) + ", and " + last);
     }
 
     /** The epochs of about {@link Training#TOKEN_BUDGET} tokens' worth over {@code trainingTokens}, 1 to the most. */
@@ -65,28 +83,22 @@ record Sizing(double validationFraction, int hidden, int batch, int mostEpochs, 
     static Sizing fineTuning(long tokens) {
         Sizing s = of(tokens);
         return new Sizing(s.validationFraction, s.hidden, s.batch, s.mostEpochs, 0, 0, s.earlyStop, s.memory,
-                String.format(Locale.ROOT, "%,d characters, fine-tuning: no dropout, the model's knowledge holds it "
-                        + "back", tokens));
+                "fine-tuning", null, "no dropout, the model's knowledge holds it back");
     }
 
     /** The choice for a text of {@code tokens} tokens, before any is held out. */
     static Sizing of(long tokens) {
         double share = Math.min(0.1, Math.max(0.02, (double) HELD_OUT / Math.max(1, tokens)));
         share = Math.round(share * 1000) / 1000.0;
-        String size = String.format(Locale.ROOT, "%,d characters", tokens);
         if (tokens < SMALL) {
-            return new Sizing(share, 128, 16, 200, 0.2, 0.3, 8, MEMORY, size + ", a small text: a smaller model, "
-                    + "dropout that keeps it from learning the text by heart");
+            return new Sizing(share, 128, 16, 200, 0.2, 0.3, 8, MEMORY, "a small text", "a smaller model",
+                    "dropout that keeps it from learning the text by heart");
         }
         if (tokens < LARGE) {
-            return new Sizing(share, 256, 32, Training.MOST_EPOCHS, 0.1, 0.2, 3, MEMORY, size + ", a middling text: "
-                    + "some dropout");
+            return new Sizing(share, 256, 32, Training.MOST_EPOCHS, 0.1, 0.2, 3, MEMORY, "a middling text", null,
+                    "some dropout");
         }
-        if (tokens <= MOST_REMEMBERED) {
-            return new Sizing(share, 256, 32, Training.MOST_EPOCHS, 0, 0, 3, MEMORY, size + ", a large text: no "
-                    + "dropout, which would slow it more than help it");
-        }
-        return new Sizing(share, 256, 32, Training.MOST_EPOCHS, 0, 0, 3, 0, size + ", a large text: no dropout, which "
-                + "would slow it more than help it");
+        return new Sizing(share, 256, 32, Training.MOST_EPOCHS, 0, 0, 3, tokens <= MOST_REMEMBERED ? MEMORY : 0,
+                "a large text", null, "no dropout, which would slow it more than help it");
     }
 }

@@ -765,7 +765,7 @@ public final class Training {
         if (sized.contains("epochs")) {
             t.epochs = choice.epochs(tokens - Math.round(tokens * t.validationFraction));
         }
-        t.sizing = choice.why(sized.contains("memory"));
+        t.sizing = choice.why(tokens, sized);
         return t;
     }
 

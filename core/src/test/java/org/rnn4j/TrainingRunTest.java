@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.rnn4j.data.TokenIds;
 import org.rnn4j.text.Vocab;
@@ -46,12 +47,18 @@ class TrainingRunTest {
      */
     @Test
     void theTextsSizeDecidesWhatIsLeftOpen() {
-        assertEquals(new Sizing(0.1, 128, 16, 200, 0.2, 0.3, 8, 6, "30,000 characters, a small text: a smaller model, "
-                + "dropout that keeps it from learning the text by heart"), Sizing.of(30_000));
+        assertEquals(new Sizing(0.1, 128, 16, 200, 0.2, 0.3, 8, 6, "a small text", "a smaller model", "dropout that "
+                + "keeps it from learning the text by heart"), Sizing.of(30_000));
+        Set<String> all = Set.copyOf(Sizing.OPTIONS);
         assertEquals("30,000 characters, a small text: a smaller model, dropout that keeps it from learning the text by "
-                + "heart, and a memory of its exact strings", Sizing.of(30_000).why(true), "the memory when it chose it");
+                + "heart, and a memory of its exact strings", Sizing.of(30_000).why(30_000, all));
+        assertEquals("30,000 characters, a small text: a smaller model", Sizing.of(30_000).why(30_000,
+                Set.of("hidden", "batch", "epochs")), "nothing of the dropout or memory a flag gave");
+        assertEquals("30,000 characters, a small text", Sizing.of(30_000).why(30_000, Set.of("batch")));
         assertEquals("10,000,001 characters, a large text: no dropout, which would slow it more than help it, and no "
-                + "memory, which would make the model file as large as it", Sizing.of(10_000_001).why(true));
+                + "memory, which would make the model file as large as it", Sizing.of(10_000_001).why(10_000_001, all));
+        assertEquals("300,000 characters, fine-tuning: no dropout, the model's knowledge holds it back, and a memory of "
+                + "its exact strings", Sizing.fineTuning(300_000).why(300_000, all));
         assertEquals(List.of(0.1, 256.0, 32.0, 0.1, 0.2, 3.0, 6.0), figures(Sizing.of(300_000)));
         assertEquals(List.of(0.05, 256.0, 32.0, 0.1, 0.2, 3.0, 6.0), figures(Sizing.of(999_999)));
         assertEquals(List.of(0.05, 256.0, 32.0, 0.0, 0.0, 3.0, 6.0), figures(Sizing.of(1_000_000)),
@@ -64,10 +71,10 @@ class TrainingRunTest {
         assertEquals(37, Sizing.of(30_000).epochs(270_000));
         assertEquals(50, Sizing.of(300_000).epochs(180_000), "a middling one: up to 50");
         assertEquals(1, Sizing.of(20_000_000).epochs(19_600_000), "a large one: at least 1");
-        assertEquals(new Sizing(0.1, 128, 16, 200, 0, 0, 8, 6, "30,000 characters, fine-tuning: no dropout, the "
-                + "model's knowledge holds it back"), Sizing.fineTuning(30_000), "fine-tuning a small text: no dropout");
-        assertEquals(new Sizing(0.1, 256, 32, Training.MOST_EPOCHS, 0, 0, 3, 6, "300,000 characters, fine-tuning: no "
-                + "dropout, the model's knowledge holds it back"), Sizing.fineTuning(300_000), "nor a middling one");
+        assertEquals(new Sizing(0.1, 128, 16, 200, 0, 0, 8, 6, "fine-tuning", null, "no dropout, the model's "
+                + "knowledge holds it back"), Sizing.fineTuning(30_000), "fine-tuning a small text: no dropout");
+        assertEquals(List.of(0.1, 256.0, 32.0, 0.0, 0.0, 3.0, 6.0), figures(Sizing.fineTuning(300_000)),
+                "nor a middling one");
     }
 
     /**
