@@ -87,8 +87,8 @@ final class TrainingRun {
             if (options.given().contains("epochs")) { // the total the run goes on to
                 settings.epochs(options.epochs());
             }
-            Memory memory = resumed.model().memory();
-            settings.memory(memory != null ? memory.ngram().order() : 0);
+            Memory kept = resumed.model().memory();
+            settings.memory(kept != null ? kept.ngram().order() : 0);
             base = null;
         } else {
             resumed = null;
@@ -196,7 +196,7 @@ final class TrainingRun {
         double[] ngramVal = ngram != null ? Evaluation.ngramProbabilities(ngram, valIds) : null;
         // the model's memory counts the whole text: its weight is fitted without the held-out part, which it then
         // adds, as the end of a text is often the best guide to what follows it
-        KneserNey whole = ngram != null ? new KneserNey(tokens(all), ngram.order(), vocab.size()) : null;
+        KneserNey whole = ngram != null ? new KneserNey(all.toArray(), ngram.order(), vocab.size()) : null;
         TrainConfig config = settings.config(ids.length()); // a resumed run's epochs are set: its text's size is moot
         ModelConfig shape = settings.model();
         Rng rng = new Rng(config.seed());
@@ -303,13 +303,7 @@ final class TrainingRun {
             settings.memory(0);
             return null;
         }
-        return new KneserNey(tokens(ids), order, vocab.size());
-    }
-
-    private static int[] tokens(TokenIds ids) {
-        int[] text = new int[ids.length()];
-        ids.copyTo(0, text, 0, text.length);
-        return text;
+        return new KneserNey(ids.toArray(), order, vocab.size());
     }
 
     private void save(TextModel model, Path file, int epoch, boolean isBest) {

@@ -46,13 +46,9 @@ final class MetricsLog implements Closeable {
     void add(Epoch m) {
         String line;
         if (csv) {
-            boolean val = !Double.isNaN(m.validationPerplexity());
             line = String.format(Locale.ROOT, "%d,%.6f,%s,%.4f,%.0f,%.6f,%s,%s", m.epoch(), m.perplexity(),
-                    val ? String.format(Locale.ROOT, "%.6f", m.validationPerplexity()) : "", m.seconds(),
-                    m.tokensPerSecond(), m.bitsPerCharacter(),
-                    val ? String.format(Locale.ROOT, "%.6f", m.validationBitsPerCharacter()) : "",
-                    Double.isNaN(m.networkValidationPerplexity()) ? ""
-                            : String.format(Locale.ROOT, "%.6f", m.networkValidationBitsPerCharacter()));
+                    cell(m.validationPerplexity()), m.seconds(), m.tokensPerSecond(), m.bitsPerCharacter(),
+                    cell(m.validationBitsPerCharacter()), cell(m.networkValidationBitsPerCharacter()));
         } else {
             line = CheckpointJson.epoch(m).toString();
         }
@@ -63,6 +59,11 @@ final class MetricsLog implements Closeable {
         } catch (IOException e) {
             throw new InputException("--metrics " + file + ": cannot write (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** A figure to 6 places, or an empty cell where there is none (NaN: no validation, or no memory). */
+    private static String cell(double figure) {
+        return Double.isNaN(figure) ? "" : String.format(Locale.ROOT, "%.6f", figure);
     }
 
     @Override

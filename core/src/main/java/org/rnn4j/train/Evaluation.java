@@ -126,8 +126,7 @@ public final class Evaluation {
      * them too as it reads them ({@link NgramReader}), as a model's memory reads any text.
      */
     public static double[] ngramProbabilities(KneserNey ngram, TokenIds ids) {
-        int[] all = new int[ids.length()];
-        ids.copyTo(0, all, 0, all.length);
+        int[] all = ids.toArray();
         double[] p = new double[all.length - 1];
         NgramReader reader = new NgramReader(ngram);
         reader.read(all[0]);
