@@ -228,17 +228,24 @@ class GenerateCommandTest {
     }
 
     /**
-     * A model with a memory: eval gives the figure of its mixture, the n-gram counting the text as it reads it (the
-     * library's figure for the same text), and the network's alone, which reads a text of repeats worse.
+     * A model with a memory: its epochs' lines and metrics file give the network's own validation figure beside the
+     * mixture's; eval gives the figure of its mixture, the n-gram counting the text as it reads it (the library's
+     * figure for the same text), and the network's alone, which reads a text of repeats worse.
      */
     @Test
     void evalGivesTheMixtureAndTheNetworkAlone() throws Exception {
         Path own = dir.resolve("own.txt");
         Files.writeString(own, "the cat sat on the mat, the dog sat on the log. ".repeat(30));
         Path saved = dir.resolve("own.safetensors");
+        Path csv = dir.resolve("own.csv");
         TrainCommandTest.Run t = run("train", "--corpus", own.toString(), "--epochs", "2", "--hidden", "16",
-                "--memory", "4", "--length", "0", "--out", saved.toString());
+                "--memory", "4", "--length", "0", "--out", saved.toString(), "--metrics", csv.toString());
         assertEquals(0, t.code(), t.err());
+        String[] last = Files.readAllLines(csv).get(2).split(",");
+        assertTrue(t.out().contains(String.format(Locale.ROOT, "; the network alone %.3f)",
+                Double.parseDouble(last[7]))), "the epoch line and the metrics file give the network's own figure: "
+                + t.out() + String.join(",", last));
+        assertTrue(Double.parseDouble(last[7]) > Double.parseDouble(last[6]), "above the mixture's");
         Path other = dir.resolve("other-own.txt");
         Files.writeString(other, "the dog sat on the mat, the cat on the log. ".repeat(4));
         TrainCommandTest.Run r = run("eval", "--model", saved.toString(), "--corpus", other.toString());
