@@ -13,7 +13,6 @@ import org.rnn4j.data.TokenIds;
 import org.rnn4j.io.Checkpoint;
 import org.rnn4j.io.DataConfig;
 import org.rnn4j.nn.Engine;
-import org.rnn4j.nn.KneserNey;
 import org.rnn4j.nn.LanguageModel;
 import org.rnn4j.nn.Memory;
 import org.rnn4j.nn.ModelConfig;
@@ -192,12 +191,9 @@ final class TrainingRun {
             throw new InputException("{Training.validationFraction} " + data.valFraction() + ": " + valTokens + " of "
                     + all.length() + " tokens is too few to validate on; raise it or give a longer text");
         }
-        KneserNey ngram = ngram(text.name(), ids, valIds, vocab);
-        double[] ngramVal = ngram != null ? Evaluation.ngramProbabilities(ngram, valIds) : null;
-        // the model's memory counts the whole text: its weight is fitted without the held-out part, which it then
-        // adds, as the end of a text is often the best guide to what follows it
-        KneserNey whole = ngram != null ? new KneserNey(all.toArray(), ngram.order(), vocab.size()) : null;
+        int order = memoryOrder(text.name(), valIds);
         TrainConfig config = settings.config(ids.length()); // a resumed run's epochs are set: its text's size is moot
+        MemoryFit fit = order > 0 ? new MemoryFit(all, ids, valIds, order, vocab.size(), config.steps()) : null;
         ModelConfig shape = settings.model();
         Rng rng = new Rng(config.seed());
         LanguageModel model = resumed != null ? resumed.model().withMemory(null) : base != null
@@ -239,12 +235,11 @@ final class TrainingRun {
         try {
             trainer.run(e -> {
                 double val, alone = Double.NaN;
-                if (ngram != null) { // the mixture's weight fitted anew to the network as it now reads
-                    double[] network = Evaluation.networkProbabilities(model, valIds, config.steps());
-                    double weight = Memory.fit(network, ngramVal);
-                    val = Evaluation.perplexity(new Memory(ngram, weight), network, ngramVal);
-                    alone = Evaluation.perplexity(network);
-                    memory = new Memory(whole, weight);
+                if (fit != null) {
+                    MemoryFit.Fitted fitted = fit.fit(model);
+                    val = fitted.mixture();
+                    alone = fitted.network();
+                    memory = fitted.memory();
                 } else {
                     val = valIds != null ? Evaluation.perplexity(model, valIds, config.steps()) : Double.NaN;
                 }
@@ -289,21 +284,20 @@ final class TrainingRun {
     }
 
     /**
-     * The count model of the training part that the run's {@link Training#memory} asks for, or null: none asked, or
-     * one the text's size chose where it cannot be (no held-out part to fit its weight on), which a memory asked for by
-     * name refuses.
+     * The order of the memory the run's {@link Training#memory} asks for, or 0: none asked, or one the text's size
+     * chose where it cannot be (no held-out part to fit its weight on), which a memory asked for by name refuses.
      */
-    private KneserNey ngram(String name, TokenIds ids, TokenIds valIds, Vocab vocab) {
+    private int memoryOrder(String name, TokenIds valIds) {
         int order = settings.memory();
-        if (order == 0 || valIds == null) {
-            if (order > 0 && options.given().contains("memory")) {
+        if (order > 0 && valIds == null) {
+            if (options.given().contains("memory")) {
                 throw new InputException(name + ": {Training.memory} " + order + " needs a held-out part to fit its "
                         + "weight on; give {Training.validationFraction} above 0, or {Training.memory} 0");
             }
             settings.memory(0);
-            return null;
+            return 0;
         }
-        return new KneserNey(ids.toArray(), order, vocab.size());
+        return order;
     }
 
     private void save(TextModel model, Path file, int epoch, boolean isBest) {
